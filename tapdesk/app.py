@@ -1,0 +1,174 @@
+"""Composition root: settings, the tenant (real or demo), sign-in, Graph, then the window or a command.
+
+This is the only module that decides between the real tenant and the demo tenant. Nothing here
+runs at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from tapdesk import logs
+from tapdesk.config import AppPaths, Settings, load_settings
+from tapdesk.core.clock import SYSTEM_CLOCK, Clock
+from tapdesk.errors import ExitCode, TapdeskError
+from tapdesk.graph.client import GraphClient
+from tapdesk.graph.http import build_http_client
+from tapdesk.services import Services
+
+if TYPE_CHECKING:
+    import keyring.backend
+
+    from tapdesk.demo import DemoTenant
+
+log = logging.getLogger(__name__)
+
+Command = Callable[[Services, argparse.Namespace, TextIO, TextIO], int]
+
+
+class _StaticToken:
+    """A bearer token obtained elsewhere (TAPDESK_ACCESS_TOKEN): used as is, never refreshed."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, force_refresh: bool = False) -> str:
+        return self._token
+
+
+def build_services(
+    settings: Settings,
+    paths: AppPaths,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+    demo_tenant: DemoTenant | None = None,
+    keyring_backend: keyring.backend.KeyringBackend | None = None,
+    open_browser: Callable[[str], bool] | None = None,
+) -> Services:
+    from tapdesk.auth import Authenticator
+
+    transport = None
+    authority, client_id, graph_url = settings.authority, settings.client_id, settings.graph_base_url
+    if settings.demo:
+        from tapdesk import demo
+
+        if demo_tenant is None:
+            # Separate CLI runs (issue, then status, then revoke) share one demo tenant on disk.
+            demo_tenant = demo.DemoTenant(state_path=paths.data_dir / "demo-tenant.json", clock=clock)
+        transport = demo_tenant.transport()
+        authority, client_id = demo.DEMO_AUTHORITY, demo.DEMO_CLIENT_ID
+        graph_url = settings.graph_url or demo.DEMO_GRAPH_URL
+    http = build_http_client(transport)
+    auth = None
+    if settings.access_token:
+        token: Any = _StaticToken(settings.access_token)
+    else:
+        auth = Authenticator(
+            settings,
+            paths,
+            http_client=http,
+            keyring_backend=keyring_backend,
+            authority=authority,
+            client_id=client_id,
+            open_browser=open_browser,
+            clock=clock,
+        )
+        token = auth.access_token
+    graph = GraphClient(graph_url, token, http=http, clock=clock)
+    return Services(settings, paths, graph, auth, clock, demo_tenant, http, authority)
+
+
+def _flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {
+        "tenant_id": args.tenant,
+        "client_id": args.client_id,
+        "cloud": args.cloud,
+    }
+    if args.demo:
+        overrides["demo"] = True
+    return overrides
+
+
+def _choose_demo(settings: Settings, *, gui: bool) -> Settings:
+    """The window falls back to the demo tenant when no tenant is configured; commands do not,
+    so a script can never 'issue' a pass to a simulation by accident."""
+    if settings.demo or settings.tenant_configured or not gui:
+        return settings
+    from dataclasses import replace
+
+    return replace(settings, demo=True)
+
+
+def _commands() -> dict[str, Command]:
+    from tapdesk.cli import account, commands, doctor
+
+    return {
+        "issue": commands.cmd_issue,
+        "revoke": commands.cmd_revoke,
+        "status": commands.cmd_status,
+        "policy": commands.cmd_policy,
+        "doctor": lambda s, a, o, e: doctor.cmd_doctor(s, a, o, e, authority=s.authority),
+        "login": account.cmd_login,
+        "logout": account.cmd_logout,
+        "whoami": account.cmd_whoami,
+    }
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    paths: AppPaths | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+    demo_tenant: DemoTenant | None = None,
+    keyring_backend: keyring.backend.KeyringBackend | None = None,
+    open_browser: Callable[[str], bool] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run tapdesk; returns the process exit code. Keyword arguments are for tests."""
+    from tapdesk.cli.parser import build_parser
+
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    services: Services | None = None
+    try:
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        paths = paths or AppPaths.default(env)
+        logs.configure(paths.log_dir, verbose=args.verbose)
+        gui = args.command is None
+        settings = _choose_demo(load_settings(paths, env, _flag_overrides(args)), gui=gui)
+        if not gui and args.command not in {"doctor"} and not settings.demo and not settings.tenant_configured:
+            from tapdesk.errors import ConfigError
+
+            raise ConfigError(
+                "No tenant is configured.",
+                hint="Set [tenant] id and client_id in tapdesk.toml (see README), "
+                "or add --demo to try the demo tenant.",
+            )
+        services = build_services(
+            settings,
+            paths,
+            clock=clock,
+            demo_tenant=demo_tenant,
+            keyring_backend=keyring_backend,
+            open_browser=open_browser,
+        )
+        if gui:
+            from tapdesk import ui
+
+            return ui.run(services, args)
+        return _commands()[args.command](services, args, out, err)
+    except TapdeskError as exc:
+        log.info("command failed: %s (%s)", type(exc).__name__, exc.request_id or "no request-id")
+        err.write(f"tapdesk: {exc.one_line()}\n")
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        err.write("tapdesk: interrupted\n")
+        return int(ExitCode.INTERRUPTED)
+    finally:
+        if services is not None:
+            services.close()

@@ -1,0 +1,134 @@
+"""``tapdesk doctor``: is this machine ready to issue passes? One line per check."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import TextIO
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import keyring
+import keyring.backend
+
+from tapdesk.cli import output
+from tapdesk.services import Services
+
+SKEW_WARN_SECONDS = 300  # Entra tolerates about 5 minutes of clock skew
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # "ok", "warn" or "fail"
+    detail: str
+
+
+def _config(services: Services) -> list[Check]:
+    s = services.settings
+    sources = ", ".join(s.sources) or "defaults only"
+    checks = [Check("config", "ok", f"read from {sources}")]
+    if s.demo:
+        checks.append(Check("tenant", "ok", "demo tenant (training; no real passes)"))
+    elif s.access_token:
+        checks.append(Check("tenant", "ok", f"token from TAPDESK_ACCESS_TOKEN, Graph at {s.graph_base_url}"))
+    elif s.tenant_id and s.client_id:
+        checks.append(Check("tenant", "ok", f"{s.tenant_id} ({s.cloud.value} cloud), client {s.client_id}"))
+    else:
+        missing = " and ".join(n for n, v in (("tenant id", s.tenant_id), ("client id", s.client_id)) if not v)
+        checks.append(
+            Check("tenant", "fail", f"{missing} not set: set [tenant] id and client_id in tapdesk.toml, or use --demo")
+        )
+    if s.allow_plaintext_cache:
+        checks.append(Check("policy", "warn", "site config allows a plaintext token cache"))
+    return checks
+
+
+def _keyring(backend: keyring.backend.KeyringBackend | None) -> Check:
+    try:
+        chosen = backend or keyring.get_keyring()
+        name = f"{type(chosen).__module__}.{type(chosen).__name__}"
+        priority = float(getattr(type(chosen), "priority", 0))
+    except Exception as exc:  # keyring backends raise many things while probing
+        return Check("keyring", "warn", f"unavailable ({type(exc).__name__}): tokens kept in memory only")
+    if priority <= 0 or "fail" in name or "null" in name:
+        return Check("keyring", "warn", f"{name} is not usable: tokens kept in memory, sign in each session")
+    return Check("keyring", "ok", name)
+
+
+def _reach(http: httpx.Client, name: str, url: str, now: datetime) -> list[Check]:
+    try:
+        response = http.get(url, timeout=10.0)
+    except httpx.TransportError as exc:
+        return [Check(name, "fail", f"{url} unreachable ({type(exc).__name__})")]
+    checks = [Check(name, "ok", f"{url} answered {response.status_code}")]
+    date = response.headers.get("date")
+    if date:
+        try:
+            skew = (now - parsedate_to_datetime(date)).total_seconds()
+        except (TypeError, ValueError):
+            return checks
+        status = "warn" if abs(skew) > SKEW_WARN_SECONDS else "ok"
+        checks.append(Check("clock", status, f"{skew:+.0f} s against {urlsplit(url).hostname}"))
+    return checks
+
+
+def _mask(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def _proxy(env: dict[str, str]) -> Check:
+    found = [f"{k}={_mask(v)}" for k, v in sorted(env.items()) if k.upper() in _PROXY_VARS and v]
+    if not found:
+        return Check("proxy", "ok", "none configured (direct connection)")
+    return Check("proxy", "ok", "; ".join(found))
+
+
+_PROXY_VARS = {"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"}
+
+
+def run_checks(
+    services: Services,
+    *,
+    authority: str | None,
+    keyring_backend: keyring.backend.KeyringBackend | None = None,
+) -> list[Check]:
+    checks = _config(services)
+    checks.append(_keyring(keyring_backend))
+    checks.append(_proxy(dict(os.environ)))
+    now = services.clock.now()
+    if services.http is not None:
+        if authority:
+            discovery = f"{authority}/v2.0/.well-known/openid-configuration"
+            checks += _reach(services.http, "sign-in", discovery, now)
+        checks += _reach(services.http, "graph", services.settings.graph_base_url + "/", now)
+    if not any(c.name == "clock" for c in checks):
+        checks.append(Check("clock", "warn", "not measured (no Date header seen)"))
+    return checks
+
+
+def cmd_doctor(
+    services: Services,
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    *,
+    authority: str | None = None,
+) -> int:
+    checks = run_checks(services, authority=authority)
+    failed = any(c.status == "fail" for c in checks)
+    if args.json:
+        output.write_json(out, {"ok": not failed, "checks": [c.__dict__ for c in checks]})
+    else:
+        for check in checks:
+            out.write(f"  {check.status:<5} {check.name:<9} {check.detail}\n")
+        out.write("Ready.\n" if not failed else "Not ready: fix the lines marked fail.\n")
+    return 1 if failed else 0

@@ -1,0 +1,95 @@
+"""Command-line grammar. ``tapdesk`` alone opens the window; sub-commands run headless."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from tapdesk._version import __version__
+from tapdesk.config import Cloud
+from tapdesk.errors import UsageError
+
+EPILOG = """exit codes:
+  0 done  1 unexpected error  2 usage error  3 configuration error  4 sign-in needed
+  5 not permitted  6 not found  7 outside the pass policy  8 throttled or offline (try again)"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors become UsageError (exit 2, one clear line on stderr)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message[:1].upper() + message[1:] + ".", hint=f"See '{self.prog} --help'.")
+
+
+def _iso_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an ISO 8601 time such as 2030-01-06T08:00:00+01:00"
+        ) from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"'{text}' needs a time zone, for example ...Z or ...+01:00")
+    return value
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of minutes") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the lifetime must be a positive number of minutes")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tapdesk",
+        description="Issue Microsoft Entra Temporary Access Passes and walk new hires to a passkey.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tapdesk {__version__}")
+    parser.add_argument("--demo", action="store_true", help="use the built-in demo tenant")
+    parser.add_argument("--tenant", metavar="ID", help="tenant id or domain (overrides config)")
+    parser.add_argument("--client-id", metavar="GUID", help="app registration's client id")
+    parser.add_argument("--cloud", choices=[c.value for c in Cloud], help="national cloud")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    parser.add_argument("--screenshots", metavar="DIR", help="write PNGs of the main window states and exit")
+    parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    issue = sub.add_parser("issue", help="issue a pass and print it once")
+    issue.add_argument("user", help="UPN or object id")
+    issue.add_argument("--lifetime", type=_minutes, metavar="MIN", help="minutes (policy default if omitted)")
+    once = issue.add_mutually_exclusive_group()
+    once.add_argument("--once", dest="usable_once", action="store_true", default=None, help="one sign-in only")
+    once.add_argument("--reusable", dest="usable_once", action="store_false", help="reusable within its lifetime")
+    issue.add_argument("--start", type=_iso_time, metavar="ISO8601", help="when the pass becomes valid")
+    issue.add_argument("--qr", action="store_true", help="also print a QR code of the pass")
+    issue.add_argument("--json", action="store_true", help="machine-readable output")
+
+    revoke = sub.add_parser("revoke", help="delete the user's pass")
+    revoke.add_argument("user", help="UPN or object id")
+    revoke.add_argument("--json", action="store_true")
+
+    status = sub.add_parser("status", help="the user, their pass (never its value) and methods")
+    status.add_argument("user", help="UPN or object id")
+    status.add_argument("--json", action="store_true")
+
+    policy = sub.add_parser("policy", help="the tenant's pass policy")
+    policy.add_argument("--json", action="store_true")
+
+    doctor = sub.add_parser("doctor", help="check configuration, keyring, endpoints, clock and proxy")
+    doctor.add_argument("--json", action="store_true")
+
+    login = sub.add_parser("login", help="sign in the technician")
+    login.add_argument("--device-code", action="store_true", help="sign in on another device")
+    login.add_argument("--account", metavar="UPN", help="sign in as this account")
+
+    sub.add_parser("logout", help="sign out and wipe the token cache")
+
+    whoami = sub.add_parser("whoami", help="the signed-in technician, roles and token cache")
+    whoami.add_argument("--json", action="store_true")
+    return parser

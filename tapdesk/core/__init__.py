@@ -1,0 +1,1 @@
+"""Pure rules and records: no Qt, network, MSAL, keyring or sqlite."""

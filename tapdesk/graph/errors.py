@@ -1,0 +1,173 @@
+"""Graph responses and transport failures -> the technician-facing error tree (tapdesk.errors).
+
+Graph's own ``message`` is for developers and may change; we branch on status, ``code`` and a
+few documented phrases, and write our own words. Nothing from a request body is echoed.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from tapdesk.errors import (
+    ConsentRequired,
+    ExternalGuest,
+    GraphError,
+    LifetimeOutOfRange,
+    NotFound,
+    NotInPolicyScope,
+    NotPermitted,
+    Offline,
+    OneTimeForced,
+    ServiceUnavailable,
+    SignInRequired,
+    StartInPast,
+    TapdeskError,
+    Throttled,
+)
+
+_RANGE = re.compile(r"between\s+(\d+)\s+and\s+(\d+)", re.IGNORECASE)
+
+
+def _error_body(response: httpx.Response) -> Mapping[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    error = data.get("error") if isinstance(data, Mapping) else None
+    return error if isinstance(error, Mapping) else {}
+
+
+def request_id(response: httpx.Response) -> str | None:
+    """Graph's request-id: the response header, else innerError (both spellings and casings)."""
+    header = response.headers.get("request-id")
+    if header:
+        return header
+    error = _error_body(response)
+    for inner_key in ("innerError", "innererror"):
+        inner = error.get(inner_key)
+        if isinstance(inner, Mapping):
+            for key in ("request-id", "requestId"):
+                if isinstance(inner.get(key), str):
+                    return str(inner[key])
+    return None
+
+
+def from_response(response: httpx.Response, *, subject: str = "") -> TapdeskError:
+    """Map an error response. ``subject`` names what was asked for ("user ava@…") for messages."""
+    error = _error_body(response)
+    code = str(error.get("code") or "")
+    text = str(error.get("message") or "")
+    lowered = text.lower()
+    status = response.status_code
+    common: dict[str, Any] = {"request_id": request_id(response), "status": status, "code": code}
+
+    if "converged usercredentialpolicy" in lowered:
+        return NotInPolicyScope(
+            f"The tenant's pass policy does not cover {subject or 'this user'}, "
+            "or the Temporary Access Pass method is turned off.",
+            hint="Ask an Authentication Policy Administrator to add the user to a group the "
+            "Temporary Access Pass policy targets.",
+            **common,
+        )
+    if "external guest" in lowered:
+        return ExternalGuest(
+            "A Temporary Access Pass cannot be given to an external guest.",
+            hint="External guests sign in with their home organisation's credentials.",
+            **common,
+        )
+    if "lifetimeinminutes" in lowered:
+        match = _RANGE.search(text)
+        span = f"{match.group(1)} to {match.group(2)} minutes" if match else "a narrower range"
+        return LifetimeOutOfRange(
+            f"The tenant policy allows {span}; the requested lifetime is outside it.",
+            hint=f"Choose a lifetime within {span}.",
+            **common,
+        )
+    if "isusableonce" in lowered or "one-time" in lowered or "usable once" in lowered:
+        return OneTimeForced(
+            "The tenant policy allows one-time passes only.",
+            hint="Issue a one-time pass (--once).",
+            **common,
+        )
+    if "startdatetime" in lowered:
+        return StartInPast(
+            "Microsoft Graph refused the start time.",
+            hint="Start now, or choose a start time in the future.",
+            **common,
+        )
+    if status == 401:
+        return SignInRequired(
+            "Your sign-in has expired or was not accepted by Microsoft Graph.",
+            hint="Sign in again (tapdesk login).",
+            **common,
+        )
+    if status == 403:
+        if "consent" in lowered:
+            return ConsentRequired(
+                "The app lacks a Microsoft Graph permission for this action.",
+                hint="Ask an administrator to grant admin consent for tapdesk's permissions "
+                "(User.Read.All, UserAuthenticationMethod.ReadWrite.All).",
+                **common,
+            )
+        return NotPermitted(
+            f"You are not allowed to do this for {subject or 'this user'}.",
+            hint="Passes need the Authentication Administrator role, or Privileged "
+            "Authentication Administrator when the user holds an admin role; nobody can issue "
+            "a pass to themselves.",
+            **common,
+        )
+    if status == 404:
+        return NotFound(
+            f"{(subject or 'That item').capitalize()} was not found in this tenant.",
+            hint="Check the spelling. A user created in the last few minutes may still be replicating.",
+            **common,
+        )
+    if status == 429:
+        return Throttled(
+            "Microsoft Graph is limiting requests and kept refusing after several tries.",
+            hint="Wait a minute, then try again.",
+            **common,
+        )
+    if status in (500, 502, 503, 504):
+        return ServiceUnavailable(
+            f"Microsoft Graph answered {status} and kept failing after several tries.",
+            hint="Wait a minute, then try again; check the Microsoft 365 service health page.",
+            **common,
+        )
+    return GraphError(
+        f"Microsoft Graph refused the request ({status}{', ' + code if code else ''}).",
+        hint="Try again; if it persists, report it with the request-id.",
+        **common,
+    )
+
+
+def from_transport(exc: httpx.TransportError) -> Offline:
+    """Network trouble, in words that point at the likely fix."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return Offline(
+                "The secure connection to Microsoft failed the certificate check.",
+                hint="If your network inspects TLS, its root certificate must be in the system "
+                "trust store; check the clock too.",
+            )
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.ProxyError):
+        return Offline(
+            "The proxy server refused or failed the connection.",
+            hint="Check HTTPS_PROXY / NO_PROXY or the system proxy settings.",
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return Offline(
+            "Microsoft did not answer in time.",
+            hint="Check the network connection, then try again.",
+        )
+    return Offline(
+        "Cannot reach Microsoft: the network or proxy is not connected.",
+        hint="Check the network cable or Wi-Fi and any proxy settings, then try again.",
+    )

@@ -1,0 +1,62 @@
+"""When to try a Graph call again, and how long to wait (Graph throttling guidance)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+RETRYABLE_STATUS = frozenset({429, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded in attempts and in total time; ``Retry-After`` wins over our own backoff."""
+
+    max_attempts: int = 5
+    max_total_seconds: float = 60.0
+    base_seconds: float = 0.5
+    cap_seconds: float = 8.0
+    # Longest Retry-After we accept; a server asking for more than this is treated as down.
+    max_retry_after: float = 30.0
+    random: Callable[[], float] = field(default=random.random, compare=False)
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter for attempt 1, 2, ... (never zero)."""
+        ceiling = min(self.cap_seconds, self.base_seconds * (2 ** (attempt - 1)))
+        return max(0.05, ceiling * self.random())
+
+    def delay(self, attempt: int, retry_after: str | None, now: datetime | None = None) -> float:
+        parsed = parse_retry_after(retry_after, now)
+        if parsed is not None:
+            return min(parsed, self.max_retry_after)
+        return self.backoff(attempt)
+
+    def allows(self, attempt: int, elapsed: float, delay: float) -> bool:
+        """May we wait ``delay`` and make attempt ``attempt + 1``?"""
+        return attempt < self.max_attempts and elapsed + delay <= self.max_total_seconds
+
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds (Graph sends fractions) or an HTTP date."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if seconds != seconds or seconds < 0:  # NaN or negative
+        return 0.0
+    return seconds

@@ -1,0 +1,1 @@
+"""Small test doubles shared by every suite: clocks, keyrings, timers. Fakes, not mocks."""

@@ -1,0 +1,49 @@
+"""Lint, types and layering run inside the test command, so CI and a laptop agree."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
+    tool = BIN / cmd[0]
+    exe = str(tool) if tool.exists() else shutil.which(cmd[0])
+    if exe is None:
+        pytest.fail(f"{cmd[0]} is not installed: pip install -e '.[dev]'")
+    return subprocess.run([exe, *cmd[1:]], cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def test_ruff_lint() -> None:
+    result = _run("ruff", "check", "tapdesk", "tests", "packaging")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    result = _run("ruff", "format", "--check", "tapdesk", "tests", "packaging")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_where_logic_lives() -> None:
+    result = _run("mypy", "tapdesk")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_layers() -> None:
+    result = _run("lint-imports")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = 'python3 -m venv .venv && .venv/bin/pip install -e ".[dev]" && .venv/bin/python -m pytest'
+    assert command in readme.split("\n## ")[0], "README's first screen must give the test command"
+    assert command in ci

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tapdesk import errors as e
+from tapdesk.graph import errors
+from tapdesk.graph.retry import RetryPolicy, parse_retry_after
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("2.128", 2.128), ("0", 0.0), ("7", 7.0), (" 1.5 ", 1.5), ("-3", 0.0), ("soon", None), (None, None)],
+)
+def test_retry_after_seconds_including_fractions(header: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(header) == seconds
+
+
+def test_retry_after_http_date() -> None:
+    now = datetime(2030, 1, 6, 8, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("Sun, 06 Jan 2030 08:00:05 GMT", now) == 5.0
+
+
+@given(st.text(max_size=40))
+def test_retry_after_never_raises(header: str) -> None:
+    value = parse_retry_after(header)
+    assert value is None or value >= 0
+
+
+def test_backoff_is_exponential_with_jitter_and_capped() -> None:
+    policy = RetryPolicy(base_seconds=0.5, cap_seconds=8.0, random=lambda: 1.0)
+    assert [policy.backoff(n) for n in range(1, 7)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+    low = RetryPolicy(random=lambda: 0.0)
+    assert low.backoff(3) == 0.05  # never an immediate hammering retry
+
+
+def test_server_retry_after_wins_but_is_bounded() -> None:
+    policy = RetryPolicy(random=lambda: 1.0, max_retry_after=30)
+    assert policy.delay(1, "2.128") == 2.128
+    assert policy.delay(1, "120") == 30
+    assert policy.delay(3, None) == 2.0
+
+
+def test_bounded_in_attempts_and_total_time() -> None:
+    policy = RetryPolicy(max_attempts=3, max_total_seconds=10)
+    assert policy.allows(1, 0, 2) and policy.allows(2, 5, 5)
+    assert not policy.allows(3, 0, 1)
+    assert not policy.allows(1, 9, 2)
+
+
+def response(status: int, code: str = "", message: str = "", headers: dict[str, str] | None = None) -> httpx.Response:
+    body = {"error": {"code": code, "message": message, "innerError": {"request-id": "rid-body"}}}
+    return httpx.Response(status, json=body, headers=headers or {})
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "message", "kind"),
+    [
+        (400, "badRequest", "Invalid LifetimeInMinutes specified. The valid range between 60 and 480.", e.LifetimeOutOfRange),
+        (400, "badRequest", "Converged UserCredentialPolicy does not allow creating or updating this "
+         "authentication method. AuthMethodType [TemporaryAccessPass].", e.NotInPolicyScope),
+        (403, "accessDenied", "Converged UserCredentialPolicy does not allow", e.NotInPolicyScope),
+        (400, "badRequest", "Temporary Access Pass cannot be added to an external guest user.", e.ExternalGuest),
+        (401, "InvalidAuthenticationToken", "Access token has expired", e.SignInRequired),
+        (403, "accessDenied", "Request Authorization failed", e.NotPermitted),
+        (403, "Authorization_RequestDenied", "AADSTS65001: consent required", e.ConsentRequired),
+        (404, "Request_ResourceNotFound", "Resource 'x' does not exist", e.NotFound),
+        (429, "TooManyRequests", "slow down", e.Throttled),
+        (503, "serviceNotAvailable", "", e.ServiceUnavailable),
+        (504, "", "", e.ServiceUnavailable),
+        (409, "conflict", "", e.GraphError),
+    ],
+)
+def test_each_graph_error_maps_to_a_technician_message(status: int, code: str, message: str, kind: type) -> None:
+    error = errors.from_response(response(status, code, message), subject="user ava@contoso.com")
+    assert type(error) is kind
+    assert error.request_id == "rid-body"
+    assert error.message and error.hint
+    assert message not in error.message or not message  # our words, not Graph's developer text
+
+
+def test_lifetime_error_quotes_the_tenant_range() -> None:
+    error = errors.from_response(response(400, "badRequest", "The valid range between 120 and 240."
+                                          " Invalid LifetimeInMinutes specified."))
+    assert "120 to 240 minutes" in error.message
+
+
+def test_request_id_prefers_the_header_and_reads_both_spellings() -> None:
+    assert errors.request_id(response(404, headers={"request-id": "rid-header"})) == "rid-header"
+    legacy = httpx.Response(404, json={"error": {"innererror": {"requestId": "rid-old"}}})
+    assert errors.request_id(legacy) == "rid-old"
+    assert errors.request_id(httpx.Response(502, text="<html>bad gateway</html>")) is None
+
+
+def test_transport_errors_say_offline_timeout_or_proxy() -> None:
+    assert "not connected" in errors.from_transport(httpx.ConnectError("x")).message
+    assert "in time" in errors.from_transport(httpx.ReadTimeout("x")).message
+    assert "proxy" in errors.from_transport(httpx.ProxyError("x")).message
