@@ -1,0 +1,151 @@
+"""The demo tenant's state as plain records, and their JSON form for the state file.
+
+Nothing here holds a pass value: a pass is remembered by its metadata only. Refresh tokens,
+device codes and authorization codes are remembered by a fingerprint (SHA-256), never as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+JsonDict = dict[str, Any]
+
+
+def fingerprint(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass
+class PassRecord:
+    """A Temporary Access Pass as the tenant remembers it: metadata, never the value."""
+
+    id: str
+    created: datetime
+    start: datetime | None
+    lifetime_minutes: int
+    usable_once: bool
+    used_at: datetime | None = None
+
+
+@dataclass
+class DemoUser:
+    id: str
+    upn: str
+    display_name: str
+    given_name: str | None = None
+    surname: str | None = None
+    mail: str | None = None
+    job_title: str | None = None
+    department: str | None = None
+    office_location: str | None = None
+    mobile_phone: str | None = None
+    business_phones: list[str] = field(default_factory=list)
+    preferred_language: str | None = "en-US"
+    account_enabled: bool = True
+    user_type: str = "Member"
+    on_premises_sync_enabled: bool | None = None
+    on_premises_sam_account_name: str | None = None
+    employee_id: str | None = None
+    employee_hire_date: datetime | None = None
+    created: datetime | None = None
+    # Role names (keys of constants.ROLE_IDS) and group ids.
+    roles: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    # Created moments ago: invisible until the tenant's replication delay has passed.
+    replicating: bool = False
+    # Registered methods other than the pass, already in Graph's JSON shape.
+    methods: list[JsonDict] = field(default_factory=list)
+    tap: PassRecord | None = None
+
+
+@dataclass
+class Grant:
+    """What a refresh token, device code or authorization code stands for."""
+
+    user_id: str | None
+    client_id: str
+    scopes: list[str]
+    issued: datetime
+    expires: datetime
+    # device codes: "pending" | "approved" | "denied"; auth codes: PKCE and OIDC extras.
+    status: str = "approved"
+    user_code: str | None = None
+    redirect_uri: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+    nonce: str | None = None
+
+
+@dataclass
+class TenantState:
+    seeded_at: datetime
+    users: dict[str, DemoUser]  # by object id
+    policy: JsonDict
+    consented_scopes: list[str]
+    refresh_tokens: dict[str, Grant] = field(default_factory=dict)  # by fingerprint
+    device_codes: dict[str, Grant] = field(default_factory=dict)
+    auth_codes: dict[str, Grant] = field(default_factory=dict)
+
+    def find_user(self, key: str) -> DemoUser | None:
+        """By object id or UPN (case-insensitive), as Graph resolves /users/{key}."""
+        key = key.lower()
+        for user in self.users.values():
+            if user.id == key or user.upn.lower() == key:
+                return user
+        return None
+
+
+def state_to_json(state: TenantState) -> JsonDict:
+    encoded: JsonDict = _encode(asdict(state))
+    return encoded
+
+
+def state_from_json(data: JsonDict) -> TenantState:
+    def grants(raw: JsonDict) -> dict[str, Grant]:
+        return {key: _build(Grant, value) for key, value in raw.items()}
+
+    users = {}
+    for key, raw in data["users"].items():
+        user = _build(DemoUser, raw)
+        if raw.get("tap"):
+            user.tap = _build(PassRecord, raw["tap"])
+        users[key] = user
+    return TenantState(
+        seeded_at=datetime.fromisoformat(data["seeded_at"]),
+        users=users,
+        policy=data["policy"],
+        consented_scopes=list(data["consented_scopes"]),
+        refresh_tokens=grants(data.get("refresh_tokens", {})),
+        device_codes=grants(data.get("device_codes", {})),
+        auth_codes=grants(data.get("auth_codes", {})),
+    )
+
+
+_DATETIME_FIELDS = frozenset(
+    {"created", "start", "used_at", "employee_hire_date", "issued", "expires", "seeded_at"}
+)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _encode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    return value
+
+
+def _build(cls: type[Any], raw: JsonDict) -> Any:
+    known = {f.name for f in fields(cls)}
+    kwargs = {}
+    for key, value in raw.items():
+        if key not in known:
+            continue  # written by a newer version: ignore rather than refuse the file
+        if key in _DATETIME_FIELDS and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        kwargs[key] = value
+    return cls(**kwargs)

@@ -1,0 +1,222 @@
+"""DemoTenant: Microsoft Graph and the Entra sign-in authority, served in process over httpx.
+
+The real GraphClient and real MSAL talk to it through ``httpx.Client(transport=...)``. Tests
+and training scripts steer it with knobs (policy, roles, consent, faults, latency) and act
+as the new hire through :meth:`DemoTenant.phone`.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import httpx
+
+from tapdesk.core.clock import SYSTEM_CLOCK, Clock
+from tapdesk.demo import authority, graph
+from tapdesk.demo.constants import (
+    DEFAULT_CONSENTED_SCOPES,
+    DEMO_TECHNICIAN_UPN,
+    GRAPH_HOST,
+    LOGIN_HOST,
+    ROLE_IDS,
+)
+from tapdesk.demo.faults import DROP_AFTER_CREATE, THROTTLE, UNAVAILABLE, Fault
+from tapdesk.demo.issuance import token_response
+from tapdesk.demo.model import DemoUser, Grant, TenantState
+from tapdesk.demo.phone import Phone
+from tapdesk.demo.responses import GraphProblem, GraphReply, OAuthProblem
+from tapdesk.demo.seed import seed_state
+from tapdesk.demo.store import StateStore
+
+SeenRequest = tuple[str, str, httpx.Headers]
+
+
+class DemoTenant:
+    def __init__(
+        self,
+        state_path: Path | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        latency: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+        auto_approve_after: float | None = 3.0,
+    ) -> None:
+        self.latency = latency  # seconds added to every request, through ``sleep``
+        self.auto_approve_after = auto_approve_after  # None: device codes wait for approval
+        self.token_lifetime = 3600.0
+        self.replication_delay = 20.0  # how long ben.fresh stays invisible
+        self.requests: list[SeenRequest] = []
+        self.token_requests = 0
+        self._clock = clock
+        self._sleep = sleep
+        self._faults: list[Fault] = []
+        self._meta_lock = threading.Lock()
+        self._store = StateStore(state_path, lambda: seed_state(clock.now()))
+        if state_path is not None:
+            with self._store.transaction():
+                pass  # seeds a missing file now: "tenant start" is this moment
+
+    # --- serving ---------------------------------------------------------------------------
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handler)
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        with self._meta_lock:
+            self.requests.append((request.method, request.url.path, httpx.Headers(request.headers)))
+            if request.method == "POST" and request.url.path.endswith("/oauth2/v2.0/token"):
+                self.token_requests += 1
+            fault = next((f for f in self._faults if f.matches(request)), None)
+            if fault is not None:
+                fault.consume()
+        if self.latency > 0:
+            self._sleep(self.latency)  # outside every lock: slow requests still overlap
+        if fault is not None and fault.kind in (THROTTLE, UNAVAILABLE):
+            return self._fault_response(fault, request)
+        if fault is not None and fault.kind != DROP_AFTER_CREATE:
+            fault.raise_transport_error(request)
+        response = self._serve(request)
+        if fault is not None:  # drop_after_create: done, but the answer never arrives
+            fault.raise_transport_error(request)
+        return response
+
+    def _serve(self, request: httpx.Request) -> httpx.Response:
+        now = self._clock.now()
+        host = request.url.host
+        if host not in (GRAPH_HOST, LOGIN_HOST):
+            raise httpx.ConnectError(f"Name or service not known: {host}", request=request)
+        with self._store.transaction() as state:
+            if host == GRAPH_HOST:
+                return graph.handle(request, state, now, self.replication_delay)
+            return authority.handle(
+                request,
+                state,
+                now,
+                token_lifetime=self.token_lifetime,
+                auto_approve_after=self.auto_approve_after,
+            )
+
+    def _fault_response(self, fault: Fault, request: httpx.Request) -> httpx.Response:
+        now = self._clock.now()
+        headers = {"retry-after": fault.retry_after} if fault.retry_after is not None else {}
+        if request.url.host == LOGIN_HOST:
+            text = "The service is temporarily unavailable; try again later."
+            problem = OAuthProblem("temporarily_unavailable", 90033, text, status=fault.status)
+            return problem.response(now, headers)
+        if fault.kind == THROTTLE:
+            graph_problem = GraphProblem(
+                429, "TooManyRequests", "Too many requests, retry after a while.", headers
+            )
+        elif fault.status == 504:
+            graph_problem = GraphProblem(504, "gatewayTimeout", "Gateway timeout.", headers)
+        else:
+            message = "Service unavailable, try again later."
+            graph_problem = GraphProblem(503, "serviceNotAvailable", message, headers)
+        return GraphReply(request, now).error(graph_problem)
+
+    # --- faults ----------------------------------------------------------------------------
+
+    def inject(self, fault: Fault) -> None:
+        with self._meta_lock:
+            self._faults.append(dataclasses.replace(fault))
+
+    def clear_faults(self) -> None:
+        with self._meta_lock:
+            self._faults.clear()
+
+    # --- state knobs -----------------------------------------------------------------------
+
+    @property
+    def users(self) -> Mapping[str, DemoUser]:
+        """A read-only snapshot, by UPN."""
+        with self._store.transaction() as state:
+            return MappingProxyType({u.upn: copy.deepcopy(u) for u in state.users.values()})
+
+    def phone(self, upn: str) -> Phone:
+        self._user(upn)  # fail early on a typo
+        return Phone(self._store, self._clock, upn)
+
+    def reset(self) -> None:
+        """Reseed: every user, pass, policy, role and sign-in back to the start of a session."""
+        self._store.reset()
+
+    def set_policy(self, **overrides: Any) -> None:
+        """Override TAP policy fields by their Graph names, e.g. ``state="disabled"``."""
+        with self._store.transaction() as state:
+            unknown = set(overrides) - set(state.policy)
+            if unknown:
+                raise ValueError(f"not TAP policy fields: {sorted(unknown)}")
+            state.policy.update(copy.deepcopy(overrides))
+
+    def set_roles(self, upn: str, roles: list[str]) -> None:
+        unknown = [role for role in roles if role not in ROLE_IDS]
+        if unknown:
+            raise ValueError(f"unknown directory roles: {unknown}")
+        self._change_user(upn, lambda user: setattr(user, "roles", list(roles)))
+
+    def delete_user(self, upn: str) -> None:
+        with self._store.transaction() as state:
+            del state.users[self._find(state, upn).id]
+
+    def revoke_consent(self, scopes: list[str] | None = None) -> None:
+        """Withdraw admin consent (all of it by default): sign-in says consent_required,
+        Graph answers 403 even to tokens issued before."""
+        with self._store.transaction() as state:
+            if scopes is None:
+                state.consented_scopes = []
+                return
+            gone = {s.lower() for s in scopes}
+            state.consented_scopes = [s for s in state.consented_scopes if s.lower() not in gone]
+
+    def restore_consent(self) -> None:
+        with self._store.transaction() as state:
+            state.consented_scopes = list(DEFAULT_CONSENTED_SCOPES)
+
+    def approve_device_code(self, user_code: str, upn: str = DEMO_TECHNICIAN_UPN) -> None:
+        with self._store.transaction() as state:
+            grant = self._device_grant(state, user_code)
+            grant.status, grant.user_id = "approved", self._find(state, upn).id
+
+    def deny_device_code(self, user_code: str) -> None:
+        with self._store.transaction() as state:
+            self._device_grant(state, user_code).status = "denied"
+
+    def access_token(self, upn: str = DEMO_TECHNICIAN_UPN, scopes: list[str] | None = None) -> str:
+        """A Graph access token minted without a sign-in round trip (for tests of Graph code)."""
+        with self._store.transaction() as state:
+            user = self._find(state, upn)
+            wanted = list(scopes) if scopes is not None else list(DEFAULT_CONSENTED_SCOPES)
+            body = token_response(state, user, wanted, self._clock.now(), self.token_lifetime)
+        token: str = body["access_token"]
+        return token
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _user(self, upn: str) -> DemoUser:
+        with self._store.transaction() as state:
+            return self._find(state, upn)
+
+    def _change_user(self, upn: str, change: Callable[[DemoUser], None]) -> None:
+        with self._store.transaction() as state:
+            change(self._find(state, upn))
+
+    @staticmethod
+    def _find(state: TenantState, upn: str) -> DemoUser:
+        user = state.find_user(upn)
+        if user is None:
+            raise KeyError(f"no user {upn} in the demo tenant")
+        return user
+
+    @staticmethod
+    def _device_grant(state: TenantState, user_code: str) -> Grant:
+        for grant in state.device_codes.values():
+            if grant.user_code == user_code.upper() and grant.status == "pending":
+                return grant
+        raise KeyError(f"no pending device code {user_code}")

@@ -1,0 +1,99 @@
+"""Small helpers for driving the demo tenant: Graph clients with a token, a scripted browser."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections.abc import Callable
+
+import httpx
+
+from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
+
+UPN = {
+    name: f"{name}@northwind.example"
+    for name in (
+        "tess.tech",
+        "pat.priv",
+        "ava.newhire",
+        "ben.fresh",
+        "carl.disabled",
+        "sam.synced",
+        "alex.admin",
+        "oscar.outside",
+        "erin.existing",
+        "andy.app",
+        "priya.passkey",
+        "nora.newhire",
+    )
+}
+UPN["gina"] = "gina_fabrikam.example#EXT#@northwind.example"
+TAP_PATH = "/users/{}/authentication/temporaryAccessPassMethods"
+
+
+def graph_client(
+    tenant: DemoTenant, upn: str = DEMO_TECHNICIAN_UPN, scopes: list[str] | None = None
+) -> httpx.Client:
+    """An httpx client for the demo Graph, signed in as ``upn`` (no MSAL round trip)."""
+    token = tenant.access_token(upn, scopes)
+    return httpx.Client(
+        transport=tenant.transport(),
+        base_url=DEMO_GRAPH_URL,
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+
+def user_path(upn: str) -> str:
+    return "/users/" + upn.replace("#", "%23")
+
+
+def tap_path(upn: str) -> str:
+    return user_path(upn) + "/authentication/temporaryAccessPassMethods"
+
+
+class ScriptedBrowser:
+    """Stands in for ``webbrowser.open``: loads the authorize page from the demo authority and
+    submits its form_post to MSAL's loopback listener, as a real browser's script would."""
+
+    def __init__(self, http: httpx.Client) -> None:
+        self._http = http
+        self.pages: list[str] = []
+        self.posts: list[httpx.Response] = []
+        self._threads: list[threading.Thread] = []
+
+    def open(self, url: str, *args: object, **kwargs: object) -> bool:
+        page = self._http.get(url).text
+        self.pages.append(page)
+        found = re.search(r'action="([^"]+)"', page)
+        assert found, "the authorize page has no form"
+        action = html.unescape(found.group(1))
+        fields = {
+            html.unescape(name): html.unescape(value)
+            for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page)
+        }
+        # MSAL's listener serves requests only after this call returns: post from a thread.
+        thread = threading.Thread(target=self._post, args=(action, fields), daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return True
+
+    def _post(self, action: str, fields: dict[str, str]) -> None:
+        self.posts.append(httpx.post(action, data=fields, timeout=10))
+
+    def join(self) -> None:
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def advancing(handler: Handler, step: Callable[[], None]) -> Handler:
+    """Wraps a transport handler so every request first runs ``step`` (e.g. clock.advance)."""
+
+    def wrapped(request: httpx.Request) -> httpx.Response:
+        step()
+        return handler(request)
+
+    return wrapped
