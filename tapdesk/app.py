@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tapdesk import logs
@@ -52,16 +53,23 @@ def build_services(
     from tapdesk.auth import Authenticator
 
     transport = None
-    authority, client_id, graph_url = settings.authority, settings.client_id, settings.graph_base_url
+    authority, client_id, graph_url = (
+        settings.authority,
+        settings.client_id,
+        settings.graph_base_url,
+    )
     if settings.demo:
         from tapdesk import demo
 
         if demo_tenant is None:
             # Separate CLI runs (issue, then status, then revoke) share one demo tenant on disk.
-            demo_tenant = demo.DemoTenant(state_path=paths.data_dir / "demo-tenant.json", clock=clock)
+            demo_tenant = demo.DemoTenant(
+                state_path=paths.data_dir / "demo-tenant.json", clock=clock
+            )
         transport = demo_tenant.transport()
         authority, client_id = demo.DEMO_AUTHORITY, demo.DEMO_CLIENT_ID
         graph_url = settings.graph_url or demo.DEMO_GRAPH_URL
+        settings = replace(settings, graph_url=graph_url)
     http = build_http_client(transport)
     auth = None
     if settings.access_token:
@@ -98,8 +106,6 @@ def _choose_demo(settings: Settings, *, gui: bool) -> Settings:
     so a script can never 'issue' a pass to a simulation by accident."""
     if settings.demo or settings.tenant_configured or not gui:
         return settings
-    from dataclasses import replace
-
     return replace(settings, demo=True)
 
 
@@ -141,7 +147,12 @@ def main(
         logs.configure(paths.log_dir, verbose=args.verbose)
         gui = args.command is None
         settings = _choose_demo(load_settings(paths, env, _flag_overrides(args)), gui=gui)
-        if not gui and args.command not in {"doctor"} and not settings.demo and not settings.tenant_configured:
+        if (
+            not gui
+            and args.command not in {"doctor"}
+            and not settings.demo
+            and not settings.tenant_configured
+        ):
             from tapdesk.errors import ConfigError
 
             raise ConfigError(

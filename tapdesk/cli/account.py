@@ -44,11 +44,15 @@ def cmd_login(services: Services, args: argparse.Namespace, out: TextIO, err: Te
             f"    {flow.user_code}\n\n"
         )
         if services.demo is not None:
-            err.write("(Demo tenant: the code approves itself for the training technician in a few seconds.)\n")
+            err.write(
+                "(Demo tenant: the code approves itself for the training technician in a few seconds.)\n"
+            )
         err.flush()
         account = auth.finish_device_flow(flow)
     elif account is None:
-        account = auth.sign_in_interactive(login_hint=args.account, select_account=bool(args.account))
+        account = auth.sign_in_interactive(
+            login_hint=args.account, select_account=bool(args.account)
+        )
     if args.account and account.username.lower() != args.account.lower():
         err.write(f"tapdesk: signed in as {account.username}, not {args.account}.\n")
     _notices(auth, err)
@@ -91,5 +95,7 @@ def cmd_whoami(services: Services, args: argparse.Namespace, out: TextIO, err: T
             f"  token cache  {auth.cache_protection.value} ({auth.cache_path})\n"
         )
     if account is None:
-        raise SignInRequired("Nobody is signed in.", hint="Run 'tapdesk login' (add --demo for the demo tenant).")
+        raise SignInRequired(
+            "Nobody is signed in.", hint="Run 'tapdesk login' (add --demo for the demo tenant)."
+        )
     return 0

@@ -27,11 +27,15 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     user = graph.get_user(check_user_ref(args.user), on_status=say)
     policy = graph.get_tap_policy()
     if not policy.known:
-        say("the tenant's pass policy could not be read; checking against Microsoft's documented defaults.")
+        say(
+            "the tenant's pass policy could not be read; checking against Microsoft's documented defaults."
+        )
     request = validate_request(
         IssueRequest(
             lifetime_minutes=args.lifetime or settings.default_lifetime_minutes,
-            usable_once=args.usable_once if args.usable_once is not None else settings.default_one_time,
+            usable_once=args.usable_once
+            if args.usable_once is not None
+            else settings.default_one_time,
             start=args.start,
         ),
         policy,
@@ -74,14 +78,20 @@ def preflight_warnings(services: Services, user: User, policy: TapPolicy) -> lis
             f"{user.user_principal_name} is disabled: the pass will not sign in until the account is enabled."
         )
     if user.is_guest:
-        warnings.append(f"{user.user_principal_name} is a guest: external guests cannot get a pass.")
+        warnings.append(
+            f"{user.user_principal_name} is a guest: external guests cannot get a pass."
+        )
     in_scope = services.graph.user_in_policy_scope(user.id, policy)
     if in_scope is False:
-        warnings.append(f"{user.user_principal_name} is outside the pass policy's groups; the tenant will likely refuse.")
+        warnings.append(
+            f"{user.user_principal_name} is outside the pass policy's groups; the tenant will likely refuse."
+        )
     existing = services.graph.list_taps(user.id)
     if existing:
         state = countdown(existing[0], services.clock.now()).state.value
-        warnings.append(f"{user.user_principal_name} already has a pass ({state}); the new pass replaces it.")
+        warnings.append(
+            f"{user.user_principal_name} already has a pass ({state}); the new pass replaces it."
+        )
     return warnings
 
 

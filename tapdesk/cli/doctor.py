@@ -34,13 +34,23 @@ def _config(services: Services) -> list[Check]:
     if s.demo:
         checks.append(Check("tenant", "ok", "demo tenant (training; no real passes)"))
     elif s.access_token:
-        checks.append(Check("tenant", "ok", f"token from TAPDESK_ACCESS_TOKEN, Graph at {s.graph_base_url}"))
-    elif s.tenant_id and s.client_id:
-        checks.append(Check("tenant", "ok", f"{s.tenant_id} ({s.cloud.value} cloud), client {s.client_id}"))
-    else:
-        missing = " and ".join(n for n, v in (("tenant id", s.tenant_id), ("client id", s.client_id)) if not v)
         checks.append(
-            Check("tenant", "fail", f"{missing} not set: set [tenant] id and client_id in tapdesk.toml, or use --demo")
+            Check("tenant", "ok", f"token from TAPDESK_ACCESS_TOKEN, Graph at {s.graph_base_url}")
+        )
+    elif s.tenant_id and s.client_id:
+        checks.append(
+            Check("tenant", "ok", f"{s.tenant_id} ({s.cloud.value} cloud), client {s.client_id}")
+        )
+    else:
+        missing = " and ".join(
+            n for n, v in (("tenant id", s.tenant_id), ("client id", s.client_id)) if not v
+        )
+        checks.append(
+            Check(
+                "tenant",
+                "fail",
+                f"{missing} not set: set [tenant] id and client_id in tapdesk.toml, or use --demo",
+            )
         )
     if s.allow_plaintext_cache:
         checks.append(Check("policy", "warn", "site config allows a plaintext token cache"))
@@ -53,9 +63,15 @@ def _keyring(backend: keyring.backend.KeyringBackend | None) -> Check:
         name = f"{type(chosen).__module__}.{type(chosen).__name__}"
         priority = float(getattr(type(chosen), "priority", 0))
     except Exception as exc:  # keyring backends raise many things while probing
-        return Check("keyring", "warn", f"unavailable ({type(exc).__name__}): tokens kept in memory only")
+        return Check(
+            "keyring", "warn", f"unavailable ({type(exc).__name__}): tokens kept in memory only"
+        )
     if priority <= 0 or "fail" in name or "null" in name:
-        return Check("keyring", "warn", f"{name} is not usable: tokens kept in memory, sign in each session")
+        return Check(
+            "keyring", "warn", f"{name} is not usable: tokens kept in memory, sign in each session"
+        )
+    if "Plaintext" in name:
+        return Check("keyring", "warn", f"{name} stores secrets unencrypted on disk")
     return Check("keyring", "ok", name)
 
 

@@ -11,7 +11,14 @@ import qrcode
 
 from tapdesk.core.aaguid import authenticator_name
 from tapdesk.core.lifecycle import countdown
-from tapdesk.core.models import AuthMethod, MethodKind, TapPolicy, TemporaryAccessPass, User, UserStatus
+from tapdesk.core.models import (
+    AuthMethod,
+    MethodKind,
+    TapPolicy,
+    TemporaryAccessPass,
+    User,
+    UserStatus,
+)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -107,14 +114,18 @@ def status_text(status: UserStatus, now: datetime) -> str:
         f"  type         {user.user_type or 'unknown'}{' (synced from on-premises)' if user.is_synced else ''}",
     ]
     if user.job_title or user.department:
-        lines.append(f"  role         {' · '.join(x for x in (user.job_title, user.department) if x)}")
+        lines.append(
+            f"  role         {' · '.join(x for x in (user.job_title, user.department) if x)}"
+        )
     if user.employee_hire_date:
         lines.append(f"  hire date    {user.employee_hire_date.date().isoformat()}")
     if status.tap:
         view = countdown(status.tap, now)
         once = "one-time" if status.tap.usable_once else "reusable"
         lines.append(f"  pass         {view.state.value}, {once}, {view.text} (id {status.tap.id})")
-        lines.append(f"               valid {local(status.tap.effective_start)} to {local(status.tap.expires)}")
+        lines.append(
+            f"               valid {local(status.tap.effective_start)} to {local(status.tap.expires)}"
+        )
     else:
         lines.append("  pass         none")
     lines.append("  methods      " + (", ".join(method_label(m) for m in status.methods) or "none"))
@@ -122,8 +133,12 @@ def status_text(status: UserStatus, now: datetime) -> str:
 
 
 def policy_text(policy: TapPolicy) -> str:
-    head = "Temporary Access Pass policy" + ("" if policy.known else " (not readable: documented defaults)")
-    scope = "all users" if policy.all_users_in_scope else f"{len(policy.include_group_ids)} group(s)"
+    head = "Temporary Access Pass policy" + (
+        "" if policy.known else " (not readable: documented defaults)"
+    )
+    scope = (
+        "all users" if policy.all_users_in_scope else f"{len(policy.include_group_ids)} group(s)"
+    )
     return (
         f"{head}\n"
         f"  state        {'enabled' if policy.enabled else 'disabled'}\n"

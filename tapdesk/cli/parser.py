@@ -29,7 +29,9 @@ def _iso_time(text: str) -> datetime:
             f"'{text}' is not an ISO 8601 time such as 2030-01-06T08:00:00+01:00"
         ) from None
     if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"'{text}' needs a time zone, for example ...Z or ...+01:00")
+        raise argparse.ArgumentTypeError(
+            f"'{text}' needs a time zone, for example ...Z or ...+01:00"
+        )
     return value
 
 
@@ -56,17 +58,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--client-id", metavar="GUID", help="app registration's client id")
     parser.add_argument("--cloud", choices=[c.value for c in Cloud], help="national cloud")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
-    parser.add_argument("--screenshots", metavar="DIR", help="write PNGs of the main window states and exit")
+    parser.add_argument(
+        "--screenshots", metavar="DIR", help="write PNGs of the main window states and exit"
+    )
     parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     issue = sub.add_parser("issue", help="issue a pass and print it once")
     issue.add_argument("user", help="UPN or object id")
-    issue.add_argument("--lifetime", type=_minutes, metavar="MIN", help="minutes (policy default if omitted)")
+    issue.add_argument(
+        "--lifetime", type=_minutes, metavar="MIN", help="minutes (policy default if omitted)"
+    )
     once = issue.add_mutually_exclusive_group()
-    once.add_argument("--once", dest="usable_once", action="store_true", default=None, help="one sign-in only")
-    once.add_argument("--reusable", dest="usable_once", action="store_false", help="reusable within its lifetime")
-    issue.add_argument("--start", type=_iso_time, metavar="ISO8601", help="when the pass becomes valid")
+    once.add_argument(
+        "--once", dest="usable_once", action="store_true", default=None, help="one sign-in only"
+    )
+    once.add_argument(
+        "--reusable", dest="usable_once", action="store_false", help="reusable within its lifetime"
+    )
+    issue.add_argument(
+        "--start", type=_iso_time, metavar="ISO8601", help="when the pass becomes valid"
+    )
     issue.add_argument("--qr", action="store_true", help="also print a QR code of the pass")
     issue.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -81,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     policy = sub.add_parser("policy", help="the tenant's pass policy")
     policy.add_argument("--json", action="store_true")
 
-    doctor = sub.add_parser("doctor", help="check configuration, keyring, endpoints, clock and proxy")
+    doctor = sub.add_parser(
+        "doctor", help="check configuration, keyring, endpoints, clock and proxy"
+    )
     doctor.add_argument("--json", action="store_true")
 
     login = sub.add_parser("login", help="sign in the technician")

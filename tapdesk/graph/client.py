@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
@@ -39,7 +39,9 @@ USER_FIELDS = (
     "id,displayName,userPrincipalName,accountEnabled,userType,onPremisesSyncEnabled,"
     "jobTitle,department,employeeHireDate,mail,createdDateTime"
 )
-POLICY_PATH = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/temporaryAccessPass"
+POLICY_PATH = (
+    "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/temporaryAccessPass"
+)
 MethodFilter = Literal["all", "authenticator", "fido2"]
 _METHOD_PATHS: dict[str, tuple[str, MethodKind | None]] = {
     "all": ("methods", None),
@@ -120,7 +122,7 @@ class GraphClient:
                 )
             except httpx.TransportError as exc:
                 log.debug("%s %s failed: %s", method, path, type(exc).__name__)
-                failure = errors.from_transport(exc)
+                failure: TapdeskError = errors.from_transport(exc)
                 if not retry_ambiguous:
                     raise failure from None
                 delay = self._retry.backoff(attempt)
@@ -141,7 +143,9 @@ class GraphClient:
                 # A 429 was not processed, so retrying even a create is safe; 503/504 may not be.
                 if response.status_code != 429 and not retry_ambiguous:
                     raise failure
-                delay = self._retry.delay(attempt, response.headers.get("Retry-After"), self._clock.now())
+                delay = self._retry.delay(
+                    attempt, response.headers.get("Retry-After"), self._clock.now()
+                )
                 self._wait_or_raise(attempt, started, delay, failure, on_status)
                 continue
             if response.is_error:
@@ -174,7 +178,9 @@ class GraphClient:
 
     def me(self) -> User:
         """The signed-in technician."""
-        response = self._request("GET", "/me", params={"$select": "id,displayName,userPrincipalName"})
+        response = self._request(
+            "GET", "/me", params={"$select": "id,displayName,userPrincipalName"}
+        )
         return parse.user(self._json(response))
 
     def get_user(
@@ -274,51 +280,62 @@ class GraphClient:
     ) -> TemporaryAccessPass:
         """Issue a pass; the result is the only time Graph reveals its value.
 
-        If the reply is lost (dropped connection, 503/504), the pass may exist without us
-        knowing its value. A user holds one pass, so issuing again replaces the lost one; we do
-        that once, say so, and never leave two passes or an unknown one behind.
+        When a reply is lost (dropped connection, timeout, 503/504) we ask Graph whether a pass
+        appeared. None: nothing happened, so we retry as for any call. One did: its value is
+        gone, and since a user holds one pass, issuing again replaces it. Either way no pass is
+        left behind that the technician has not seen, and ``on_status`` says what happened.
         """
         subject = f"user {user_id}"
-        sent_at = self._clock.now()
-        try:
-            response = self._request(
-                "POST",
-                self._tap_path(user_id),
-                json=request.as_graph_body(),
-                subject=subject,
-                retry_ambiguous=False,
-                on_status=on_status,
-            )
-        except TemporaryFailure as first:
-            if not self._lost_create(user_id, sent_at):
-                raise
-            message = "The first reply was lost after Graph created a pass; issuing a replacement."
-            log.warning("create reply lost (request-id %s); replacing the unseen pass", first.request_id)
-            if on_status:
-                on_status(message)
-            response = self._request(
-                "POST",
-                self._tap_path(user_id),
-                json=request.as_graph_body(),
-                subject=subject,
-                retry_ambiguous=False,
-                on_status=on_status,
-            )
+        started = self._clock.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            sent_at = self._clock.now()
+            try:
+                response = self._request(
+                    "POST",
+                    self._tap_path(user_id),
+                    json=request.as_graph_body(),
+                    subject=subject,
+                    retry_ambiguous=False,
+                    on_status=on_status,
+                )
+                break
+            except TemporaryFailure as failure:
+                created = self._lost_create(user_id, sent_at)
+                if created is None:
+                    raise
+                if created:
+                    log.warning(
+                        "create reply lost (request-id %s); replacing the unseen pass",
+                        failure.request_id,
+                    )
+                    if on_status:
+                        on_status(
+                            "The reply was lost after Graph created a pass; issuing a replacement."
+                        )
+                    delay = 0.0
+                else:
+                    delay = self._retry.backoff(attempt)
+                self._wait_or_raise(attempt, started, delay, failure, on_status)
         tap = parse.temporary_access_pass(self._json(response))
         log.info("issued pass %s for %s", tap.id, user_id)
         return tap
 
-    def _lost_create(self, user_id: str, sent_at: Any) -> bool:
-        """Did a create whose reply we never saw take effect? (Clock skew allowance: 5 min.)"""
+    def _lost_create(self, user_id: str, sent_at: datetime) -> bool | None:
+        """Did a create whose reply we never saw take effect? None when Graph can't tell us."""
         try:
             taps = self.list_taps(user_id)
         except TapdeskError:
-            return False
+            return None
+        # The server's clock may differ from ours: allow five minutes of skew.
         return any(t.created >= sent_at - timedelta(minutes=5) for t in taps)
 
     def list_taps(self, user_id: str) -> list[TemporaryAccessPass]:
         response = self._request("GET", self._tap_path(user_id), subject=f"user {user_id}")
-        return [parse.temporary_access_pass(item) for item in parse.collection(self._json(response))]
+        return [
+            parse.temporary_access_pass(item) for item in parse.collection(self._json(response))
+        ]
 
     def get_tap(self, user_id: str, tap_id: str) -> TemporaryAccessPass:
         response = self._request("GET", self._tap_path(user_id, tap_id), subject=f"pass {tap_id}")
@@ -346,7 +363,9 @@ class GraphClient:
             if found is None:
                 continue
             if implied is not None and found.kind is MethodKind.OTHER and not found.odata_type:
-                found = AuthMethod(found.id, implied, found.display_name, found.created, found.aaguid, found.model)
+                found = AuthMethod(
+                    found.id, implied, found.display_name, found.created, found.aaguid, found.model
+                )
             methods.append(found)
         return methods
 

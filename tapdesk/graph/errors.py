@@ -46,7 +46,7 @@ def request_id(response: httpx.Response) -> str | None:
     """Graph's request-id: the response header, else innerError (both spellings and casings)."""
     header = response.headers.get("request-id")
     if header:
-        return header
+        return str(header)
     error = _error_body(response)
     for inner_key in ("innerError", "innererror"):
         inner = error.get(inner_key)

@@ -51,7 +51,10 @@ def _int(data: Mapping[str, Any], key: str, default: int) -> int:
 
 def _require(data: object, what: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
-        raise GraphError(f"Microsoft Graph sent an unreadable {what}.", hint="Try again; if it persists, report it.")
+        raise GraphError(
+            f"Microsoft Graph sent an unreadable {what}.",
+            hint="Try again; if it persists, report it.",
+        )
     return data
 
 
@@ -81,13 +84,21 @@ def policy(data: object) -> TapPolicy:
         items = data.get(key)
         if not isinstance(items, list):
             return ()
-        return tuple(t["id"] for t in items if isinstance(t, Mapping) and isinstance(t.get("id"), str))
+        return tuple(
+            t["id"] for t in items if isinstance(t, Mapping) and isinstance(t.get("id"), str)
+        )
 
     return TapPolicy(
         enabled=str(data.get("state", "enabled")).lower() == "enabled",
-        default_lifetime_minutes=_int(data, "defaultLifetimeInMinutes", defaults.default_lifetime_minutes),
-        minimum_lifetime_minutes=_int(data, "minimumLifetimeInMinutes", defaults.minimum_lifetime_minutes),
-        maximum_lifetime_minutes=_int(data, "maximumLifetimeInMinutes", defaults.maximum_lifetime_minutes),
+        default_lifetime_minutes=_int(
+            data, "defaultLifetimeInMinutes", defaults.default_lifetime_minutes
+        ),
+        minimum_lifetime_minutes=_int(
+            data, "minimumLifetimeInMinutes", defaults.minimum_lifetime_minutes
+        ),
+        maximum_lifetime_minutes=_int(
+            data, "maximumLifetimeInMinutes", defaults.maximum_lifetime_minutes
+        ),
         default_length=_int(data, "defaultLength", defaults.default_length),
         one_time_forced=bool(_bool(data, "isUsableOnce")),
         include_group_ids=targets("includeTargets"),

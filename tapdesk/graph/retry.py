@@ -21,12 +21,12 @@ class RetryPolicy:
     cap_seconds: float = 8.0
     # Longest Retry-After we accept; a server asking for more than this is treated as down.
     max_retry_after: float = 30.0
-    random: Callable[[], float] = field(default=random.random, compare=False)
+    jitter: Callable[[], float] = field(default=random.random, compare=False)
 
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter for attempt 1, 2, ... (never zero)."""
-        ceiling = min(self.cap_seconds, self.base_seconds * (2 ** (attempt - 1)))
-        return max(0.05, ceiling * self.random())
+        ceiling = min(self.cap_seconds, self.base_seconds * 2.0 ** (attempt - 1))
+        return max(0.05, ceiling * self.jitter())
 
     def delay(self, attempt: int, retry_after: str | None, now: datetime | None = None) -> float:
         parsed = parse_retry_after(retry_after, now)

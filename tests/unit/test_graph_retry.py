@@ -14,7 +14,15 @@ from tapdesk.graph.retry import RetryPolicy, parse_retry_after
 
 @pytest.mark.parametrize(
     ("header", "seconds"),
-    [("2.128", 2.128), ("0", 0.0), ("7", 7.0), (" 1.5 ", 1.5), ("-3", 0.0), ("soon", None), (None, None)],
+    [
+        ("2.128", 2.128),
+        ("0", 0.0),
+        ("7", 7.0),
+        (" 1.5 ", 1.5),
+        ("-3", 0.0),
+        ("soon", None),
+        (None, None),
+    ],
 )
 def test_retry_after_seconds_including_fractions(header: str | None, seconds: float | None) -> None:
     assert parse_retry_after(header) == seconds
@@ -32,14 +40,14 @@ def test_retry_after_never_raises(header: str) -> None:
 
 
 def test_backoff_is_exponential_with_jitter_and_capped() -> None:
-    policy = RetryPolicy(base_seconds=0.5, cap_seconds=8.0, random=lambda: 1.0)
+    policy = RetryPolicy(base_seconds=0.5, cap_seconds=8.0, jitter=lambda: 1.0)
     assert [policy.backoff(n) for n in range(1, 7)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
-    low = RetryPolicy(random=lambda: 0.0)
+    low = RetryPolicy(jitter=lambda: 0.0)
     assert low.backoff(3) == 0.05  # never an immediate hammering retry
 
 
 def test_server_retry_after_wins_but_is_bounded() -> None:
-    policy = RetryPolicy(random=lambda: 1.0, max_retry_after=30)
+    policy = RetryPolicy(jitter=lambda: 1.0, max_retry_after=30)
     assert policy.delay(1, "2.128") == 2.128
     assert policy.delay(1, "120") == 30
     assert policy.delay(3, None) == 2.0
@@ -52,7 +60,9 @@ def test_bounded_in_attempts_and_total_time() -> None:
     assert not policy.allows(1, 9, 2)
 
 
-def response(status: int, code: str = "", message: str = "", headers: dict[str, str] | None = None) -> httpx.Response:
+def response(
+    status: int, code: str = "", message: str = "", headers: dict[str, str] | None = None
+) -> httpx.Response:
     body = {"error": {"code": code, "message": message, "innerError": {"request-id": "rid-body"}}}
     return httpx.Response(status, json=body, headers=headers or {})
 
@@ -60,11 +70,26 @@ def response(status: int, code: str = "", message: str = "", headers: dict[str, 
 @pytest.mark.parametrize(
     ("status", "code", "message", "kind"),
     [
-        (400, "badRequest", "Invalid LifetimeInMinutes specified. The valid range between 60 and 480.", e.LifetimeOutOfRange),
-        (400, "badRequest", "Converged UserCredentialPolicy does not allow creating or updating this "
-         "authentication method. AuthMethodType [TemporaryAccessPass].", e.NotInPolicyScope),
+        (
+            400,
+            "badRequest",
+            "Invalid LifetimeInMinutes specified. The valid range between 60 and 480.",
+            e.LifetimeOutOfRange,
+        ),
+        (
+            400,
+            "badRequest",
+            "Converged UserCredentialPolicy does not allow creating or updating this "
+            "authentication method. AuthMethodType [TemporaryAccessPass].",
+            e.NotInPolicyScope,
+        ),
         (403, "accessDenied", "Converged UserCredentialPolicy does not allow", e.NotInPolicyScope),
-        (400, "badRequest", "Temporary Access Pass cannot be added to an external guest user.", e.ExternalGuest),
+        (
+            400,
+            "badRequest",
+            "Temporary Access Pass cannot be added to an external guest user.",
+            e.ExternalGuest,
+        ),
         (401, "InvalidAuthenticationToken", "Access token has expired", e.SignInRequired),
         (403, "accessDenied", "Request Authorization failed", e.NotPermitted),
         (403, "Authorization_RequestDenied", "AADSTS65001: consent required", e.ConsentRequired),
@@ -75,7 +100,9 @@ def response(status: int, code: str = "", message: str = "", headers: dict[str, 
         (409, "conflict", "", e.GraphError),
     ],
 )
-def test_each_graph_error_maps_to_a_technician_message(status: int, code: str, message: str, kind: type) -> None:
+def test_each_graph_error_maps_to_a_technician_message(
+    status: int, code: str, message: str, kind: type
+) -> None:
     error = errors.from_response(response(status, code, message), subject="user ava@contoso.com")
     assert type(error) is kind
     assert error.request_id == "rid-body"
@@ -84,8 +111,13 @@ def test_each_graph_error_maps_to_a_technician_message(status: int, code: str, m
 
 
 def test_lifetime_error_quotes_the_tenant_range() -> None:
-    error = errors.from_response(response(400, "badRequest", "The valid range between 120 and 240."
-                                          " Invalid LifetimeInMinutes specified."))
+    error = errors.from_response(
+        response(
+            400,
+            "badRequest",
+            "The valid range between 120 and 240. Invalid LifetimeInMinutes specified.",
+        )
+    )
     assert "120 to 240 minutes" in error.message
 
 

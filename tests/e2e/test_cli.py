@@ -1,0 +1,259 @@
+"""The headless CLI end to end against the demo tenant: output, exit codes, errors on stderr."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tapdesk.app import main
+from tapdesk.config import AppPaths
+from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant, Fault
+from tests.helpers.clock import FakeClock
+from tests.helpers.graph_server import serve_graph
+from tests.helpers.tokens import mint_token
+
+AVA = "ava.newhire@northwind.example"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+class Cli:
+    def __init__(self, home: Path) -> None:
+        self.clock = FakeClock()
+        self.tenant = DemoTenant(clock=self.clock)
+        self.paths = AppPaths.default({"TAPDESK_HOME": str(home)})
+        self.env = {
+            "TAPDESK_HOME": str(home),
+            "TAPDESK_ACCESS_TOKEN": mint_token(self.tenant, DEMO_TECHNICIAN_UPN),
+        }
+
+    def __call__(self, *argv: str, env: dict[str, str] | None = None) -> Run:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(
+            list(argv),
+            env=self.env if env is None else env,
+            paths=self.paths,
+            clock=self.clock,
+            demo_tenant=self.tenant,
+            stdout=out,
+            stderr=err,
+        )
+        return Run(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "home")
+
+
+def test_issue_status_revoke_behave_like_a_tenant(cli: Cli) -> None:
+    issued = cli("--demo", "issue", AVA, "--lifetime", "120", "--once", "--json")
+    assert issued.code == 0, issued.err
+    data = issued.json()
+    for key in (
+        "userPrincipalName",
+        "id",
+        "temporaryAccessPass",
+        "startDateTime",
+        "expiresDateTime",
+        "lifetimeInMinutes",
+        "isUsableOnce",
+    ):
+        assert key in data
+    assert (
+        data["userPrincipalName"] == AVA
+        and data["lifetimeInMinutes"] == 120
+        and data["isUsableOnce"] is True
+    )
+    code = data["temporaryAccessPass"]
+
+    status = cli("--demo", "status", AVA, "--json")
+    assert status.code == 0
+    assert status.json()["temporaryAccessPass"]["id"] == data["id"]
+    assert status.json()["temporaryAccessPass"]["state"] == "active"
+    assert code not in status.out
+
+    text = cli("--demo", "status", AVA)
+    assert "active, one-time" in text.out and "Password" in text.out
+
+    revoked = cli("--demo", "revoke", AVA)
+    assert revoked.code == 0 and data["id"] in revoked.out
+    assert cli("--demo", "status", AVA, "--json").json()["temporaryAccessPass"] is None
+    assert "nothing to revoke" in cli("--demo", "revoke", AVA).out
+
+
+def test_issue_text_groups_the_pass_and_draws_a_qr(cli: Cli) -> None:
+    run = cli("--demo", "issue", AVA, "--qr")
+    assert run.code == 0
+    assert "expires" in run.out and ("█" in run.out or "▀" in run.out)
+    assert "cannot be displayed again" in run.out
+
+
+def test_existing_pass_is_announced_before_it_is_replaced(cli: Cli) -> None:
+    run = cli("--demo", "issue", "erin.existing@northwind.example")
+    assert run.code == 0
+    assert "already has a pass" in run.err and "replaces it" in run.err
+
+
+def test_policy_command(cli: Cli) -> None:
+    run = cli("--demo", "policy", "--json")
+    assert run.code == 0 and run.json()["minimumLifetimeInMinutes"] == 60
+    assert "lifetime" in cli("--demo", "policy").out
+
+
+@pytest.mark.parametrize(
+    ("argv", "exit_code", "words"),
+    [
+        (["issue", "ava newhire"], 2, "space"),
+        (["issue", AVA, "--lifetime", "abc"], 2, "whole number"),
+        (["issue", AVA, "--start", "tomorrow"], 2, "ISO 8601"),
+        (["issue", AVA, "--lifetime", "30"], 7, "60 to 480"),
+        (["issue", "oscar.outside@northwind.example"], 7, "policy"),
+        (["issue", "alex.admin@northwind.example"], 5, "Not permitted"),
+        (["issue", DEMO_TECHNICIAN_UPN], 5, "Not permitted"),
+        (["issue", "nobody@northwind.example"], 6, "not found"),
+        (["issue", AVA, "--start", "2020-01-01T00:00:00Z"], 7, "in the past"),
+        (["frobnicate"], 2, "invalid choice"),
+    ],
+)
+def test_errors_have_distinct_exit_codes_and_one_clear_line(
+    cli: Cli, argv: list[str], exit_code: int, words: str
+) -> None:
+    run = cli("--demo", *argv)
+    assert run.code == exit_code, run.err
+    assert run.out == ""
+    lines = [
+        line for line in run.err.splitlines() if line.startswith("tapdesk: ") and ":" in line[9:]
+    ]
+    assert any(words.lower() in line.lower() for line in lines), run.err
+
+
+def test_graph_errors_carry_the_request_id(cli: Cli) -> None:
+    run = cli("--demo", "issue", "alex.admin@northwind.example")
+    assert "(request-id " in run.err.splitlines()[-1]
+
+
+def test_throttled_and_offline_exit_8(cli: Cli) -> None:
+    cli.tenant.inject(Fault.throttle(retry_after="1.5", times=100))
+    assert cli("--demo", "status", AVA).code == 8
+    cli.tenant.clear_faults()
+    cli.tenant.inject(Fault.offline(times=100))
+    run = cli("--demo", "policy")
+    assert run.code == 8 and "network" in run.err
+
+
+def test_bad_token_exit_4(cli: Cli) -> None:
+    run = cli("--demo", "status", AVA, env={**cli.env, "TAPDESK_ACCESS_TOKEN": "garbage"})
+    assert run.code == 4 and "Sign" in run.err
+
+
+def test_no_tenant_configured_exit_3(cli: Cli) -> None:
+    run = cli("status", AVA, env={"TAPDESK_HOME": cli.env["TAPDESK_HOME"]})
+    assert run.code == 3 and "--demo" in run.err
+
+
+def test_bad_config_file_names_file_line_and_key(cli: Cli) -> None:
+    cli.paths.user_file.parent.mkdir(parents=True)
+    cli.paths.user_file.write_text("[issue]\ndefault_one_time = maybe\n")
+    run = cli("--demo", "policy")
+    assert run.code == 3
+    assert str(cli.paths.user_file) in run.err and "line 2" in run.err
+
+
+def test_config_default_lifetime_is_used(cli: Cli) -> None:
+    run = cli("--demo", "issue", AVA, "--json", env={**cli.env, "TAPDESK_DEFAULT_LIFETIME": "90"})
+    assert run.json()["lifetimeInMinutes"] == 90
+
+
+def test_doctor_on_the_demo_tenant(cli: Cli) -> None:
+    run = cli("--demo", "doctor")
+    assert run.code == 0, run.out + run.err
+    assert "demo tenant" in run.out and "graph" in run.out and "Ready." in run.out
+    data = cli("--demo", "doctor", "--json").json()
+    assert data["ok"] is True and {c["name"] for c in data["checks"]} >= {
+        "config",
+        "keyring",
+        "proxy",
+        "graph",
+    }
+
+
+def test_doctor_reports_missing_tenant(cli: Cli) -> None:
+    run = cli("doctor", env={"TAPDESK_HOME": cli.env["TAPDESK_HOME"]})
+    assert run.code == 1 and "fail" in run.out and "--demo" in run.out
+
+
+def test_the_pass_reaches_no_log_record_and_no_file(
+    cli: Cli, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    issued = cli("--demo", "-v", "issue", AVA, "--json")
+    code = issued.json()["temporaryAccessPass"]
+    cli.tenant.inject(Fault.drop_after_create())
+    replaced = cli("--demo", "-v", "issue", AVA, "--json", "--once")
+    codes = [code, replaced.json()["temporaryAccessPass"]]
+    cli("--demo", "-v", "status", AVA)
+    cli("--demo", "-v", "revoke", AVA)
+    records = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records)
+    assert caplog.records, "DEBUG logging was on"
+    files = [p for d in cli.paths.all_dirs() if d.exists() for p in d.rglob("*") if p.is_file()]
+    assert any(p.name == "tapdesk.log" for p in files)
+    for secret in codes:
+        assert secret not in records
+        for path in files:
+            assert secret.encode() not in path.read_bytes(), path
+
+
+def test_any_graph_server_with_an_access_token(tmp_path: Path) -> None:
+    """TAPDESK_GRAPH_URL + TAPDESK_ACCESS_TOKEN, a real socket, a real process, no demo flag."""
+    tenant = DemoTenant()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TAPDESK_")},
+        "TAPDESK_HOME": str(tmp_path),
+        "TAPDESK_ACCESS_TOKEN": mint_token(tenant, DEMO_TECHNICIAN_UPN),
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    with serve_graph(tenant) as url:
+        env["TAPDESK_GRAPH_URL"] = url
+
+        def run(*argv: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "tapdesk", *argv],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+        issued = run("issue", AVA, "--json")
+        assert issued.returncode == 0, issued.stderr
+        pass_id = json.loads(issued.stdout)["id"]
+        status = run("status", AVA, "--json")
+        assert json.loads(status.stdout)["temporaryAccessPass"]["id"] == pass_id
+        assert run("revoke", AVA).returncode == 0
+        assert json.loads(run("status", AVA, "--json").stdout)["temporaryAccessPass"] is None
+
+
+def test_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tapdesk", "--version"], capture_output=True, text=True, timeout=60
+    )
+    from tapdesk import __version__
+
+    assert result.returncode == 0 and result.stdout.strip() == f"tapdesk {__version__}"
