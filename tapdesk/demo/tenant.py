@@ -12,6 +12,8 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -51,6 +53,7 @@ class DemoTenant:
         self.auto_approve_after = auto_approve_after  # None: device codes wait for approval
         self.token_lifetime = 3600.0
         self.replication_delay = 20.0  # how long ben.fresh stays invisible
+        self.clock_skew = 0.0  # seconds the service's clock runs ahead of ours (fault tests)
         self.requests: list[SeenRequest] = []
         self.token_requests = 0
         self._clock = clock
@@ -85,10 +88,16 @@ class DemoTenant:
         response = self._serve(request)
         if fault is not None:  # drop_after_create: done, but the answer never arrives
             fault.raise_transport_error(request)
+        # Real services stamp every answer; doctor reads it to measure clock skew.
+        response.headers["date"] = format_datetime(self.server_now(), usegmt=True)
         return response
 
+    def server_now(self) -> datetime:
+        """The service's own clock: the injected clock plus ``clock_skew`` seconds."""
+        return self._clock.now() + timedelta(seconds=self.clock_skew)
+
     def _serve(self, request: httpx.Request) -> httpx.Response:
-        now = self._clock.now()
+        now = self.server_now()
         host = request.url.host
         if host not in (GRAPH_HOST, LOGIN_HOST):
             raise httpx.ConnectError(f"Name or service not known: {host}", request=request)

@@ -257,3 +257,11 @@ def test_version() -> None:
     from tapdesk import __version__
 
     assert result.returncode == 0 and result.stdout.strip() == f"tapdesk {__version__}"
+
+
+@pytest.mark.parametrize(("skew", "status"), [(0, "ok"), (600, "warn"), (-600, "warn")])
+def test_doctor_measures_clock_skew(cli: Cli, skew: float, status: str) -> None:
+    cli.tenant.clock_skew = skew
+    checks = {c["name"]: c for c in cli("--demo", "doctor", "--json").json()["checks"]}
+    assert checks["clock"]["status"] == status
+    assert f"{-skew:+.0f} s" in checks["clock"]["detail"]
