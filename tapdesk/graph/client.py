@@ -42,11 +42,12 @@ USER_FIELDS = (
 POLICY_PATH = (
     "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/temporaryAccessPass"
 )
-MethodFilter = Literal["all", "authenticator", "fido2"]
+MethodFilter = Literal["all", "authenticator", "fido2", "windowsHello"]
 _METHOD_PATHS: dict[str, tuple[str, MethodKind | None]] = {
     "all": ("methods", None),
     "authenticator": ("microsoftAuthenticatorMethods", MethodKind.AUTHENTICATOR),
     "fido2": ("fido2Methods", MethodKind.FIDO2),
+    "windowsHello": ("windowsHelloForBusinessMethods", MethodKind.WINDOWS_HELLO),
 }
 StatusCallback = Callable[[str], None]
 
@@ -88,6 +89,20 @@ class GraphClient:
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
+
+    def with_retry(self, retry: RetryPolicy) -> GraphClient:
+        """The same client (shared connection pool and token) with another retry policy.
+
+        Pollers use ``NO_RETRY``: they have their own backoff and must not hold a worker.
+        """
+        return GraphClient(
+            self._base,
+            self._token,
+            http=self._http,
+            clock=self._clock,
+            retry=retry,
+            replication_wait=self._replication_wait,
+        )
 
     # --- transport -------------------------------------------------------------------------
 
