@@ -66,7 +66,7 @@ TAP_ONLY_SCOPES = (
 
 
 class QrPayload(str, Enum):
-    PASS = "pass"  # the pass itself, for a phone to read
+    PASS = "pass"  # noqa: S105 - the pass itself, for a phone to read
     SIGNIN = "signin"  # the sign-in page with the user's login hint
 
 
@@ -143,7 +143,11 @@ class Settings:
 
     def graph_scopes(self) -> list[str]:
         """Scopes qualified with the cloud's Graph resource (required outside the global cloud)."""
-        chosen = TAP_ONLY_SCOPES if self.tap_only_permission and self.scopes == DEFAULT_SCOPES else self.scopes
+        chosen = (
+            TAP_ONLY_SCOPES
+            if self.tap_only_permission and self.scopes == DEFAULT_SCOPES
+            else self.scopes
+        )
         root = self.cloud.graph_root
         return [s if "://" in s else f"{root}/{s}" for s in chosen]
 
@@ -326,7 +330,9 @@ def read_file(path: Path, *, site: bool) -> dict[str, Any]:
             try:
                 values[name] = _convert(kind, raw)
             except ValueError as exc:
-                raise ConfigError(str(exc), path=str(path), line=line, key=f"{section}.{key}") from None
+                raise ConfigError(
+                    str(exc), path=str(path), line=line, key=f"{section}.{key}"
+                ) from None
     return values
 
 
@@ -350,7 +356,9 @@ def read_env(env: Mapping[str, str]) -> dict[str, Any]:
         try:
             values[name] = _convert(kind, raw)
         except ValueError as exc:
-            raise ConfigError(f"{exc}", key=var, hint=f"Fix or unset the environment variable {var}.") from None
+            raise ConfigError(
+                f"{exc}", key=var, hint=f"Fix or unset the environment variable {var}."
+            ) from None
     return values
 
 
@@ -375,4 +383,6 @@ def load_settings(
     merged.update(env_layer)
     merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
     known = {f.name for f in fields(Settings)}
-    return replace(Settings(), **{k: v for k, v in merged.items() if k in known}, sources=tuple(sources))
+    return replace(
+        Settings(), **{k: v for k, v in merged.items() if k in known}, sources=tuple(sources)
+    )

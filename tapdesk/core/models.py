@@ -145,7 +145,7 @@ class TemporaryAccessPass:
 
 
 class MethodKind(str, Enum):
-    PASSWORD = "password"
+    PASSWORD = "password"  # noqa: S105 - a method type, not a secret
     PHONE = "phone"
     EMAIL = "email"
     FIDO2 = "fido2"

@@ -70,7 +70,11 @@ def validate_request(request: IssueRequest, policy: TapPolicy, now: datetime) ->
     lifetime = request.lifetime_minutes
     if lifetime is not None:
         bounds = lifetime_bounds(policy)
-        low, high = (bounds.minimum, bounds.maximum) if policy.known else (API_MIN_LIFETIME, API_MAX_LIFETIME)
+        low, high = (
+            (bounds.minimum, bounds.maximum)
+            if policy.known
+            else (API_MIN_LIFETIME, API_MAX_LIFETIME)
+        )
         if not low <= lifetime <= high:
             source = "The tenant policy allows" if policy.known else "Microsoft allows"
             raise LifetimeOutOfRange(

@@ -14,6 +14,8 @@ def groups_to_check(policy: TapPolicy) -> list[str]:
 
 
 def in_scope(policy: TapPolicy, member_of: set[str]) -> bool:
-    included = ALL_USERS in policy.include_group_ids or bool(member_of & set(policy.include_group_ids))
+    included = ALL_USERS in policy.include_group_ids or bool(
+        member_of & set(policy.include_group_ids)
+    )
     excluded = bool(member_of & set(policy.exclude_group_ids))
     return included and not excluded

@@ -23,8 +23,11 @@ def write(path: Path, text: str) -> None:
 
 
 def test_layers_site_then_user_then_env_then_flags(paths: AppPaths) -> None:
-    write(paths.site_file, f'[tenant]\nid = "contoso.onmicrosoft.com"\nclient_id = "{GUID}"\ncloud = "usgov"\n'
-          "[issue]\ndefault_lifetime_minutes = 120\n")
+    write(
+        paths.site_file,
+        f'[tenant]\nid = "contoso.onmicrosoft.com"\nclient_id = "{GUID}"\ncloud = "usgov"\n'
+        "[issue]\ndefault_lifetime_minutes = 120\n",
+    )
     write(paths.user_file, "[issue]\ndefault_lifetime_minutes = 90\ndefault_one_time = true\n")
     env = {"TAPDESK_HOME": str(paths.data_dir.parent), "TAPDESK_DEFAULT_LIFETIME": "75"}
     settings = load_settings(paths, env, {"cloud": Cloud.CHINA})
@@ -47,7 +50,9 @@ def test_layers_site_then_user_then_env_then_flags(paths: AppPaths) -> None:
         ("china", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn"),
     ],
 )
-def test_each_cloud_maps_to_its_endpoints(paths: AppPaths, cloud: str, authority: str, graph: str) -> None:
+def test_each_cloud_maps_to_its_endpoints(
+    paths: AppPaths, cloud: str, authority: str, graph: str
+) -> None:
     settings = load_settings(paths, {"TAPDESK_CLOUD": cloud, "TAPDESK_TENANT_ID": GUID})
     assert settings.authority == f"{authority}/{GUID}"
     assert settings.graph_base_url == f"{graph}/v1.0"
@@ -72,7 +77,12 @@ def test_graph_url_and_token_from_environment(paths: AppPaths) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["http://graph.contoso.com/v1.0", "ftp://localhost/v1.0", "graph.microsoft.com", "http://10.0.0.1/v1.0"],
+    [
+        "http://graph.contoso.com/v1.0",
+        "ftp://localhost/v1.0",
+        "graph.microsoft.com",
+        "http://10.0.0.1/v1.0",
+    ],
 )
 def test_graph_url_must_be_https_unless_loopback(paths: AppPaths, url: str) -> None:
     with pytest.raises(ConfigError) as info:
@@ -81,7 +91,9 @@ def test_graph_url_must_be_https_unless_loopback(paths: AppPaths, url: str) -> N
     assert "https://" in info.value.message
 
 
-@pytest.mark.parametrize("url", ["http://localhost:9/v1.0", "http://[::1]:9/beta", "https://graph.example/v1.0"])
+@pytest.mark.parametrize(
+    "url", ["http://localhost:9/v1.0", "http://[::1]:9/beta", "https://graph.example/v1.0"]
+)
 def test_graph_url_accepted(url: str) -> None:
     assert check_graph_url(url) == url
 
@@ -95,11 +107,18 @@ def test_syntax_error_names_file_and_line(paths: AppPaths) -> None:
 
 
 def test_bad_value_names_file_line_and_key(paths: AppPaths) -> None:
-    write(paths.user_file, '[tenant]\nid = "contoso.com"\n\n[issue]\ndefault_lifetime_minutes = "long"\n')
+    write(
+        paths.user_file,
+        '[tenant]\nid = "contoso.com"\n\n[issue]\ndefault_lifetime_minutes = "long"\n',
+    )
     with pytest.raises(ConfigError) as info:
         load_settings(paths, {})
     err = info.value
-    assert (err.path, err.line, err.key) == (str(paths.user_file), 5, "issue.default_lifetime_minutes")
+    assert (err.path, err.line, err.key) == (
+        str(paths.user_file),
+        5,
+        "issue.default_lifetime_minutes",
+    )
     assert "whole number" in err.message
 
 
@@ -136,7 +155,9 @@ def test_bom_is_accepted(paths: AppPaths) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=200))
-def test_any_config_text_loads_or_gives_a_config_error(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+def test_any_config_text_loads_or_gives_a_config_error(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
     home = tmp_path_factory.mktemp("cfg")
     paths = AppPaths.default({"TAPDESK_HOME": str(home)})
     write(paths.user_file, text)

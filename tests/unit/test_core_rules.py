@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -19,7 +19,9 @@ from tapdesk.errors import (
 )
 from tests.helpers.clock import START, FakeClock
 
-POLICY = TapPolicy(default_lifetime_minutes=60, minimum_lifetime_minutes=60, maximum_lifetime_minutes=480)
+POLICY = TapPolicy(
+    default_lifetime_minutes=60, minimum_lifetime_minutes=60, maximum_lifetime_minutes=480
+)
 
 
 def tap(start: datetime | None = None, lifetime: int = 60, **kw: object) -> TemporaryAccessPass:
@@ -51,14 +53,22 @@ def test_malformed_upn_names_the_problem_and_the_fix(text: str, problem: str) ->
 
 @pytest.mark.parametrize(
     "text",
-    ["ava.newhire@contoso.com", " ava@contoso.onmicrosoft.com ", "gina_fabrikam.com#EXT#@contoso.com", "$svc@c.io"],
+    [
+        "ava.newhire@contoso.com",
+        " ava@contoso.onmicrosoft.com ",
+        "gina_fabrikam.com#EXT#@contoso.com",
+        "$svc@c.io",
+    ],
 )
 def test_valid_upns(text: str) -> None:
     assert check_upn(text) == text.strip()
 
 
 def test_object_id_is_accepted_lowercased() -> None:
-    assert check_user_ref("ABCDEF00-1111-2222-3333-444455556666") == "abcdef00-1111-2222-3333-444455556666"
+    assert (
+        check_user_ref("ABCDEF00-1111-2222-3333-444455556666")
+        == "abcdef00-1111-2222-3333-444455556666"
+    )
 
 
 @given(st.text(max_size=150))
@@ -71,7 +81,9 @@ def test_any_text_is_a_valid_reference_or_a_usage_error(text: str) -> None:
 
 # --- pass rules --------------------------------------------------------------------------------
 def test_lifetime_inside_policy_passes_and_outside_is_refused() -> None:
-    assert validate_request(IssueRequest(lifetime_minutes=120), POLICY, START).lifetime_minutes == 120
+    assert (
+        validate_request(IssueRequest(lifetime_minutes=120), POLICY, START).lifetime_minutes == 120
+    )
     with pytest.raises(LifetimeOutOfRange) as info:
         validate_request(IssueRequest(lifetime_minutes=30), POLICY, START)
     assert "60 to 480" in info.value.message and "30" in info.value.message
@@ -81,7 +93,9 @@ def test_lifetime_inside_policy_passes_and_outside_is_refused() -> None:
 
 def test_unknown_policy_checks_only_the_absolute_range() -> None:
     unknown = TapPolicy.documented_defaults()
-    assert validate_request(IssueRequest(lifetime_minutes=30), unknown, START).lifetime_minutes == 30
+    assert (
+        validate_request(IssueRequest(lifetime_minutes=30), unknown, START).lifetime_minutes == 30
+    )
     with pytest.raises(LifetimeOutOfRange) as info:
         validate_request(IssueRequest(lifetime_minutes=9), unknown, START)
     assert "10 to 43200" in info.value.message
@@ -109,16 +123,29 @@ def test_disabled_policy_is_refused() -> None:
         validate_request(IssueRequest(), TapPolicy(enabled=False), START)
 
 
-@given(st.integers(min_value=10, max_value=43200), st.integers(min_value=10, max_value=43200), st.integers())
+@given(
+    st.integers(min_value=10, max_value=43200),
+    st.integers(min_value=10, max_value=43200),
+    st.integers(),
+)
 def test_lifetime_bounds_always_contain_the_default(low: int, high: int, default: int) -> None:
-    bounds = lifetime_bounds(TapPolicy(minimum_lifetime_minutes=low, maximum_lifetime_minutes=high,
-                                       default_lifetime_minutes=default % 50000))
+    bounds = lifetime_bounds(
+        TapPolicy(
+            minimum_lifetime_minutes=low,
+            maximum_lifetime_minutes=high,
+            default_lifetime_minutes=default % 50000,
+        )
+    )
     assert 10 <= bounds.minimum <= bounds.default <= bounds.maximum <= 43200
 
 
 def test_graph_body_uses_graph_field_names() -> None:
     body = IssueRequest(60, True, START).as_graph_body()
-    assert body == {"startDateTime": "2030-01-06T08:00:00Z", "lifetimeInMinutes": 60, "isUsableOnce": True}
+    assert body == {
+        "startDateTime": "2030-01-06T08:00:00Z",
+        "lifetimeInMinutes": 60,
+        "isUsableOnce": True,
+    }
     assert IssueRequest().as_graph_body() == {}
 
 
@@ -129,7 +156,11 @@ def test_countdown_walks_start_active_expired() -> None:
     assert (watch.view().state, watch.view().text) == (PassState.NOT_YET_VALID, "valid in 4 min")
     clock.advance(4 * 60 + 7 * 60 + 50)  # 7:50 into a 60-minute life
     view = watch.view()
-    assert (view.state, view.text, view.urgency) == (PassState.ACTIVE, "expires in 52:10", Urgency.OK)
+    assert (view.state, view.text, view.urgency) == (
+        PassState.ACTIVE,
+        "expires in 52:10",
+        Urgency.OK,
+    )
     clock.advance(52 * 60 + 9)
     assert watch.view().text == "expires in 00:01"
     assert watch.view().urgency is Urgency.CRITICAL
