@@ -1,4 +1,19 @@
-import os
+"""Every test runs offscreen, with a throwaway tapdesk home and an in-memory keyring.
 
-# Qt aborts without a display; every test runs offscreen.
+Nothing a test does may reach the technician's real profile or OS keyring: these defaults apply
+to in-process code and to every subprocess a test starts (they inherit the environment).
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+# Qt aborts without a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Keyring: unless a test passes its own backend, keys go to a dict that dies with the process.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.helpers.keyring.MemoryKeyring")
+# Folders: config, data, cache and logs of any code that does not get explicit paths.
+os.environ.setdefault("TAPDESK_HOME", tempfile.mkdtemp(prefix="tapdesk-tests-"))
+# Subprocesses started by tests must find that backend too.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, os.environ.get("PYTHONPATH")) if p)

@@ -1,0 +1,433 @@
+"""The technician's sign-in: one MSAL public client per tenant, its token cache, its account.
+
+Every method may block (network, keyring, a browser or a device code): call them from a worker,
+never from the GUI thread. The object is thread-safe; only one interactive sign-in (browser,
+broker or device code) runs at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+import msal
+from keyring.backend import KeyringBackend
+
+from tapdesk.auth.cache import CACHE_FILE, CacheProtection, CacheStore
+from tapdesk.auth.claims import jwt_payload, roles_from_access_token
+from tapdesk.auth.keystore import KeyStore
+from tapdesk.auth.logguard import guard_msal_logging
+from tapdesk.auth.outcomes import check, error_for, msal_boundary, needs_interaction
+from tapdesk.auth.strategies import (
+    CANCELLED,
+    BrowserSignIn,
+    DeviceFlow,
+    OpenBrowser,
+    system_browser,
+    use_broker,
+)
+from tapdesk.config import AppPaths, Settings
+from tapdesk.core.clock import SYSTEM_CLOCK, Clock
+from tapdesk.core.roles import Roles
+from tapdesk.errors import (
+    AuthError,
+    ConfigError,
+    SignInRequired,
+    StorageError,
+    TapdeskError,
+)
+
+log = logging.getLogger(__name__)
+MsalAccount = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    username: str
+    name: str
+    tenant_id: str
+    object_id: str
+    roles: Roles = field(default_factory=Roles.unknown)
+
+
+class Authenticator:
+    def __init__(
+        self,
+        settings: Settings,
+        paths: AppPaths,
+        *,
+        http_client: httpx.Client | None = None,
+        keyring_backend: KeyringBackend | None = None,
+        authority: str | None = None,
+        client_id: str | None = None,
+        open_browser: OpenBrowser | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self._authority = authority or settings.authority
+        self._client_id = client_id or settings.client_id or ""
+        self._scopes = settings.graph_scopes()
+        self._broker = use_broker(settings)
+        self._http = http_client
+        self._owns_http = http_client is None
+        self._open_browser = open_browser or system_browser
+        self._clock = clock
+        self._keystore = KeyStore(keyring_backend)
+        self._store = CacheStore(
+            paths.data_dir / CACHE_FILE,
+            self._keystore,
+            allow_plaintext=settings.allow_plaintext_cache,
+            clock=clock,
+        )
+        self._cache = msal.SerializableTokenCache()
+        self._app: msal.PublicClientApplication | None = None
+        self._loaded = False
+        self._account: Account | None = None
+        self._lock = threading.RLock()  # app, cache and account state
+        self._interactive = threading.Lock()  # one interactive sign-in at a time
+        self._browser: BrowserSignIn | None = None
+        guard_msal_logging()
+
+    # --- what the window and whoami show -------------------------------------------------
+
+    @property
+    def account(self) -> Account | None:
+        return self._account
+
+    @property
+    def cache_path(self) -> Path:
+        return self._store.path
+
+    @property
+    def cache_protection(self) -> CacheProtection:
+        """May touch the keyring on first use."""
+        self._ensure_loaded()
+        return self._store.protection
+
+    @property
+    def notices(self) -> list[str]:
+        """Things the technician should know (say, tokens kept in memory only); each once."""
+        self._ensure_loaded()
+        return list(self._store.notices)
+
+    @property
+    def keyring_name(self) -> str:
+        """The keyring backend in use (``keyring.backends.SecretService.Keyring``...)."""
+        return self._keystore.name
+
+    @property
+    def scopes(self) -> list[str]:
+        return list(self._scopes)
+
+    # --- sign-in ---------------------------------------------------------------------------
+
+    def sign_in_silent(self) -> Account | None:
+        """The saved account, refreshed if needed; None when an interactive sign-in is needed."""
+        return self._silent_sign_in(username=None)
+
+    def sign_in_interactive(
+        self,
+        *,
+        parent_window_handle: int | None = None,
+        select_account: bool = False,
+        login_hint: str | None = None,
+        timeout: float = 300,
+    ) -> Account:
+        """Silent first (unless ``select_account``), then the broker or the system browser."""
+        if not select_account:
+            account = self._silent_sign_in(username=login_hint)
+            if account is not None:
+                return account
+        prompt = msal.Prompt.SELECT_ACCOUNT if select_account else None
+        with self._one_interactive():
+            app = self._ready_app()
+            with msal_boundary():
+                if self._broker:
+                    result = app.acquire_token_interactive(
+                        self._scopes,
+                        prompt=prompt,
+                        login_hint=login_hint,
+                        timeout=timeout,
+                        parent_window_handle=(
+                            app.CONSOLE_WINDOW_HANDLE
+                            if parent_window_handle is None
+                            else parent_window_handle
+                        ),
+                    )
+                else:
+                    result = self._browser_sign_in(app, prompt, login_hint, timeout)
+            return self._finish_sign_in(app, result)
+
+    def cancel_interactive(self) -> None:
+        """Stop a browser sign-in from another thread; it raises AuthError("cancelled")."""
+        browser = self._browser
+        if browser is not None:
+            browser.cancel()
+
+    def start_device_flow(self) -> DeviceFlow:
+        app = self._ready_app()
+        with msal_boundary():
+            try:
+                raw: dict[str, Any] = app.initiate_device_flow(scopes=self._scopes)
+            except ValueError as exc:  # not JSON, or no device endpoint in the metadata
+                raise AuthError("The sign-in service did not start a device code sign-in.") from exc
+        if "user_code" not in raw:
+            raise error_for(raw, scopes=self._scopes, client_id=self._client_id)
+        return DeviceFlow(raw, self._clock)
+
+    def finish_device_flow(self, flow: DeviceFlow) -> Account:
+        """Block until the code is used, expires, or the flow is cancelled."""
+        with self._one_interactive():
+            if flow.cancelled:
+                raise AuthError(CANCELLED, code="cancelled")
+            app = self._ready_app()
+            with msal_boundary():
+                result = app.acquire_token_by_device_flow(flow.msal_flow)
+            if flow.cancelled:
+                raise AuthError(CANCELLED, code="cancelled")
+            return self._finish_sign_in(app, result)
+
+    def cancel_device_flow(self, flow: DeviceFlow) -> None:
+        flow.cancel()
+
+    # --- tokens for Graph ------------------------------------------------------------------
+
+    def access_token(self, force_refresh: bool = False) -> str:
+        """A Graph access token for the signed-in account; refreshes silently when needed."""
+        with self._lock:
+            app = self._ready_app()
+            msal_account = self._current_msal_account(app)
+            if msal_account is None:
+                raise SignInRequired("You are not signed in.", hint="Sign in to continue.")
+            result = self._check(self._silent(app, msal_account, force_refresh=force_refresh))
+            self._adopt(msal_account, result)  # roles change when a PIM role is activated
+            token: str = result["access_token"]
+            return token
+
+    # --- sign-out --------------------------------------------------------------------------
+
+    def sign_out(self) -> None:
+        """Forget every account, delete the cache file and its key; works offline."""
+        with self._lock:
+            self._ensure_loaded()
+            self._remove_accounts()
+            self._cache = msal.SerializableTokenCache()
+            self._app = None  # the next app gets the fresh, empty cache
+            self._account = None
+            try:
+                self._store.wipe()
+            except OSError as exc:
+                raise StorageError(
+                    f"The saved sign-in at {self.cache_path} could not be deleted "
+                    f"({type(exc).__name__}).",
+                    hint="Delete the file by hand.",
+                ) from exc
+
+    def close(self) -> None:
+        if self._owns_http and self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def __enter__(self) -> Authenticator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _ensure_loaded(self) -> None:
+        with self._lock:
+            if not self._loaded:
+                self._store.load(self._cache)
+                self._loaded = True
+
+    def _ready_app(self) -> msal.PublicClientApplication:
+        with self._lock:
+            self._ensure_loaded()
+            if self._app is None:
+                self._app = self._build_app()
+            return self._app
+
+    def _build_app(self) -> msal.PublicClientApplication:
+        if not self._authority or not self._client_id:
+            raise ConfigError(
+                "no tenant is configured",
+                key="tenant.id",
+                hint="Set [tenant] id and client_id in tapdesk.toml, or try the demo (--demo).",
+            )
+        # Building the app fetches the authority's OpenID metadata (network).
+        with msal_boundary():
+            try:
+                app = msal.PublicClientApplication(
+                    self._client_id,
+                    authority=self._authority,
+                    token_cache=self._cache,
+                    http_client=self._http_client(),
+                    # A tenant authority needs no discovery; the demo host could not answer it.
+                    instance_discovery=False,
+                    enable_broker_on_windows=self._broker,
+                )
+            except ValueError as exc:
+                raise AuthError(
+                    f"The sign-in authority {self._authority} could not be used.",
+                    hint="Check the tenant ID and cloud in tapdesk.toml.",
+                ) from exc
+        guard_msal_logging()  # MSAL creates some of its loggers only now
+        return app
+
+    def _http_client(self) -> httpx.Client:
+        if self._http is None:
+            self._http = _default_http_client()
+        return self._http
+
+    def _silent(
+        self, app: msal.PublicClientApplication, account: MsalAccount, *, force_refresh: bool
+    ) -> Mapping[str, Any] | None:
+        try:
+            with msal_boundary():
+                result: Mapping[str, Any] | None = app.acquire_token_silent_with_error(
+                    self._scopes, account=account, force_refresh=force_refresh
+                )
+            return result
+        finally:
+            self._store.save(self._cache)
+
+    def _silent_sign_in(self, *, username: str | None) -> Account | None:
+        with self._lock:
+            app = self._ready_app()
+            accounts: list[MsalAccount] = app.get_accounts(username=username)
+            if not accounts:
+                return None
+            result = self._silent(app, accounts[0], force_refresh=False)
+            if result is None or needs_interaction(result):
+                return None
+            return self._adopt(accounts[0], self._check(result))
+
+    def _browser_sign_in(
+        self,
+        app: msal.PublicClientApplication,
+        prompt: str | None,
+        login_hint: str | None,
+        timeout: float,
+    ) -> dict[str, Any]:
+        self._browser = BrowserSignIn(self._open_browser)
+        try:
+            return self._browser.run(
+                app, self._scopes, prompt=prompt, login_hint=login_hint, timeout=timeout
+            )
+        finally:
+            self._browser = None
+
+    def _finish_sign_in(
+        self, app: msal.PublicClientApplication, result: Mapping[str, Any]
+    ) -> Account:
+        with self._lock:
+            try:
+                ok = self._check(result)
+            finally:
+                self._store.save(self._cache)
+            accounts: list[MsalAccount] = app.get_accounts()
+            chosen = _matching_account(accounts, ok.get("id_token_claims") or {})
+            if chosen is None:
+                raise AuthError("The sign-in finished without an account.", code="no_account")
+            # One technician account at a time: switching drops the other's tokens.
+            for other in accounts:
+                if other is not chosen:
+                    app.remove_account(other)
+            self._store.save(self._cache)
+            return self._adopt(chosen, ok)
+
+    def _current_msal_account(self, app: msal.PublicClientApplication) -> MsalAccount | None:
+        accounts: list[MsalAccount] = app.get_accounts()
+        if self._account is not None:
+            wanted = self._account.object_id
+            accounts = [a for a in accounts if a.get("local_account_id") == wanted]
+        return accounts[0] if accounts else None
+
+    def _adopt(self, msal_account: MsalAccount, result: Mapping[str, Any]) -> Account:
+        claims = result.get("id_token_claims") or self._cached_id_claims(msal_account)
+        username = str(msal_account.get("username") or claims.get("preferred_username") or "")
+        account = Account(
+            username=username,
+            name=str(claims.get("name") or username),
+            tenant_id=str(claims.get("tid") or msal_account.get("realm") or ""),
+            object_id=str(claims.get("oid") or msal_account.get("local_account_id") or ""),
+            roles=roles_from_access_token(str(result.get("access_token") or "")),
+        )
+        self._account = account
+        return account
+
+    def _cached_id_claims(self, msal_account: MsalAccount) -> dict[str, Any]:
+        # A token served from the cache comes without id_token_claims: read the cached ID token.
+        found = self._cache.search(
+            msal.TokenCache.CredentialType.ID_TOKEN,
+            query={"home_account_id": msal_account.get("home_account_id")},
+        )
+        for entry in found:
+            claims = jwt_payload(str(entry.get("secret") or ""))
+            if claims:
+                return claims
+        return {}
+
+    def _remove_accounts(self) -> None:
+        """Let MSAL forget each account (with the broker this signs out of WAM too)."""
+        try:
+            app = self._ready_app()
+        except TapdeskError as exc:  # offline or no tenant: the local wipe still happens
+            log.info("sign-out without MSAL: %s", type(exc).__name__)
+            return
+        for account in app.get_accounts():
+            app.remove_account(account)
+
+    def _check(self, result: Mapping[str, Any] | None) -> Mapping[str, Any]:
+        return check(result, scopes=self._scopes, client_id=self._client_id)
+
+    @contextmanager
+    def _one_interactive(self) -> Iterator[None]:
+        if not self._interactive.acquire(blocking=False):
+            raise AuthError(
+                "Another sign-in is already in progress.",
+                hint="Finish or cancel it first.",
+                code="busy",
+            )
+        try:
+            yield
+        finally:
+            self._interactive.release()
+
+
+def _matching_account(accounts: list[MsalAccount], claims: Mapping[str, Any]) -> MsalAccount | None:
+    oid = claims.get("oid")
+    upn = str(claims.get("preferred_username") or "").lower()
+    for account in accounts:
+        if oid and account.get("local_account_id") == oid:
+            return account
+    for account in accounts:
+        if upn and str(account.get("username") or "").lower() == upn:
+            return account
+    return accounts[0] if len(accounts) == 1 else None
+
+
+def _default_http_client() -> httpx.Client:
+    """Trust the OS certificate store, so TLS-inspecting corporate proxies work."""
+    verify: ssl.SSLContext | bool = True
+    try:
+        import truststore
+
+        verify = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    except ImportError:
+        pass
+    return httpx.Client(timeout=httpx.Timeout(30.0), verify=verify)

@@ -1,0 +1,174 @@
+"""How a technician proves who they are: the Windows broker, the system browser, a device code.
+
+The browser strategy is assembled from MSAL's public auth-code-flow calls and its loopback
+listener instead of ``acquire_token_interactive``. The result is the same (PKCE, nonce and state
+checked by MSAL, ``form_post`` to ``http://localhost:<port>``), but the browser launcher is
+injected rather than taken from ``webbrowser``'s global registry, and a sign-in can be
+cancelled from another thread, which ``acquire_token_interactive`` cannot do.
+"""
+
+from __future__ import annotations
+
+import http.client
+import importlib.util
+import logging
+import sys
+import threading
+import webbrowser
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import msal
+from msal.oauth2cli.authcode import AuthCodeReceiver
+
+from tapdesk.auth.outcomes import TIMED_OUT
+from tapdesk.config import Settings
+from tapdesk.core.clock import Clock
+from tapdesk.errors import AuthError
+
+log = logging.getLogger(__name__)
+
+OpenBrowser = Callable[[str], bool]
+CANCELLED = "Sign-in was cancelled."
+
+
+def use_broker(settings: Settings, platform: str = sys.platform) -> bool:
+    """WAM on Windows when the setting allows it and ``msal[broker]`` is installed.
+
+    Without pymsalruntime MSAL refuses to build a broker-enabled app, so check first.
+    """
+    if not settings.broker or platform != "win32":
+        return False
+    return importlib.util.find_spec("pymsalruntime") is not None
+
+
+def system_browser(url: str) -> bool:
+    return webbrowser.open(url)
+
+
+class BrowserSignIn:
+    """One system-browser sign-in with a loopback redirect."""
+
+    def __init__(self, open_browser: OpenBrowser) -> None:
+        self._open_browser = open_browser
+        self._cancelled = threading.Event()
+        self._listener: tuple[int, str] | None = None  # (port, state) while waiting
+
+    def run(
+        self,
+        app: msal.PublicClientApplication,
+        scopes: Sequence[str],
+        *,
+        prompt: str | None,
+        login_hint: str | None,
+        timeout: float,
+    ) -> dict[str, Any]:
+        with AuthCodeReceiver(port=0) as receiver:  # listening before the browser opens
+            flow = app.initiate_auth_code_flow(
+                list(scopes),
+                redirect_uri=f"http://localhost:{receiver.get_port()}",
+                prompt=prompt,
+                login_hint=login_hint,
+                response_mode="form_post",  # the only mode MSAL's listener accepts
+            )
+            self._listener = (receiver.get_port(), flow["state"])
+            try:
+                response = self._wait(receiver, flow, timeout)
+            finally:
+                self._listener = None
+        result: dict[str, Any] = app.acquire_token_by_auth_code_flow(
+            flow, response, scopes=list(scopes)
+        )
+        return result
+
+    def _wait(
+        self, receiver: AuthCodeReceiver, flow: dict[str, Any], timeout: float
+    ) -> dict[str, Any]:
+        if self._cancelled.is_set():
+            raise AuthError(CANCELLED, code="cancelled")
+        if not self._launch(flow["auth_uri"]):
+            raise AuthError(
+                "No web browser could be opened for the sign-in.",
+                hint="Use device code sign-in instead.",
+                code="no_browser",
+            )
+        response: dict[str, Any] | None = receiver.get_auth_response(
+            timeout=timeout, state=flow["state"]
+        )
+        if self._cancelled.is_set():
+            raise AuthError(CANCELLED, code="cancelled")
+        if response is None:
+            self._release_listener()
+            raise AuthError(
+                TIMED_OUT, hint="Sign in again and finish in the browser.", code="timeout"
+            )
+        return response
+
+    def _launch(self, url: str) -> bool:
+        try:
+            return self._open_browser(url)
+        except Exception as exc:  # webbrowser.Error, OSError from a broken $BROWSER...
+            log.info("browser did not open: %s", type(exc).__name__)
+            return False
+
+    def cancel(self) -> None:
+        """Stop waiting for the browser (from any thread); ``run`` raises AuthError."""
+        self._cancelled.set()
+        self._release_listener()
+
+    def _release_listener(self) -> None:
+        # MSAL's listener thread blocks in accept() until a request arrives; closing its socket
+        # does not wake it. Answering it with an OAuth error (with the right state) ends it
+        # cleanly, the same way a browser reporting "access_denied" would.
+        listener = self._listener
+        if listener is None:
+            return
+        port, state = listener
+        body = urlencode({"error": "access_denied", "state": state})
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3)
+        try:
+            headers = {"Content-Type": "application/x-www-form-urlencoded"}
+            conn.request("POST", "/", body=body, headers=headers)
+            conn.getresponse().read()
+        except OSError as exc:
+            log.debug("loopback listener already gone: %s", type(exc).__name__)
+        finally:
+            conn.close()
+
+
+class DeviceFlow:
+    """A device-code sign-in in progress: what the technician must see, and a way to stop it.
+
+    The device code itself stays inside (whoever holds it gets the tokens once the user
+    approves), so it is in neither ``repr`` nor any public attribute.
+    """
+
+    __slots__ = ("_cancelled", "_raw", "expires_at", "message", "user_code", "verification_uri")
+
+    def __init__(self, raw: dict[str, Any], clock: Clock) -> None:
+        self._raw = raw
+        self._cancelled = threading.Event()
+        self.user_code: str = raw["user_code"]
+        self.verification_uri: str = raw["verification_uri"]
+        self.message: str = raw.get("message") or (
+            f"To sign in, open {self.verification_uri} and enter the code {self.user_code}."
+        )
+        self.expires_at: datetime = clock.now() + timedelta(seconds=int(raw["expires_in"]))
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        # MSAL's polling loop checks this between its one-second sleeps.
+        self._raw["expires_at"] = 0
+
+    @property
+    def msal_flow(self) -> dict[str, Any]:
+        return self._raw
+
+    def __repr__(self) -> str:
+        return f"DeviceFlow(user_code={self.user_code!r}, expires_at={self.expires_at:%H:%M:%S})"
