@@ -55,6 +55,8 @@ DEFAULT_SCOPES = (
     "User.Read.All",
     "UserAuthenticationMethod.ReadWrite.All",
     "Policy.Read.AuthenticationMethod",
+    # checkMemberGroups: is the new hire inside the policy's target groups?
+    "GroupMember.Read.All",
 )
 # The newer per-method permission (Graph, October 2025): write passes only, read other methods.
 TAP_ONLY_SCOPES = (
@@ -62,6 +64,7 @@ TAP_ONLY_SCOPES = (
     "UserAuthMethod-TAP.ReadWrite.All",
     "UserAuthenticationMethod.Read.All",
     "Policy.Read.AuthenticationMethod",
+    "GroupMember.Read.All",
 )
 
 

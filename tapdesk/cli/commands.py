@@ -6,11 +6,14 @@ import argparse
 from collections.abc import Callable
 from typing import TextIO
 
+from tapdesk.auth.claims import jwt_payload, roles_from_access_token
 from tapdesk.cli import output
 from tapdesk.core.lifecycle import countdown
-from tapdesk.core.models import TapPolicy, User
+from tapdesk.core.models import TapPolicy, TemporaryAccessPass, User
 from tapdesk.core.passrules import IssueRequest, validate_request
+from tapdesk.core.roles import Roles, preflight, target_is_admin
 from tapdesk.core.upn import check_user_ref
+from tapdesk.errors import AdminTargetError, NotPermitted
 from tapdesk.services import Services
 
 
@@ -43,7 +46,7 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     )
     for warning in preflight_warnings(services, user, policy):
         say(warning)
-    tap = graph.create_tap(user.id, request, on_status=say)
+    tap = create_with_role_context(services, user, request, say)
     code = tap.code
     if code is None:  # Graph always returns it on create; a proxy that strips it would be odd
         say("Microsoft Graph did not return the pass value; revoke it and issue again.")
@@ -70,9 +73,33 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     return 0
 
 
+def _technician_roles(services: Services) -> tuple[Roles, str | None]:
+    """Roles and object id of whoever the token belongs to (claims are a hint, see core.roles)."""
+    if services.auth is None:
+        token = services.settings.access_token or ""
+        oid = (jwt_payload(token) or {}).get("oid")
+        return roles_from_access_token(token), str(oid) if oid else None
+    account = services.auth.account or services.auth.sign_in_silent()
+    if account is None:
+        return Roles.unknown(), None
+    return account.roles, account.object_id
+
+
 def preflight_warnings(services: Services, user: User, policy: TapPolicy) -> list[str]:
-    """Things the technician should know before the tenant answers (never a block)."""
-    warnings: list[str] = []
+    """Things the technician should know before the tenant answers.
+
+    Only what Entra always refuses (a pass for oneself) stops here; the rest are warnings,
+    since tokens do not show every role (administrative units, PIM) and the tenant decides.
+    """
+    roles, my_id = _technician_roles(services)
+    role_warnings = preflight(
+        roles,
+        target_is_admin=target_is_admin(services.graph.directory_roles(user.id)),
+        target_is_self=my_id == user.id,
+    )
+    for refused in (w for w in role_warnings if w.blocking):
+        raise NotPermitted(refused.message, hint=refused.hint)
+    warnings: list[str] = [str(w) for w in role_warnings]
     if user.account_enabled is False:
         warnings.append(
             f"{user.user_principal_name} is disabled: the pass will not sign in until the account is enabled."
@@ -93,6 +120,26 @@ def preflight_warnings(services: Services, user: User, policy: TapPolicy) -> lis
             f"{user.user_principal_name} already has a pass ({state}); the new pass replaces it."
         )
     return warnings
+
+
+def create_with_role_context(
+    services: Services, user: User, request: IssueRequest, say: Callable[[str], None]
+) -> TemporaryAccessPass:
+    """Create; a refusal for an admin target says which role would have worked."""
+    try:
+        return services.graph.create_tap(user.id, request, on_status=say)
+    except NotPermitted as refused:
+        roles, _ = _technician_roles(services)
+        if roles.known and roles.can_issue_to_members and not roles.can_issue_to_admins:
+            raise AdminTargetError(
+                f"{user.user_principal_name} holds an administrator role, so only a Privileged "
+                "Authentication Administrator can issue them a pass.",
+                hint="Ask a colleague who holds that role, or activate it in PIM and sign in again.",
+                request_id=refused.request_id,
+                status=refused.status,
+                code=refused.code,
+            ) from None
+        raise
 
 
 def cmd_revoke(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

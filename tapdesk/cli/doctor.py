@@ -128,7 +128,9 @@ def run_checks(
         checks += _reach(services.http, "graph", services.settings.graph_base_url + "/", now)
     clocks = [c for c in checks if c.name == "clock"]
     checks = [c for c in checks if c.name != "clock"]
-    checks.append(clocks[0] if clocks else Check("clock", "warn", "not measured (no Date header seen)"))
+    checks.append(
+        clocks[0] if clocks else Check("clock", "warn", "not measured (no Date header seen)")
+    )
     return checks
 
 

@@ -60,6 +60,9 @@ def _route_user(call: GraphCall, user: DemoUser, rest: list[str]) -> httpx.Respo
     if not rest:
         _allow(method, "GET")
         return graph_users.get_user(call, user)
+    if rest == ["transitiveMemberOf", "microsoft.graph.directoryRole"]:
+        _allow(method, "GET")
+        return graph_users.directory_roles(call, user)
     if rest == ["checkMemberGroups"]:
         _allow(method, "POST")
         return graph_users.check_member_groups(call, user)

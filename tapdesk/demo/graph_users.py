@@ -8,7 +8,7 @@ import httpx
 
 from tapdesk.demo import authz, odata
 from tapdesk.demo.authz import USER_READ_ALL, USER_READ_BASIC, check_user_read, require_scope
-from tapdesk.demo.constants import DEMO_GRAPH_URL
+from tapdesk.demo.constants import DEMO_GRAPH_URL, ROLE_IDS
 from tapdesk.demo.graph_call import GraphCall
 from tapdesk.demo.model import DemoUser
 from tapdesk.demo.responses import bad_request, insufficient_privileges
@@ -73,6 +73,29 @@ def check_member_groups(call: GraphCall, user: DemoUser) -> httpx.Response:
     member_of = [g for g in group_ids if g in user.groups]
     return call.reply.json(
         {"@odata.context": context("Collection(Edm.String)"), "value": member_of}
+    )
+
+
+def directory_roles(call: GraphCall, user: DemoUser) -> httpx.Response:
+    """``transitiveMemberOf/microsoft.graph.directoryRole``: the roles a user holds.
+
+    With User.Read.All Graph returns directory roles with their properties; the per-role
+    directoryRole object id is made up from the template id, which real tenants differ on.
+    """
+    if not check_user_read(call.caller, user):
+        raise insufficient_privileges()
+    names = {v: k for k, v in ROLE_IDS.items()}
+    value = [
+        {
+            "@odata.type": "#microsoft.graph.directoryRole",
+            "id": template[::-1],
+            "displayName": names[template],
+            "roleTemplateId": template,
+        }
+        for template in authz.role_ids(user)
+    ]
+    return call.reply.json(
+        {"@odata.context": context("Collection(microsoft.graph.directoryRole)"), "value": value}
     )
 
 

@@ -257,6 +257,24 @@ class GraphClient:
         )
         return {g for g in parse.collection(self._json(response)) if isinstance(g, str)}
 
+    def directory_roles(self, user_id: str) -> list[str | None] | None:
+        """Template ids of the directory roles a user holds; None when Graph won't say.
+
+        Without permission to read roles Graph still lists them with only a type and id, so
+        ``None`` entries mean "some role" (core.roles treats that as an admin target).
+        """
+        try:
+            response = self._request(
+                "GET",
+                user_path(user_id) + "/transitiveMemberOf/microsoft.graph.directoryRole",
+                params={"$select": "id,roleTemplateId"},
+                subject=f"user {user_id}",
+            )
+        except NotPermitted:
+            return None
+        items = parse.collection(self._json(response))
+        return [i.get("roleTemplateId") if isinstance(i, dict) else None for i in items]
+
     # --- policy ----------------------------------------------------------------------------
 
     def get_tap_policy(self) -> TapPolicy:

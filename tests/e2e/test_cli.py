@@ -125,8 +125,12 @@ def test_policy_command(cli: Cli) -> None:
         (["issue", AVA, "--start", "tomorrow"], 2, "ISO 8601"),
         (["issue", AVA, "--lifetime", "30"], 7, "60 to 480"),
         (["issue", "oscar.outside@northwind.example"], 7, "policy"),
-        (["issue", "alex.admin@northwind.example"], 5, "Not permitted"),
-        (["issue", DEMO_TECHNICIAN_UPN], 5, "Not permitted"),
+        (
+            ["issue", "alex.admin@northwind.example"],
+            5,
+            "only a Privileged Authentication Administrator",
+        ),
+        (["issue", DEMO_TECHNICIAN_UPN], 5, "own account"),
         (["issue", "nobody@northwind.example"], 6, "not found"),
         (["issue", AVA, "--start", "2020-01-01T00:00:00Z"], 7, "in the past"),
         (["frobnicate"], 2, "invalid choice"),
@@ -142,6 +146,19 @@ def test_errors_have_distinct_exit_codes_and_one_clear_line(
         line for line in run.err.splitlines() if line.startswith("tapdesk: ") and ":" in line[9:]
     ]
     assert any(words.lower() in line.lower() for line in lines), run.err
+
+
+def test_role_preflight_warns_before_the_tenant_answers(cli: Cli) -> None:
+    run = cli("--demo", "issue", "alex.admin@northwind.example")
+    assert "administrator role" in run.err.splitlines()[0]  # warned first
+    assert run.code == 5
+    # A warning, not a block: the tenant had the last word.
+    assert any(r[0] == "POST" for r in cli.tenant.requests if "temporaryAccess" in r[1])
+
+
+def test_issuing_to_oneself_is_stopped_before_sending(cli: Cli) -> None:
+    assert cli("--demo", "issue", DEMO_TECHNICIAN_UPN).code == 5
+    assert not [r for r in cli.tenant.requests if r[0] == "POST" and "temporaryAccess" in r[1]]
 
 
 def test_graph_errors_carry_the_request_id(cli: Cli) -> None:

@@ -346,14 +346,29 @@ def test_proxy_environment_routes_through_the_proxy(monkeypatch: pytest.MonkeyPa
         client.close()
 
 
-def test_windows_hello_list_and_a_no_retry_view(graph: GraphClient, tenant: DemoTenant, clock: FakeClock) -> None:
+def test_windows_hello_list_and_a_no_retry_view(
+    graph: GraphClient, tenant: DemoTenant, clock: FakeClock
+) -> None:
     from tapdesk.graph.retry import NO_RETRY
 
     ava = graph.get_user(AVA)
     assert graph.list_methods(ava.id, "windowsHello") == []
     tenant.phone(AVA).register_windows_hello()
-    assert [m.kind for m in graph.list_methods(ava.id, "windowsHello")] == [MethodKind.WINDOWS_HELLO]
+    assert [m.kind for m in graph.list_methods(ava.id, "windowsHello")] == [
+        MethodKind.WINDOWS_HELLO
+    ]
     tenant.inject(Fault.throttle(retry_after="3", times=1))
     with pytest.raises(e.Throttled):
         graph.with_retry(NO_RETRY).list_methods(ava.id, "fido2")
     assert clock.sleeps == []
+
+
+def test_directory_roles_tell_admin_targets_apart(graph: GraphClient) -> None:
+    from tapdesk.core.roles import target_is_admin
+
+    alex = graph.get_user("alex.admin@northwind.example")
+    ava = graph.get_user(AVA)
+    assert target_is_admin(graph.directory_roles(alex.id)) is True
+    assert target_is_admin(graph.directory_roles(ava.id)) is False
+    assert target_is_admin(None) is None
+    assert target_is_admin([None]) is True
