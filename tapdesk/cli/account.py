@@ -77,7 +77,11 @@ def whoami_json(auth: Authenticator, account: Account | None) -> dict[str, Any]:
         "tenantId": account.tenant_id if account else None,
         "objectId": account.object_id if account else None,
         "roles": account.roles.names() if account else [],
-        "tokenCache": {"path": str(auth.cache_path), "protection": auth.cache_protection.value},
+        "tokenCache": {
+            "path": str(auth.cache_path),
+            "protection": auth.cache_protection.value,
+            "keyring": auth.keyring_name,
+        },
     }
 
 
@@ -93,6 +97,7 @@ def cmd_whoami(services: Services, args: argparse.Namespace, out: TextIO, err: T
             f"  tenant       {account.tenant_id}\n"
             f"  roles        {account.roles.describe()}\n"
             f"  token cache  {auth.cache_protection.value} ({auth.cache_path})\n"
+            f"  keyring      {auth.keyring_name}\n"
         )
     if account is None:
         raise SignInRequired(
