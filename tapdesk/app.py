@@ -180,6 +180,11 @@ def main(
     except KeyboardInterrupt:
         err.write("tapdesk: interrupted\n")
         return int(ExitCode.INTERRUPTED)
+    except Exception as exc:  # a bug: one clear line, the details in the log file
+        log.error("unexpected %s", type(exc).__name__, exc_info=True)
+        where = paths.log_dir / "tapdesk.log" if paths else "the log file"
+        err.write(f"tapdesk: Unexpected error ({type(exc).__name__}); details are in {where}.\n")
+        return int(ExitCode.ERROR)
     finally:
         if services is not None:
             services.close()

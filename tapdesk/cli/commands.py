@@ -42,7 +42,7 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
             start=args.start,
         ),
         policy,
-        services.clock.now(),
+        services.graph.server_clock.now(),
     )
     for warning in preflight_warnings(services, user, policy):
         say(warning)
@@ -53,11 +53,11 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
         return 1
     if args.json:
         data = {"userPrincipalName": user.user_principal_name, "userId": user.id}
-        data.update(output.tap_json(tap, services.clock.now()))
+        data.update(output.tap_json(tap, services.graph.server_clock.now()))
         data["temporaryAccessPass"] = code.reveal()
         output.write_json(out, data)
         return 0
-    view = countdown(tap, services.clock.now())
+    view = countdown(tap, services.graph.server_clock.now())
     out.write(
         f"Temporary Access Pass for {user.display_name or user.user_principal_name} "
         f"<{user.user_principal_name}>\n\n"
@@ -115,7 +115,7 @@ def preflight_warnings(services: Services, user: User, policy: TapPolicy) -> lis
         )
     existing = services.graph.list_taps(user.id)
     if existing:
-        state = countdown(existing[0], services.clock.now()).state.value
+        state = countdown(existing[0], services.graph.server_clock.now()).state.value
         warnings.append(
             f"{user.user_principal_name} already has a pass ({state}); the new pass replaces it."
         )
@@ -160,7 +160,7 @@ def cmd_revoke(services: Services, args: argparse.Namespace, out: TextIO, err: T
 
 def cmd_status(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     status = services.graph.user_status(check_user_ref(args.user), on_status=_notice(err))
-    now = services.clock.now()
+    now = services.graph.server_clock.now()
     if args.json:
         output.write_json(out, output.status_json(status, now))
     else:

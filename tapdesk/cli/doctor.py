@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TextIO
 from urllib.parse import urlsplit, urlunsplit
@@ -84,9 +84,12 @@ def _reach(http: httpx.Client, name: str, url: str, now: datetime) -> list[Check
     date = response.headers.get("date")
     if date:
         try:
-            skew = (now - parsedate_to_datetime(date)).total_seconds()
-        except (TypeError, ValueError):
+            server = parsedate_to_datetime(date)
+        except (TypeError, ValueError, IndexError):
             return checks
+        if server.tzinfo is None:  # "-0000" zones parse as naive; HTTP dates are UTC
+            server = server.replace(tzinfo=UTC)
+        skew = (now - server).total_seconds()
         status = "warn" if abs(skew) > SKEW_WARN_SECONDS else "ok"
         checks.append(Check("clock", status, f"{skew:+.0f} s against {urlsplit(url).hostname}"))
     return checks

@@ -202,7 +202,7 @@ class DemoTenant:
         with self._store.transaction() as state:
             user = self._find(state, upn)
             wanted = list(scopes) if scopes is not None else list(DEFAULT_CONSENTED_SCOPES)
-            body = token_response(state, user, wanted, self._clock.now(), self.token_lifetime)
+            body = token_response(state, user, wanted, self.server_now(), self.token_lifetime)
         token: str = body["access_token"]
         return token
 

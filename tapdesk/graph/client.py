@@ -11,14 +11,15 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
 import httpx
 
 from tapdesk.core import scope
-from tapdesk.core.clock import SYSTEM_CLOCK, Clock
+from tapdesk.core.clock import SYSTEM_CLOCK, Clock, ServerClock
 from tapdesk.core.models import (
     AuthMethod,
     MethodKind,
@@ -85,6 +86,7 @@ class GraphClient:
         self._clock = clock
         self._retry = retry or RetryPolicy()
         self._replication_wait = replication_wait
+        self.server_offset = 0.0  # seconds the service's clock runs ahead of ours
 
     def close(self) -> None:
         if self._owns_http:
@@ -143,6 +145,7 @@ class GraphClient:
                 delay = self._retry.backoff(attempt)
                 self._wait_or_raise(attempt, started, delay, failure, on_status)
                 continue
+            self._note_server_time(response)
             log.debug(
                 "%s %s -> %s (request-id %s)",
                 method,
@@ -166,6 +169,26 @@ class GraphClient:
             if response.is_error:
                 raise errors.from_response(response, subject=subject)
             return response
+
+    def _note_server_time(self, response: httpx.Response) -> None:
+        """Track how far the service's clock is from ours (Date header, 1 s resolution)."""
+        stamp = response.headers.get("date")
+        if not stamp:
+            return
+        try:
+            server = parsedate_to_datetime(str(stamp))
+        except (TypeError, ValueError, IndexError):
+            return
+        if server.tzinfo is None:  # "-0000" zones parse as naive; HTTP dates are UTC
+            server = server.replace(tzinfo=UTC)
+        offset = (server - self._clock.now()).total_seconds()
+        # Under two seconds is the header's own rounding plus transit: not skew.
+        self.server_offset = offset if abs(offset) >= 2 else 0.0
+
+    @property
+    def server_clock(self) -> Clock:
+        """The clock to read passes against: ours, corrected by the last measured offset."""
+        return ServerClock(self._clock, lambda: self.server_offset)
 
     def _wait_or_raise(
         self,

@@ -282,3 +282,37 @@ def test_doctor_measures_clock_skew(cli: Cli, skew: float, status: str) -> None:
     checks = {c["name"]: c for c in cli("--demo", "doctor", "--json").json()["checks"]}
     assert checks["clock"]["status"] == status
     assert f"{-skew:+.0f} s" in checks["clock"]["detail"]
+
+
+@pytest.mark.parametrize("skew", [600, -600])
+def test_clock_skew_of_ten_minutes(cli: Cli, skew: float) -> None:
+    """The bench PC's clock is ten minutes off: the countdown and start checks follow the tenant."""
+    cli.tenant.clock_skew = skew
+    cli.env["TAPDESK_ACCESS_TOKEN"] = mint_token(cli.tenant, DEMO_TECHNICIAN_UPN)  # server's time
+    run = cli("--demo", "issue", AVA, "--lifetime", "60")
+    assert run.code == 0, run.err
+    assert "expires in 1:00:00" in run.out or "expires in 59:" in run.out
+    status = cli("--demo", "status", AVA, "--json").json()["temporaryAccessPass"]
+    assert status["state"] == "active"
+    # "now" by our wrong clock is in the past for a tenant ten minutes ahead: said clearly.
+    from datetime import timedelta
+
+    local_now = (cli.clock.now() + timedelta(seconds=30)).isoformat()
+    late = cli("--demo", "issue", AVA, "--start", local_now)
+    if skew > 0:
+        assert late.code == 7 and "in the past" in late.err
+    else:
+        assert late.code == 0, late.err
+
+
+def test_a_bug_is_one_line_not_a_traceback(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tapdesk.graph.client import GraphClient
+
+    def broken(self: GraphClient) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(GraphClient, "get_tap_policy", broken)
+    run = cli("--demo", "policy")
+    assert run.code == 1
+    assert run.err.count("\n") == 1 and "RuntimeError" in run.err and "Traceback" not in run.err
+    assert "Traceback" in (cli.paths.log_dir / "tapdesk.log").read_text()

@@ -28,7 +28,7 @@ def serve_graph(tenant: DemoTenant) -> Iterator[str]:
             )
             response = tenant.handler(request)
             response.read()
-            self.send_response(response.status_code)
+            self.send_response_only(response.status_code)  # the tenant stamps its own Date
             for key, value in response.headers.items():
                 if key.lower() not in {"content-length", "transfer-encoding", "connection"}:
                     self.send_header(key, value)

@@ -372,3 +372,20 @@ def test_directory_roles_tell_admin_targets_apart(graph: GraphClient) -> None:
     assert target_is_admin(graph.directory_roles(ava.id)) is False
     assert target_is_admin(None) is None
     assert target_is_admin([None]) is True
+
+
+@pytest.mark.parametrize(
+    ("header", "offset"),
+    [
+        ("Sun, 06 Jan 2030 08:10:00 GMT", 600.0),
+        ("Sun, 06 Jan 2030 07:50:00 -0000", -600.0),
+        ("Sun, 06 Jan 2030 08:00:01 GMT", 0.0),
+        ("garbage", 0.0),
+    ],
+)
+def test_server_clock_follows_the_date_header(
+    graph: GraphClient, header: str, offset: float
+) -> None:
+    graph._note_server_time(httpx.Response(200, headers={"date": header}))
+    assert graph.server_offset == offset
+    assert graph.server_clock.now() == FakeClock().now() + timedelta(seconds=offset)
