@@ -17,9 +17,7 @@ from tapdesk import logs
 from tapdesk.config import AppPaths, Settings, load_settings
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.errors import ExitCode, TapdeskError
-from tapdesk.graph.client import GraphClient
-from tapdesk.graph.http import build_http_client
-from tapdesk.services import Services
+from tapdesk.services import Prepared, Services
 
 if TYPE_CHECKING:
     import keyring.backend
@@ -51,6 +49,8 @@ def build_services(
     open_browser: Callable[[str], bool] | None = None,
 ) -> Services:
     from tapdesk.auth import Authenticator
+    from tapdesk.graph.client import GraphClient
+    from tapdesk.graph.http import build_http_client
 
     transport = None
     authority, client_id, graph_url = (
@@ -68,6 +68,10 @@ def build_services(
             )
         transport = demo_tenant.transport()
         authority, client_id = demo.DEMO_AUTHORITY, demo.DEMO_CLIENT_ID
+        if open_browser is None:
+            from tapdesk.demo.browser import DemoBrowser
+
+            open_browser = DemoBrowser(transport).open
         graph_url = settings.graph_url or demo.DEMO_GRAPH_URL
         settings = replace(settings, graph_url=graph_url)
     http = build_http_client(transport)
@@ -88,6 +92,25 @@ def build_services(
         token = auth.access_token
     graph = GraphClient(graph_url, token, http=http, clock=clock)
     return Services(settings, paths, graph, auth, clock, demo_tenant, http, authority)
+
+
+def prepare_services(settings: Settings, paths: AppPaths, **options: Any) -> Services:
+    """For the window: the same services, built on a background thread while it paints.
+
+    Importing httpx and MSAL, probing the keyring and opening the demo tenant's file take a few
+    hundred milliseconds that the technician should not stare at an empty screen for.
+    """
+    whole = Prepared(lambda: build_services(settings, paths, **options), name="services")
+    return Services(
+        settings,
+        paths,
+        graph=whole.part("graph"),
+        auth=None if settings.access_token else whole.part("auth"),
+        clock=options.get("clock", SYSTEM_CLOCK),
+        demo=whole.part("demo") if settings.demo else None,
+        http=whole.part("http"),
+        authority=settings.authority,
+    )
 
 
 def _flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -160,18 +183,18 @@ def main(
                 hint="Set [tenant] id and client_id in tapdesk.toml (see README), "
                 "or add --demo to try the demo tenant.",
             )
-        services = build_services(
-            settings,
-            paths,
-            clock=clock,
-            demo_tenant=demo_tenant,
-            keyring_backend=keyring_backend,
-            open_browser=open_browser,
-        )
+        options: dict[str, Any] = {
+            "clock": clock,
+            "demo_tenant": demo_tenant,
+            "keyring_backend": keyring_backend,
+            "open_browser": open_browser,
+        }
         if gui:
             from tapdesk import ui
 
+            services = prepare_services(settings, paths, **options)
             return ui.run(services, args)
+        services = build_services(settings, paths, **options)
         return _commands()[args.command](services, args, out, err)
     except TapdeskError as exc:
         log.info("command failed: %s (%s)", type(exc).__name__, exc.request_id or "no request-id")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tapdesk.config import AppPaths, Settings
 from tapdesk.core.clock import Clock
@@ -14,6 +16,8 @@ if TYPE_CHECKING:
     from tapdesk.auth import Authenticator
     from tapdesk.demo import DemoTenant
     from tapdesk.graph.client import GraphClient
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -31,3 +35,77 @@ class Services:
         self.graph.close()
         if self.http is not None:
             self.http.close()
+
+
+class Prepared(Generic[T]):
+    """Something slow to build (imports of httpx and MSAL, the keyring, the demo tenant's file),
+    built on first use rather than before the window appears.
+
+    The window's first uses happen in worker tasks (sign-in, search), so the build runs there
+    while the window is already on screen; a build error is raised where it is used and the
+    window shows it like any failed task. Thread-safe: one build, whoever asks first.
+    """
+
+    def __init__(self, build: Callable[[], T], *, name: str) -> None:
+        self._build = build
+        self._name = name
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._done = False
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        with self._lock:
+            if not self._done:
+                try:
+                    self._value = self._build()
+                except BaseException as exc:  # kept, so every later user sees the same error
+                    self._error = exc
+                self._done = True
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+    @property
+    def ready(self) -> bool:
+        return self._done and self._error is None
+
+    def part(self, attribute: str) -> Any:
+        """A stand-in for one attribute of the built value (e.g. the Graph client)."""
+        return _Part(self, attribute)
+
+    def close(self) -> None:
+        """Close what was built; never waits for (or forces) a build nobody used."""
+        if self.ready:
+            _close(self._value)
+
+
+class _Part:
+    def __init__(self, whole: Prepared[Any], attribute: str) -> None:
+        self._whole = whole
+        self._attribute = attribute
+
+    @property
+    def ready(self) -> bool:
+        return self._whole.ready
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(getattr(self._whole.get(), self._attribute), name)
+
+    def close(self) -> None:
+        if self._whole.ready:
+            _close(getattr(self._whole.get(), self._attribute))
+
+
+def _close(value: object) -> None:
+    closer = getattr(value, "close", None)
+    if callable(closer):
+        closer()
+
+
+def built(value: object) -> bool:
+    """False for a prepared stand-in whose build has not run: nothing to stop or close yet."""
+    return not isinstance(value, _Part | Prepared) or value.ready

@@ -1,0 +1,101 @@
+"""The PySide6 window. ``run(services, args)`` is all the composition root needs.
+
+Importing this package imports no Qt: ``tapdesk`` commands never pay for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from tapdesk.services import Services
+
+log = logging.getLogger(__name__)
+APP_NAME = "tapdesk"
+
+
+def _option(args: Any, name: str) -> Any:
+    if args is None or isinstance(args, (list, tuple)):
+        return None
+    return getattr(args, name, None)
+
+
+def application(argv: Sequence[str] | None = None, *, large_text: bool = False) -> QApplication:
+    """The one QApplication (created once; tests and screenshots reuse it)."""
+    from PySide6.QtWidgets import QApplication
+
+    from tapdesk.ui import theme
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([APP_NAME, *(argv or [])])
+        app.setApplicationName(APP_NAME)
+        app.setApplicationDisplayName("tapdesk")
+        app.setDesktopFileName(APP_NAME)
+    theme.apply_large_text(app, large_text)
+    return app
+
+
+def run(services: Services, args: Any = None) -> int:
+    """Show the window (or write screenshots with ``--screenshots DIR``); returns the exit code."""
+    shots = _option(args, "screenshots")
+    if shots and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display needed for screenshots
+    argv = [str(a) for a in args] if isinstance(args, (list, tuple)) else []
+    app = application(argv, large_text=services.settings.large_text)
+    if shots:
+        from tapdesk.ui.screenshots import write_screenshots
+
+        written = write_screenshots(services, Path(shots))
+        for path in written:
+            print(path)
+        return 0
+
+    from PySide6.QtCore import QTimer
+
+    from tapdesk.ui.main_window import MainWindow
+
+    window = MainWindow(services)
+    _install_excepthook(window)
+    window.resize(1280, 860)
+    window.show()
+    QTimer.singleShot(0, window.start)  # first paint first; sign-in and the policy after
+    if os.environ.get("TAPDESK_QUIT_AFTER_FIRST_PAINT"):  # start-up benchmarks
+        QTimer.singleShot(0, lambda: _first_paint(app))
+    try:
+        return int(app.exec())
+    finally:
+        window.runner.wait_for_done(5000)
+
+
+def _first_paint(app: QApplication) -> None:
+    """Benchmarks read the wall-clock moment the window was first painted, then we leave."""
+    import time
+
+    print(f"first-paint {time.time():.6f}", flush=True)
+    app.quit()
+
+
+def _install_excepthook(window: Any) -> None:
+    """A bug in a slot shows a banner and a log line (the type only), never a crash or a pass."""
+    from tapdesk.ui.tasks import as_user_error
+
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if not issubclass(kind, Exception):
+            previous(kind, exc, tb)
+            return
+        error = as_user_error(exc.with_traceback(tb))
+        with contextlib.suppress(RuntimeError):  # the window is already gone
+            window.show_error(error)
+
+    sys.excepthook = hook

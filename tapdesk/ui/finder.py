@@ -1,0 +1,88 @@
+"""Finding the user: type-ahead search and exact lookup through the task runner.
+
+Both run on the "search" channel, so a newer query always wins over an older answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from tapdesk.core.models import User
+from tapdesk.core.upn import check_user_ref
+from tapdesk.errors import NotFound, TapdeskError
+from tapdesk.ui.tasks import TaskRunner
+from tapdesk.ui.widgets.search import SearchPanel
+
+if TYPE_CHECKING:
+    from tapdesk.graph.client import GraphClient
+
+CHANNEL = "search"
+
+
+class UserFinder(QObject):
+    found = Signal(object)  # User, from an exact lookup
+    failed = Signal(object)  # TapdeskError
+
+    def __init__(self, runner: TaskRunner, graph: GraphClient, panel: SearchPanel) -> None:
+        super().__init__(panel)
+        self._runner = runner
+        self._graph = graph
+        self._panel = panel
+        panel.search_requested.connect(self.search)
+        panel.lookup_requested.connect(self.lookup)
+
+    def search(self, text: str) -> None:
+        if not text:
+            self._runner.cancel(CHANNEL)
+            self._panel.set_busy(False)
+            return
+        self._panel.set_busy(True)
+        graph = self._graph
+        self._runner.submit(
+            lambda: graph.search_users(text),
+            lambda users: self._on_results(text, users),
+            self._on_search_failed,
+            channel=CHANNEL,
+            name="search",
+        )
+
+    def lookup(self, text: str) -> None:
+        try:
+            ref = check_user_ref(text)
+        except TapdeskError as error:
+            self._panel.set_status(f"{error.message} {error.hint}")
+            return
+        self._panel.set_busy(True)
+        self._panel.set_status(f"Looking up {ref}…")
+        graph = self._graph
+        self._runner.submit(
+            lambda report: graph.get_user(ref, on_status=report),
+            self._on_lookup,
+            self._on_lookup_failed,
+            channel=CHANNEL,
+            name="lookup",
+            on_progress=self._panel.set_status,  # "still replicating…" while a new hire syncs
+        )
+
+    def _on_results(self, text: str, users: list[User]) -> None:
+        self._panel.set_busy(False)
+        self._panel.show_results(text, users)
+
+    def _on_search_failed(self, error: TapdeskError) -> None:
+        self._panel.set_busy(False)
+        self._panel.set_status("Search failed; see the message on the right.")
+        self.failed.emit(error)
+
+    def _on_lookup(self, user: User) -> None:
+        self._panel.set_busy(False)
+        self._panel.show_results(user.user_principal_name, [user])
+        self.found.emit(user)
+
+    def _on_lookup_failed(self, error: TapdeskError) -> None:
+        self._panel.set_busy(False)
+        self._panel.set_status(
+            f"{error.message} {error.hint}" if isinstance(error, NotFound) else ""
+        )
+        self.failed.emit(error)

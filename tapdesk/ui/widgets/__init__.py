@@ -1,0 +1,1 @@
+"""The window's parts, one concern each; none of them calls Graph or MSAL directly."""

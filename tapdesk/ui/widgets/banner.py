@@ -1,0 +1,121 @@
+"""Errors and notices inline above the work area: title, message, hint and a copyable request-id."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from tapdesk.errors import TapdeskError
+from tapdesk.ui import theme
+from tapdesk.ui.theme import Tone
+
+_ICONS = {Tone.ERROR: "⚠", Tone.WARNING: "⚠", Tone.INFO: "ℹ", Tone.OK: "✓"}
+
+
+class Banner(QFrame):
+    """One message at a time; errors stay until dismissed or replaced, notices too."""
+
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setAccessibleName("Message")
+        self._tone = Tone.ERROR
+        self._icon = QLabel()
+        self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.title = QLabel()
+        self.title.setObjectName("bannerTitle")
+        self.title.setAccessibleName("Message title")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message text")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setAccessibleName("What to do")
+        self.request_id = QLabel()
+        self.request_id.setAccessibleName("Request ID")
+        self.request_id.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.copy_id = QPushButton("Copy request-id")
+        self.copy_id.setAccessibleName("Copy request ID")
+        self.copy_id.clicked.connect(self._copy_request_id)
+        self.close_button = QPushButton("Dismiss")
+        self.close_button.setAccessibleName("Dismiss message")
+        self.close_button.clicked.connect(self.dismiss)
+
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.title)
+        text.addWidget(self.message)
+        text.addWidget(self.hint)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.request_id)
+        id_row.addWidget(self.copy_id)
+        id_row.addStretch(1)
+        text.addLayout(id_row)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 10, 10, 10)
+        layout.setSpacing(10)
+        layout.addWidget(self._icon)
+        layout.addLayout(text, 1)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    @property
+    def tone(self) -> Tone:
+        return self._tone
+
+    def show_error(self, error: TapdeskError) -> None:
+        self._show(Tone.ERROR, error.title, error.message, error.hint, error.request_id)
+
+    def show_notice(
+        self, title: str, message: str = "", *, tone: Tone = Tone.INFO, hint: str = ""
+    ) -> None:
+        self._show(tone, title, message, hint, None)
+
+    def dismiss(self) -> None:
+        if not self.isHidden():
+            self.hide()
+            self.dismissed.emit()
+
+    def _show(
+        self, tone: Tone, title: str, message: str, hint: str, request_id: str | None
+    ) -> None:
+        self._tone = tone
+        self._restyle()
+        self._icon.setText(_ICONS[tone])
+        self.title.setText(title)
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        self.request_id.setText(f"request-id: {request_id}" if request_id else "")
+        self.request_id.setProperty("rid", request_id or "")
+        self.request_id.setVisible(bool(request_id))
+        self.copy_id.setVisible(bool(request_id))
+        self.setAccessibleDescription(" ".join(p for p in (title, message, hint) if p))
+        self.show()
+
+    def _copy_request_id(self) -> None:
+        rid = str(self.request_id.property("rid") or "")
+        if rid:
+            QGuiApplication.clipboard().setText(rid)
+
+    def _restyle(self) -> None:
+        palette = theme.palette()
+        background = theme.css(theme.tint(palette, self._tone))
+        border = theme.css(theme.hue(self._tone))
+        self.setStyleSheet(
+            f"#banner {{ background: {background}; border: 1px solid {border};"
+            f" border-left: 5px solid {border}; border-radius: 6px; }}"
+            "#banner QLabel { background: transparent; }"
+        )
+        self._icon.setStyleSheet(
+            f"color: {theme.css(theme.ink(palette, self._tone))}; font-size: 18px;"
+        )
+        self.title.setFont(theme.scaled_font(self, 1.1, bold=True))

@@ -1,0 +1,309 @@
+"""How the pass should be: lifetime within the tenant policy, one-time use, start, setup path."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tapdesk.core.clock import Clock
+from tapdesk.core.models import TapPolicy
+from tapdesk.core.passrules import IssueRequest, lifetime_bounds, one_time_choice
+from tapdesk.ui import theme
+from tapdesk.ui.theme import Tone
+from tapdesk.ui.widgets.section import Section
+from tapdesk.ui.widgets.spinner import Spinner
+
+
+class SetupPath(StrEnum):
+    AUTHENTICATOR = "authenticator"
+    OOBE = "oobe"
+    WEB = "web"
+
+    @property
+    def label(self) -> str:
+        return _PATHS[self][0]
+
+    @property
+    def description(self) -> str:
+        return _PATHS[self][1]
+
+
+_PATHS = {
+    SetupPath.AUTHENTICATOR: (
+        "Authenticator + passkey (recommended)",
+        "The user adds the work account to Microsoft Authenticator with the pass and creates a "
+        "passkey there; Windows setup then uses the phone.",
+    ),
+    SetupPath.OOBE: (
+        "Windows setup (OOBE) with the pass",
+        "The user types the pass during Windows setup on an Entra-joined device.",
+    ),
+    SetupPath.WEB: (
+        "Web sign-in at the Windows lock screen",
+        "Windows 11 22H2 or later, Entra joined, with Web sign-in turned on.",
+    ),
+}
+OOBE_ONE_TIME_WARNING = (
+    "Windows setup asks for the credentials twice (enrolment, then the first sign-in): a one-time "
+    "pass fails the second time. Prefer a reusable pass with a short lifetime."
+)
+
+
+def human_minutes(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 1440:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, rest = divmod(minutes, 1440)
+    return f"{days} d {human_minutes(rest)}" if rest else f"{days} d"
+
+
+class IssueForm(Section):
+    issue_requested = Signal()
+
+    def __init__(
+        self,
+        clock: Clock,
+        parent: QWidget | None = None,
+        *,
+        default_lifetime: int | None = None,
+        default_one_time: bool | None = None,
+    ) -> None:
+        super().__init__("Issue a pass", parent)
+        self._clock = clock
+        self._default_lifetime = default_lifetime
+        self._default_one_time = default_one_time
+        self._policy = TapPolicy.documented_defaults()
+        self._blocked = ""
+        self._has_user = False
+        self._replaces = False
+
+        self.lifetime = QSpinBox()
+        self.lifetime.setAccessibleName("Lifetime in minutes")
+        self.lifetime.setSuffix(" min")
+        self.lifetime.setSingleStep(10)
+        self.lifetime_human = QLabel()
+        self.lifetime_human.setAccessibleName("Lifetime in hours")
+        self.policy_note = QLabel()
+        self.policy_note.setWordWrap(True)
+        self.policy_note.setAccessibleName("Policy note")
+        self.one_time = QCheckBox("One-time use")
+        self.one_time.setToolTip("The pass works for a single sign-in")
+        self.one_time.setAccessibleName("One-time use")
+        self.one_time_note = QLabel()
+        self.one_time_note.setWordWrap(True)
+        self.one_time_note.setAccessibleName("One-time note")
+
+        self.start_now = QRadioButton("Now")
+        self.start_now.setAccessibleName("Start now")
+        self.start_later = QRadioButton("At")
+        self.start_later.setAccessibleName("Start at a chosen time")
+        self.start_at = QDateTimeEdit()
+        self.start_at.setAccessibleName("Start time")
+        self.start_at.setCalendarPopup(True)
+        self.start_at.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        self.start_now.setChecked(True)
+        starts = QButtonGroup(self)
+        starts.addButton(self.start_now)
+        starts.addButton(self.start_later)
+
+        self.paths = QButtonGroup(self)
+        self.path_buttons: dict[SetupPath, QRadioButton] = {}
+        path_box = QVBoxLayout()
+        path_box.setSpacing(2)
+        for path in SetupPath:
+            button = QRadioButton(path.label)
+            button.setAccessibleName(path.label)
+            button.setAccessibleDescription(path.description)
+            button.setToolTip(path.description)
+            self.paths.addButton(button)
+            self.path_buttons[path] = button
+            path_box.addWidget(button)
+        self.path_buttons[SetupPath.AUTHENTICATOR].setChecked(True)
+        self.path_help = QLabel()
+        self.path_help.setWordWrap(True)
+        self.path_help.setAccessibleName("About this path")
+        path_box.addWidget(self.path_help)
+
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setAccessibleName("Warning")
+        self.issue_button = QPushButton("Issue pass")
+        self.issue_button.setAccessibleName("Issue pass")
+        self.issue_button.setToolTip("Issue the pass (Enter)")
+        self.issue_button.setAutoDefault(True)
+        self.issue_button.setDefault(True)
+        self.issue_button.setMinimumHeight(36)
+        self.issue_button.setFont(theme.scaled_font(self, 1.1, bold=True))
+        self.spinner = Spinner(name="Issuing the pass")
+        self.blocked_note = QLabel()
+        self.blocked_note.setWordWrap(True)
+        self.blocked_note.setAccessibleName("Why the pass cannot be issued")
+
+        lifetime_row = QHBoxLayout()
+        lifetime_row.addWidget(self.lifetime)
+        lifetime_row.addWidget(self.lifetime_human, 1)
+        start_row = QHBoxLayout()
+        start_row.addWidget(self.start_now)
+        start_row.addSpacing(12)
+        start_row.addWidget(self.start_later)
+        start_row.addWidget(self.start_at, 1)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._form = form
+        form.addRow("Lifetime", lifetime_row)
+        form.addRow("", self.policy_note)
+        form.addRow("Use", self.one_time)
+        form.addRow("", self.one_time_note)
+        form.addRow("Starts", start_row)
+        form.addRow("Setup path", path_box)
+        button_row = QHBoxLayout()
+        button_row.addWidget(self.issue_button, 1)
+        button_row.addWidget(self.spinner)
+        layout = self.body
+        layout.addLayout(form)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.blocked_note)
+        layout.addSpacing(4)
+        layout.addLayout(button_row)
+        layout.addStretch(1)
+
+        self.lifetime.valueChanged.connect(self._update)
+        self.one_time.toggled.connect(self._update)
+        self.start_later.toggled.connect(self._update)
+        self.paths.buttonToggled.connect(self._update)
+        self.issue_button.clicked.connect(self.issue_requested)
+        self._style_notes()
+        self.set_policy(self._policy, loaded=False)
+
+    # -- configuration --------------------------------------------------------------------------
+    def set_policy(self, policy: TapPolicy, *, loaded: bool = True) -> None:
+        """Bounds and defaults from the tenant policy (``loaded=False``: not read yet)."""
+        self._policy = policy
+        bounds = lifetime_bounds(policy)
+        wanted = self._default_lifetime or bounds.default
+        self.lifetime.blockSignals(True)
+        self.lifetime.setRange(bounds.minimum, bounds.maximum)
+        self.lifetime.setValue(min(bounds.maximum, max(bounds.minimum, wanted)))
+        self.lifetime.blockSignals(False)
+        span = f"{human_minutes(bounds.minimum)} to {human_minutes(bounds.maximum)}"
+        if not loaded:
+            self.policy_note.setText("")
+        elif policy.known:
+            self.policy_note.setText(
+                f"Tenant policy: {span}, default {human_minutes(bounds.default)}."
+            )
+        else:
+            self.policy_note.setText(
+                f"The tenant policy could not be read, so Microsoft's documented defaults apply "
+                f"({span}). Entra may still refuse a value outside the real policy."
+            )
+        if one_time_choice(policy) == "forced":
+            self.one_time.setChecked(True)
+            self.one_time.setEnabled(False)
+            self.one_time_note.setText("The tenant policy makes every pass one-time.")
+        else:
+            self.one_time.setEnabled(True)
+            self.one_time.setChecked(bool(self._default_one_time))
+            self.one_time_note.setText("")
+        self.reset_start()
+        self._update()
+
+    def reset_start(self) -> None:
+        now = self._clock.now()
+        next_hour = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        self.start_at.setDateTime(QDateTime.fromSecsSinceEpoch(int(next_hour.timestamp())))
+        self.start_now.setChecked(True)
+
+    def set_user_state(self, *, has_user: bool, blocked: str = "", replaces: bool = False) -> None:
+        self._has_user = has_user
+        self._blocked = blocked
+        self._replaces = replaces
+        self._update()
+
+    def set_busy(self, busy: bool) -> None:
+        if busy:
+            self.spinner.start()
+        else:
+            self.spinner.stop()
+        self._update()
+
+    # -- reading --------------------------------------------------------------------------------
+    @property
+    def path(self) -> SetupPath:
+        for path, button in self.path_buttons.items():
+            if button.isChecked():
+                return path
+        return SetupPath.AUTHENTICATOR
+
+    def set_path(self, path: SetupPath) -> None:
+        self.path_buttons[path].setChecked(True)
+
+    def start_time(self) -> datetime | None:
+        if not self.start_later.isChecked():
+            return None
+        return datetime.fromtimestamp(self.start_at.dateTime().toSecsSinceEpoch(), UTC)
+
+    def request(self) -> IssueRequest:
+        forced = one_time_choice(self._policy) == "forced"
+        return IssueRequest(
+            lifetime_minutes=self.lifetime.value(),
+            usable_once=True if forced else self.one_time.isChecked(),
+            start=self.start_time(),
+        )
+
+    @property
+    def can_issue(self) -> bool:
+        return self.issue_button.isEnabled()
+
+    # -- internals ------------------------------------------------------------------------------
+    def _update(self, *_: object) -> None:
+        for note in (self.policy_note, self.one_time_note):
+            self._form.setRowVisible(note, bool(note.text()))
+        self.lifetime_human.setText(f"= {human_minutes(self.lifetime.value())}")
+        self.start_at.setEnabled(self.start_later.isChecked())
+        self.path_help.setText(self.path.description)
+        if self.path is SetupPath.OOBE and self.one_time.isChecked():
+            self.warning.setText("⚠ " + OOBE_ONE_TIME_WARNING)
+            self.warning.show()
+        else:
+            self.warning.clear()
+            self.warning.hide()
+        busy = self.spinner.spinning
+        if busy:
+            self.issue_button.setText("Issuing…")
+        elif self._replaces:
+            self.issue_button.setText("Replace the current pass")
+        else:
+            self.issue_button.setText("Issue pass")
+        self.blocked_note.setText(self._blocked)
+        self.blocked_note.setVisible(bool(self._blocked) and self._has_user)
+        self.issue_button.setEnabled(self._has_user and not self._blocked and not busy)
+
+    def _style_notes(self) -> None:
+        palette = theme.palette()
+        muted = theme.css(theme.muted(palette))
+        for label in (self.policy_note, self.one_time_note, self.path_help, self.lifetime_human):
+            label.setStyleSheet(f"color: {muted};")
+        self.warning.setStyleSheet(
+            f"color: {theme.css(theme.ink(palette, Tone.WARNING))};"
+            f" background: {theme.css(theme.tint(palette, Tone.WARNING, 0.12))};"
+            " padding: 6px; border-radius: 4px;"
+        )
+        self.blocked_note.setStyleSheet(f"color: {theme.css(theme.ink(palette, Tone.ERROR))};")

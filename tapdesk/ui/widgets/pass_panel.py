@@ -1,0 +1,390 @@
+"""The pass, once: large and unambiguous, a QR code, a live countdown, Copy / Revoke / Replace.
+
+The value lives only here (``_code``) and in the two widgets that draw it; ``forget()`` empties
+all three. Graph never returns a pass again, so once hidden the panel says so and offers Replace.
+"""
+
+from __future__ import annotations
+
+import html
+from enum import StrEnum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tapdesk.core.clock import Clock
+from tapdesk.core.lifecycle import Countdown, CountdownView, PassState
+from tapdesk.core.models import PassCode, TemporaryAccessPass, User
+from tapdesk.ui import theme
+from tapdesk.ui.clipboard import ClipboardGuard
+from tapdesk.ui.qr import QrView
+from tapdesk.ui.spell import spell_out
+from tapdesk.ui.theme import Tone
+from tapdesk.ui.widgets.pass_text import PassText
+from tapdesk.ui.widgets.section import Section
+from tapdesk.ui.widgets.spinner import Spinner
+
+GROUP = 4
+HIDDEN_TEXT = (
+    "The pass is hidden. Microsoft Graph never shows a pass again after it is issued: "
+    "if the user still needs it, issue a replacement."
+)
+_FINAL_TEXT = {
+    PassState.EXPIRED: "This pass has expired. Issue a new one if the user still needs to sign in.",
+    PassState.USED: "This one-time pass has been used. Issue a new one if the user needs to sign "
+    "in again.",
+    PassState.REVOKED: "This pass was revoked; it no longer works.",
+}
+
+
+class PanelState(StrEnum):
+    EMPTY = "empty"  # no pass issued in this session for this user
+    SHOWN = "shown"  # value on screen (perhaps masked)
+    HIDDEN = "hidden"  # the pass lives on, its value is gone from the app
+    FINAL = "final"  # expired, used or revoked
+
+
+class PassPanel(Section):
+    revoke_requested = Signal()
+    replace_requested = Signal()
+    hidden = Signal(str)  # why
+
+    def __init__(
+        self,
+        clock: Clock,
+        clipboard: ClipboardGuard,
+        parent: QWidget | None = None,
+        *,
+        mask_until_revealed: bool = False,
+        qr_is_secret: bool = True,
+    ) -> None:
+        super().__init__("Temporary Access Pass", parent)
+        self._clock = clock
+        self._clipboard = clipboard
+        self._mask_setting = mask_until_revealed
+        self._qr_is_secret = qr_is_secret
+        self._code: PassCode | None = None
+        self._payload: str | None = None
+        self._revealed = not mask_until_revealed
+        self._countdown: Countdown | None = None
+        self._state = PanelState.EMPTY
+        self.user: User | None = None
+
+        self.for_user = QLabel()
+        self.for_user.setAccessibleName("Pass for")
+        self.code_label = PassText(largest=max(30.0, self.font().pointSizeF() * 3.4))
+        self.spelled = QLabel()
+        self.spelled.setAccessibleName("Pass spelled out")
+        self.spelled.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setAccessibleName("Pass status message")
+        self.message.setWordWrap(True)
+        side = round(max(200.0, self.font().pointSizeF() * 22))
+        self.qr = QrView(minimum=side)
+        self.qr.setFixedSize(side, side)
+        self.qr_caption = QLabel()
+        self.qr_caption.setMaximumWidth(side)
+        self.qr_caption.setAccessibleName("QR code caption")
+        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_caption.setWordWrap(True)
+
+        self.reveal_button = QPushButton("Show")
+        self.reveal_button.setAccessibleName("Show or mask the pass")
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setAccessibleName("Copy the pass")
+        self.copy_button.setToolTip("Copy the pass (Ctrl+Shift+C); the clipboard clears itself")
+        self.hide_button = QPushButton("Hide")
+        self.hide_button.setAccessibleName("Hide the pass")
+        self.hide_button.setToolTip("Hide the pass now (Esc). It cannot be shown again.")
+        self.copy_note = QLabel()
+        self.copy_note.setAccessibleName("Clipboard status")
+
+        self.countdown_label = QLabel()
+        self.countdown_label.setAccessibleName("Time left")
+        self.countdown_label.setFont(theme.scaled_font(self, 1.5, bold=True))
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Lifetime left")
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(10)
+        self.details = QLabel()
+        self.details.setAccessibleName("Pass details")
+        self.details.setWordWrap(True)
+
+        self.revoke_button = QPushButton("Revoke")
+        self.revoke_button.setAccessibleName("Revoke the pass")
+        self.revoke_button.setToolTip("Delete the pass in Entra now; it stops working at once")
+        self.replace_button = QPushButton("Replace")
+        self.replace_button.setAccessibleName("Replace the pass")
+        self.replace_button.setToolTip(
+            "Issue a new pass with the form's settings; the current one stops working"
+        )
+        self.spinner = Spinner(name="Working on the pass")
+        self.empty_note = QLabel("No pass on screen. Choose a user and issue one with the form.")
+        self.empty_note.setAccessibleName("No pass")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self._build_layout()
+        self.reveal_button.clicked.connect(self.toggle_reveal)
+        self.copy_button.clicked.connect(self.copy)
+        self.hide_button.clicked.connect(lambda: self.hide_pass("You hid the pass."))
+        self.revoke_button.clicked.connect(self.revoke_requested)
+        self.replace_button.clicked.connect(self.replace_requested)
+        self._clipboard.cleared.connect(self._on_clipboard_cleared)
+        self._style()
+        self._render()
+
+    def _build_layout(self) -> None:
+        # Top: the pass across the full width (it is what people read aloud); below it the
+        # countdown and actions on the left, the QR code on the right.
+        code_box = QFrame()
+        code_box.setObjectName("codeBox")
+        code_layout = QVBoxLayout(code_box)
+        code_layout.setContentsMargins(16, 10, 16, 10)
+        code_layout.addWidget(self.code_label)
+        code_layout.addWidget(self.spelled)
+        code_layout.addWidget(self.message)
+        self._code_box = code_box
+        tools = QHBoxLayout()
+        for button in (self.reveal_button, self.copy_button, self.hide_button):
+            tools.addWidget(button)
+        tools.addWidget(self.copy_note, 1)
+        left = QVBoxLayout()
+        left.setSpacing(8)
+        left.addWidget(self.countdown_label)
+        left.addWidget(self.progress)
+        left.addWidget(self.details)
+        left.addSpacing(8)
+        actions = QHBoxLayout()
+        actions.addWidget(self.revoke_button)
+        actions.addWidget(self.replace_button)
+        actions.addWidget(self.spinner)
+        actions.addStretch(1)
+        left.addLayout(actions)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.setSpacing(4)
+        right.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        right.addWidget(self.qr_caption)
+        right.addStretch(1)
+        lower = QHBoxLayout()
+        lower.setSpacing(16)
+        lower.addLayout(left, 1)
+        lower.addLayout(right, 0)
+        self._content = QWidget()
+        column = QVBoxLayout(self._content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(self.for_user)
+        column.addWidget(code_box)
+        column.addLayout(tools)
+        column.addLayout(lower, 1)
+        self.body.addWidget(self.empty_note, 1)
+        self.body.addWidget(self._content, 1)
+
+    # -- public state ---------------------------------------------------------------------------
+    @property
+    def state(self) -> PanelState:
+        return self._state
+
+    @property
+    def has_value(self) -> bool:
+        return self._code is not None
+
+    @property
+    def revealed(self) -> bool:
+        return self._revealed
+
+    @property
+    def tap(self) -> TemporaryAccessPass | None:
+        return self._countdown.tap if self._countdown else None
+
+    def view(self) -> CountdownView | None:
+        return self._countdown.view() if self._countdown else None
+
+    def show_pass(self, tap: TemporaryAccessPass, user: User, qr_payload: str) -> None:
+        """Take the freshly issued pass; ``tap.code`` is held here only, the rest without it."""
+        self.forget()
+        self._code = tap.code
+        self._payload = qr_payload
+        self._countdown = Countdown(tap.without_code(), self._clock)
+        self.user = user
+        self._revealed = not self._mask_setting
+        self._state = PanelState.SHOWN
+        self._render()
+        self.tick()
+
+    def update_tap(self, tap: TemporaryAccessPass) -> None:
+        """A fresher reading from Graph (used, not yet valid…); never carries the value."""
+        if self._countdown is not None:
+            self._countdown.update(tap.without_code())
+            self.tick()
+
+    def mark_revoked(self) -> None:
+        if self._countdown is not None:
+            self._countdown.mark_revoked()
+            self.tick()
+
+    def hide_pass(self, reason: str = "") -> None:
+        """Privacy: remove the value from the screen and from memory; the pass itself lives on."""
+        if self._state is not PanelState.SHOWN:
+            return
+        self.forget()
+        self._state = PanelState.HIDDEN
+        self._render()
+        self.tick()
+        self.hidden.emit(reason)
+
+    def clear(self) -> None:
+        """No pass for the current user (another user selected)."""
+        self.forget()
+        self._countdown = None
+        self.user = None
+        self._state = PanelState.EMPTY
+        self._render()
+
+    def forget(self) -> None:
+        """Drop every trace of the value this panel holds (label, spelled text, QR, clipboard)."""
+        self._code = None
+        self._payload = None
+        self.code_label.clear()
+        self.spelled.clear()
+        self.qr.clear()
+        self._clipboard.clear_now()
+
+    def toggle_reveal(self) -> None:
+        if self._state is PanelState.SHOWN:
+            self._revealed = not self._revealed
+            self._render()
+
+    def copy(self) -> bool:
+        if self._code is None or self._state is not PanelState.SHOWN:
+            return False
+        self._clipboard.copy(self._code.reveal())
+        after = self._clipboard.clear_after_seconds
+        self.copy_note.setText(
+            f"Copied; the clipboard clears in {after} s." if after else "Copied."
+        )
+        return True
+
+    def set_busy(self, busy: bool) -> None:
+        if busy:
+            self.spinner.start()
+        else:
+            self.spinner.stop()
+        self.revoke_button.setEnabled(not busy and self._countdown is not None)
+        self.replace_button.setEnabled(not busy and self._countdown is not None)
+
+    # -- the heartbeat --------------------------------------------------------------------------
+    def tick(self) -> None:
+        if self._countdown is None:
+            return
+        view = self._countdown.view()
+        if view.state.final and self._state in (PanelState.SHOWN, PanelState.HIDDEN):
+            self.forget()
+            self._state = PanelState.FINAL
+            self._render()
+        self.countdown_label.setText(view.text[:1].upper() + view.text[1:])
+        self.progress.setValue(round(view.fraction_left * 1000))
+        if self.progress.property("urgency") != view.urgency.value:
+            self._colour(view.urgency.value, theme.urgency_tone(view.urgency))
+        self.progress.setAccessibleDescription(view.text)
+        self._render_details(view)
+        if self._state is PanelState.FINAL:
+            self.message.setText(_FINAL_TEXT.get(view.state, ""))
+
+    def _colour(self, urgency: str, tone: Tone) -> None:
+        """Green, then amber, then red as expiry nears (restyled only when that changes)."""
+        palette = theme.palette()
+        self.progress.setProperty("urgency", urgency)
+        self.countdown_label.setStyleSheet(f"color: {theme.css(theme.ink(palette, tone))};")
+        self.progress.setStyleSheet(
+            f"QProgressBar {{ border: none; border-radius: 5px;"
+            f" background: {theme.css(theme.tint(palette, Tone.INFO, 0.10))}; }}"
+            "QProgressBar::chunk { border-radius: 5px;"
+            f" background: {theme.css(theme.hue(tone))}; }}"
+        )
+
+    # -- rendering ------------------------------------------------------------------------------
+    def _render(self) -> None:
+        state = self._state
+        self.empty_note.setVisible(state is PanelState.EMPTY)
+        self._content.setVisible(state is not PanelState.EMPTY)
+        shown = state is PanelState.SHOWN
+        for widget in (self.reveal_button, self.copy_button, self.hide_button, self.copy_note):
+            widget.setVisible(shown)
+        self.reveal_button.setVisible(shown and self._mask_setting)
+        self.reveal_button.setText("Mask" if self._revealed else "Show")
+        self.code_label.setVisible(shown)
+        self.spelled.setVisible(shown and self._revealed)
+        self.message.setVisible(not shown)
+        self.revoke_button.setVisible(state in (PanelState.SHOWN, PanelState.HIDDEN))
+        self.revoke_button.setEnabled(True)
+        self.replace_button.setEnabled(True)
+        self.replace_button.setText(
+            "Replace" if state is not PanelState.FINAL else "Issue a new pass"
+        )
+        if self.user is not None:
+            self.for_user.setText(
+                f"For <b>{html.escape(self.user.display_name or self.user.user_principal_name)}</b>"
+            )
+        if shown and self._code is not None:
+            self.code_label.set_groups(self._code.grouped(GROUP), masked=not self._revealed)
+            self.spelled.setText(spell_out(self._code.grouped(GROUP)) if self._revealed else "")
+            self.copy_note.setText("")
+            self._render_qr()
+        else:
+            self.qr.clear()
+            self.qr_caption.setText("")
+            if state is PanelState.HIDDEN:
+                self.message.setText(HIDDEN_TEXT)
+
+    def _render_qr(self) -> None:
+        secret = self._qr_is_secret
+        if self._payload is not None and (self._revealed or not secret):
+            self.qr.set_payload(self._payload)
+            self.qr.show()
+            self.qr_caption.setText(
+                "Scan to read the pass on the phone"
+                if secret
+                else "Scan to open Security info for this user"
+            )
+        else:
+            self.qr.clear()
+            self.qr_caption.setText("Show the pass to see its QR code")
+
+    def _render_details(self, view: CountdownView) -> None:
+        tap = self._countdown.tap if self._countdown else None
+        if tap is None:
+            return
+        use = "One-time" if tap.usable_once else "Reusable"
+        start = tap.effective_start.astimezone()
+        end = tap.expires.astimezone()
+        self.details.setText(
+            f"{use} · {tap.lifetime_minutes} min · valid {start:%a %d %b %H:%M} to {end:%H:%M}"
+            + (f" ({end:%a %d %b})" if end.date() != start.date() else "")
+        )
+
+    def _on_clipboard_cleared(self) -> None:
+        self.copy_note.setText("Clipboard cleared.")
+
+    def _style(self) -> None:
+        palette = theme.palette()
+        base = palette.color(palette.ColorRole.Base)
+        self._code_box.setStyleSheet(
+            f"#codeBox {{ background: {theme.css(base)};"
+            f" border: 1px solid {theme.css(theme.tint(palette, Tone.INFO, 0.45))};"
+            " border-radius: 8px; }"
+        )
+        muted = theme.css(theme.muted(palette))
+        for label in (self.spelled, self.details, self.qr_caption, self.copy_note):
+            label.setStyleSheet(f"color: {muted};")

@@ -1,0 +1,267 @@
+"""Who the pass is for: identity, account state, registered methods, an existing pass, problems.
+
+Filled in parts as the answers arrive (the user first, then methods, pass and policy scope), so
+the technician reads the name while the rest loads.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tapdesk.core.aaguid import authenticator_name
+from tapdesk.core.lifecycle import countdown
+from tapdesk.core.models import AuthMethod, MethodKind, TemporaryAccessPass, User
+from tapdesk.ui import theme
+from tapdesk.ui.checks import Problem
+from tapdesk.ui.theme import Tone
+from tapdesk.ui.widgets.chips import Chip
+from tapdesk.ui.widgets.spinner import Spinner
+
+_ICONS = {Tone.ERROR: "✖", Tone.WARNING: "⚠", Tone.INFO: "ℹ", Tone.OK: "✓"}
+
+
+def nice_date(value: datetime | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def method_line(method: AuthMethod) -> str:
+    if method.kind is MethodKind.FIDO2:
+        name = authenticator_name(method.aaguid, method.model)
+        own = f" “{method.display_name}”" if method.display_name else ""
+        return f"Passkey: {name}{own}"
+    if method.kind is MethodKind.AUTHENTICATOR:
+        device = f" on {method.display_name}" if method.display_name else ""
+        return f"Microsoft Authenticator{device}"
+    if method.kind is MethodKind.PHONE and method.display_name:
+        return f"Phone {method.display_name}"
+    return method.kind.label
+
+
+def pass_line(tap: TemporaryAccessPass | None, now: datetime, *, shown_here: bool = False) -> str:
+    if tap is None:
+        return "None"
+    view = countdown(tap, now)
+    use = "one-time" if tap.usable_once else "reusable"
+    text = view.text[:1].upper() + view.text[1:]
+    where = "issued just now, see below" if shown_here else "its value cannot be shown again"
+    return f"{text} · {use} · {tap.lifetime_minutes} min ({where})"
+
+
+class UserCard(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("userCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Selected user")
+        self.user: User | None = None
+        self._tap: TemporaryAccessPass | None = None
+        self._shown_here = False
+
+        self.name = QLabel()
+        self.name.setAccessibleName("User name")
+        self.name.setFont(theme.scaled_font(self, 1.5, bold=True))
+        self.upn = QLabel()
+        self.upn.setAccessibleName("Sign-in name")
+        self.upn.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.spinner = Spinner(name="Loading the user")
+        self.enabled_chip = Chip()
+        self.synced_chip = Chip()
+        self.type_chip = Chip()
+        self.details = QLabel()
+        self.details.setAccessibleName("Department, job title and hire date")
+        self.details.setWordWrap(True)
+        self.methods = QLabel()
+        self.methods.setAccessibleName("Registered sign-in methods")
+        self.methods.setWordWrap(True)
+        self.methods.setTextFormat(Qt.TextFormat.PlainText)
+        self.existing = QLabel()
+        self.existing.setAccessibleName("Existing pass")
+        self.existing.setWordWrap(True)
+        self.problem_box = QVBoxLayout()
+        self.problem_box.setSpacing(4)
+        self.placeholder = QLabel()
+        self.placeholder.setAccessibleName("No user selected")
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.sign_in_button = QPushButton("Sign in")
+        self.sign_in_button.setAccessibleName("Sign in")
+        self.sign_in_button.setMinimumHeight(34)
+        self.sign_in_button.setMinimumWidth(160)
+        self.sign_in_button.setFont(theme.scaled_font(self, 1.1, bold=True))
+
+        head = QHBoxLayout()
+        head.addWidget(self.name)
+        head.addWidget(self.spinner)
+        head.addStretch(1)
+        chips = QHBoxLayout()
+        chips.setSpacing(6)
+        for chip in (self.enabled_chip, self.synced_chip, self.type_chip):
+            chips.addWidget(chip)
+        chips.addStretch(1)
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(12)
+        facts.setVerticalSpacing(4)
+        for row, (label, widget) in enumerate(
+            (("Methods", self.methods), ("Current pass", self.existing))
+        ):
+            caption = QLabel(label)
+            caption.setFont(theme.scaled_font(self, 1.0, bold=True))
+            facts.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
+            facts.addWidget(widget, row, 1)
+        facts.setColumnStretch(1, 1)
+
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(6)
+        body.addLayout(head)
+        body.addWidget(self.upn)
+        body.addLayout(chips)
+        body.addWidget(self.details)
+        body.addSpacing(4)
+        body.addLayout(facts)
+        body.addLayout(self.problem_box)
+        self.empty = QWidget()
+        empty = QVBoxLayout(self.empty)
+        empty.setContentsMargins(0, 8, 0, 8)
+        empty.addWidget(self.placeholder)
+        empty.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.body)
+        self.set_signed_in(False)
+        self.clear()
+
+    def set_signed_in(self, signed_in: bool) -> None:
+        self.placeholder.setText(
+            "Find a user on the left to see their account and issue a pass."
+            if signed_in
+            else "Sign in with your administrator account to find users and issue passes."
+        )
+        self.sign_in_button.setVisible(not signed_in)
+
+    # -- states ---------------------------------------------------------------------------------
+    def clear(self) -> None:
+        self.user = None
+        self._tap = None
+        self.body.hide()
+        self.empty.show()
+        self.set_problems([])
+        self.spinner.stop()
+
+    def set_loading(self, loading: bool) -> None:
+        if loading:
+            self.spinner.start()
+        else:
+            self.spinner.stop()
+
+    def show_user(self, user: User) -> None:
+        self.user = user
+        self.empty.hide()
+        self.body.show()
+        self.name.setText(user.display_name or user.user_principal_name)
+        self.upn.setText(user.user_principal_name)
+        if user.account_enabled is False:
+            self.enabled_chip.set_chip("Disabled", Tone.ERROR)
+        elif user.account_enabled:
+            self.enabled_chip.set_chip("Enabled", Tone.OK)
+        else:
+            self.enabled_chip.set_chip("State unknown", Tone.INFO)
+        self.synced_chip.set_chip(
+            "Synced from on-premises AD" if user.is_synced else "Cloud account", Tone.INFO
+        )
+        self.type_chip.set_chip(
+            "Guest" if user.is_guest else "Member", Tone.WARNING if user.is_guest else Tone.INFO
+        )
+        parts = [p for p in (user.job_title, user.department) if p]
+        if user.employee_hire_date:
+            parts.append(f"hired {nice_date(user.employee_hire_date)}")
+        self.details.setText(" · ".join(parts))
+        self.details.setVisible(bool(parts))
+        self.methods.setText("Loading…")
+        self.existing.setText("Loading…")
+
+    def show_methods(self, methods: list[AuthMethod] | None) -> None:
+        if methods is None:
+            self.methods.setText("Could not be read.")
+            return
+        shown = [m for m in methods if m.kind is not MethodKind.TAP]
+        lines = [method_line(m) for m in shown]
+        if not any(m.kind in (MethodKind.FIDO2, MethodKind.AUTHENTICATOR) for m in shown):
+            lines.append("No Authenticator or passkey yet")
+        self.methods.setText("\n".join(lines) if lines else "None registered")
+
+    def show_existing(
+        self,
+        tap: TemporaryAccessPass | None,
+        now: datetime,
+        *,
+        known: bool = True,
+        shown_here: bool = False,
+    ) -> None:
+        self._tap = tap
+        self._shown_here = shown_here
+        text = pass_line(tap, now, shown_here=shown_here) if known else "Could not be read."
+        self.existing.setText(text)
+
+    def refresh_existing(self, now: datetime) -> None:
+        if self._tap is not None:
+            self.existing.setText(pass_line(self._tap, now, shown_here=self._shown_here))
+
+    def set_problems(self, found: list[Problem]) -> None:
+        while self.problem_box.count():
+            item = self.problem_box.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # deleteLater alone leaves it painted until the next loop turn
+                widget.deleteLater()
+        for problem in found:
+            self.problem_box.addWidget(_ProblemRow(problem))
+
+    def problem_codes(self) -> list[str]:
+        codes = []
+        for i in range(self.problem_box.count()):
+            item = self.problem_box.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, _ProblemRow):
+                codes.append(widget.problem.code)
+        return codes
+
+
+class _ProblemRow(QFrame):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__()
+        self.problem = problem
+        self.setObjectName("problem")
+        palette = theme.palette()
+        self.setStyleSheet(
+            f"#problem {{ background: {theme.css(theme.tint(palette, problem.tone, 0.12))};"
+            f" border-left: 4px solid {theme.css(theme.hue(problem.tone))}; border-radius: 4px; }}"
+            "#problem QLabel { background: transparent; }"
+        )
+        icon = QLabel(_ICONS[problem.tone])
+        icon.setStyleSheet(f"color: {theme.css(theme.ink(palette, problem.tone))};")
+        body = html.escape(problem.text)
+        if problem.hint:
+            body += f"<br><small>{html.escape(problem.hint)}</small>"
+        text = QLabel(body)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        text.setWordWrap(True)
+        text.setAccessibleName(problem.text)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 5, 8, 5)
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(text, 1)

@@ -1,0 +1,127 @@
+"""Driving the real window against the demo tenant: services, waits, reading the screen."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import zxingcpp
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
+
+from tapdesk.config import AppPaths, Settings
+from tapdesk.core.models import User
+from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.graph.client import GraphClient
+from tapdesk.services import Services
+from tapdesk.ui.main_window import MainWindow
+from tests.helpers.demo import ScriptedBrowser
+from tests.helpers.keyring import MemoryKeyring
+
+WAIT_MS = 10_000
+
+
+def token_services(
+    tenant: DemoTenant,
+    clock: Any,
+    home: Path,
+    *,
+    upn: str = DEMO_TECHNICIAN_UPN,
+    scopes: list[str] | None = None,
+    transport: httpx.BaseTransport | None = None,
+    **settings: Any,
+) -> Services:
+    """Real GraphClient over the tenant's transport with a minted token (no MSAL round trip)."""
+    token = tenant.access_token(upn, scopes)
+    graph = GraphClient(
+        DEMO_GRAPH_URL,
+        lambda force_refresh=False: token,
+        transport=transport or tenant.transport(),
+        clock=clock,
+    )
+    paths = AppPaths.default({"TAPDESK_HOME": str(home)})
+    return Services(Settings(demo=True, **settings), paths, graph, None, clock, tenant)
+
+
+def auth_services(
+    tenant: DemoTenant,
+    clock: Any,
+    home: Path,
+    *,
+    open_browser: Callable[[str], bool] | None = None,
+    **settings: Any,
+) -> Services:
+    """The composition root's own wiring: real MSAL with a scripted browser, memory keyring."""
+    from tapdesk.app import build_services
+
+    browser = ScriptedBrowser(httpx.Client(transport=tenant.transport()))
+    paths = AppPaths.default({"TAPDESK_HOME": str(home)})
+    return build_services(
+        Settings(demo=True, **settings),
+        paths,
+        clock=clock,
+        demo_tenant=tenant,
+        keyring_backend=MemoryKeyring(),
+        open_browser=open_browser or browser.open,
+    )
+
+
+def settings_with(services: Services, **changes: Any) -> Services:
+    return dataclasses.replace(services, settings=dataclasses.replace(services.settings, **changes))
+
+
+def wait_idle(qtbot: Any, window: MainWindow, timeout: int = WAIT_MS) -> None:
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=timeout)
+
+
+def sign_in_with_token(qtbot: Any, window: MainWindow) -> None:
+    window.start()
+    qtbot.waitUntil(
+        lambda: window.technician is not None and window.policy is not None, timeout=WAIT_MS
+    )
+    wait_idle(qtbot, window)
+
+
+def search(qtbot: Any, window: MainWindow, text: str) -> list[User]:
+    """Type as a technician does: each keystroke edits the box; the debounce fires once."""
+    box = window.search.box
+    box.setFocus()
+    box.clear()
+    qtbot.keyClicks(box, text)
+    qtbot.waitUntil(
+        lambda: window.search.results.count() > 0 or "No match" in window.search.status.text(),
+        timeout=WAIT_MS,
+    )
+    wait_idle(qtbot, window)
+    return window.search.users()
+
+
+def open_user(qtbot: Any, window: MainWindow, text: str, upn: str) -> User:
+    users = search(qtbot, window, text)
+    user = next(u for u in users if u.user_principal_name == upn)
+    window.select_user(user)
+    qtbot.waitUntil(lambda: window.facts is not None and window.facts.tap_known, timeout=WAIT_MS)
+    wait_idle(qtbot, window)
+    return user
+
+
+def issue(qtbot: Any, window: MainWindow) -> None:
+    assert window.form.can_issue, window.form.blocked_note.text()
+    window.form.issue_button.click()
+    qtbot.waitUntil(
+        lambda: window.passes.has_value or not window.banner.isHidden(), timeout=WAIT_MS
+    )
+    wait_idle(qtbot, window)
+
+
+def decode(image: QImage) -> list[str]:
+    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    return [found.text for found in zxingcpp.read_barcodes(gray)]
+
+
+def decode_widget(widget: QWidget) -> list[str]:
+    """Decode what is on screen: a grab of the widget, as a camera would see it."""
+    return decode(widget.grab().toImage())

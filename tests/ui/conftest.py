@@ -1,0 +1,55 @@
+"""The window against the demo tenant, on a fake clock, signed in with a minted token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tapdesk.demo import DemoTenant
+from tapdesk.ui import application
+from tapdesk.ui.main_window import MainWindow
+from tests.helpers.clock import FakeClock
+from tests.helpers.qt import sign_in_with_token, token_services
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def tenant(clock: FakeClock) -> DemoTenant:
+    demo = DemoTenant(clock=clock)
+    demo.token_lifetime = 30 * 86400.0  # tests move the clock by hours; the token must last
+    return demo
+
+
+@pytest.fixture
+def make_window(
+    qtbot: Any, tenant: DemoTenant, clock: FakeClock, tmp_path: Path
+) -> Callable[..., MainWindow]:
+    """``make_window(**settings)``: a shown window, signed in, policy read."""
+    application()
+
+    def make(
+        *, sign_in: bool = True, scopes: list[str] | None = None, **settings: Any
+    ) -> MainWindow:
+        services = token_services(tenant, clock, tmp_path / "home", scopes=scopes, **settings)
+        window = MainWindow(services, heartbeat_ms=0)  # tests drive tick() on the fake clock
+        qtbot.addWidget(window)
+        window.resize(1280, 860)
+        window.show()
+        qtbot.waitExposed(window)
+        if sign_in:
+            sign_in_with_token(qtbot, window)
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window: Callable[..., MainWindow]) -> MainWindow:
+    return make_window()

@@ -1,0 +1,123 @@
+"""What the card warns about before any attempt, and a form bounded by the tenant policy."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+
+from tapdesk.demo import Fault
+from tapdesk.ui.widgets.issue_form import OOBE_ONE_TIME_WARNING, SetupPath
+from tests.helpers.demo import UPN
+from tests.helpers.qt import issue, open_user, search
+
+
+def test_a_disabled_account_blocks_the_issue_button_with_the_reason(qtbot, window):
+    open_user(qtbot, window, "carl", UPN["carl.disabled"])
+    assert window.card.enabled_chip.text() == "Disabled"
+    assert "disabled" in window.card.problem_codes()
+    assert not window.form.can_issue
+    assert "disabled" in window.form.blocked_note.text()
+
+
+def test_a_user_outside_the_policy_groups_is_flagged_before_any_attempt(qtbot, window):
+    open_user(qtbot, window, "oscar", UPN["oscar.outside"])
+    assert "out-of-scope" in window.card.problem_codes()
+    assert not window.form.can_issue
+
+
+def test_a_guest_is_flagged(qtbot, window):
+    users = search(qtbot, window, "gina")
+    window.select_user(users[0])
+    qtbot.waitUntil(lambda: window.facts is not None and window.facts.tap_known)
+    assert window.card.type_chip.text() == "Guest"
+    assert "guest" in window.card.problem_codes()
+
+
+def test_an_existing_pass_is_shown_without_its_value_and_will_be_replaced(qtbot, window):
+    open_user(qtbot, window, "erin", UPN["erin.existing"])
+    assert window.card.existing.text().startswith("Expires in 30:00")
+    assert "existing-pass" in window.card.problem_codes()
+    assert window.form.issue_button.text() == "Replace the current pass"
+    assert not window.passes.has_value
+
+
+def test_registered_methods_are_named_from_the_aaguid(qtbot, window):
+    open_user(qtbot, window, "priya", UPN["priya.passkey"])
+    text = window.card.methods.text()
+    assert "Passkey: Microsoft Authenticator (iOS)" in text
+    assert "Microsoft Authenticator on" in text
+
+
+def test_issuing_to_yourself_is_refused_before_graph_is_asked(qtbot, window):
+    open_user(qtbot, window, "tess", UPN["tess.tech"])
+    assert "self-target" in window.card.problem_codes()
+    assert not window.form.can_issue
+
+
+def test_the_form_follows_the_tenant_policy(qtbot, tenant, make_window):
+    tenant.set_policy(
+        minimumLifetimeInMinutes=30,
+        maximumLifetimeInMinutes=240,
+        defaultLifetimeInMinutes=90,
+        isUsableOnce=True,
+    )
+    window = make_window()
+    form = window.form
+    assert (form.lifetime.minimum(), form.lifetime.maximum(), form.lifetime.value()) == (
+        30,
+        240,
+        90,
+    )
+    assert form.one_time.isChecked() and not form.one_time.isEnabled()
+    assert "every pass one-time" in form.one_time_note.text()
+    assert form.request().usable_once is True
+
+
+def test_a_policy_that_cannot_be_read_falls_back_to_the_documented_defaults(qtbot, make_window):
+    window = make_window(scopes=["User.Read.All", "UserAuthenticationMethod.ReadWrite.All"])
+    assert window.policy is not None and not window.policy.known
+    form = window.form
+    assert (form.lifetime.minimum(), form.lifetime.maximum(), form.lifetime.value()) == (
+        60,
+        480,
+        60,
+    )
+    assert "could not be read" in form.policy_note.text()
+    assert not form.policy_note.isHidden()
+
+
+def test_one_time_for_windows_setup_warns_that_setup_asks_twice(qtbot, window):
+    open_user(qtbot, window, "ava", UPN["ava.newhire"])
+    form = window.form
+    form.set_path(SetupPath.OOBE)
+    assert form.warning.isHidden()
+    form.one_time.setChecked(True)
+    assert not form.warning.isHidden()
+    assert OOBE_ONE_TIME_WARNING in form.warning.text()
+    form.set_path(SetupPath.AUTHENTICATOR)
+    assert form.warning.isHidden()
+
+
+def test_a_graph_error_shows_inline_with_a_copyable_request_id(qtbot, window):
+    open_user(qtbot, window, "alex", UPN["alex.admin"])  # an admin: Authentication Admin may not
+    issue(qtbot, window)
+    banner = window.banner
+    assert not banner.isHidden()
+    assert banner.title.text() == "Not permitted"
+    rid = banner.request_id.property("rid")
+    assert rid and rid in banner.request_id.text()
+    banner.copy_id.click()
+    assert QGuiApplication.clipboard().text() == rid
+    assert window.form.can_issue  # not frozen: the technician can try again
+
+
+def test_an_outage_on_issue_is_an_error_banner_not_a_crash(qtbot, window, tenant):
+    open_user(qtbot, window, "ava", UPN["ava.newhire"])
+    tenant.inject(Fault.unavailable(503, "0", times=None, method="POST"))
+    issue(qtbot, window)
+    assert window.banner.title.text() == "Microsoft Graph is unavailable"
+    assert window.banner.request_id.property("rid")
+    assert not window.passes.has_value
+    tenant.clear_faults()
+    issue(qtbot, window)
+    assert window.passes.has_value
+    assert window.banner.isHidden()

@@ -1,0 +1,178 @@
+"""The pass panel over time (fake clock): start, countdown colours, expiry, use; clipboard; privacy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from tapdesk.ui.widgets.pass_panel import HIDDEN_TEXT, PanelState
+from tests.helpers.demo import UPN
+from tests.helpers.qt import decode_widget, issue, open_user, wait_idle
+
+AVA = UPN["ava.newhire"]
+
+
+def test_countdown_runs_from_start_through_expiry_on_the_fake_clock(qtbot, make_window, clock):
+    window = make_window(hide_after_seconds=0)
+    open_user(qtbot, window, "ava", AVA)
+    window.form.start_later.setChecked(True)  # the next full hour: 09:00 on the fake clock
+    issue(qtbot, window)
+    panel = window.passes
+    assert panel.countdown_label.text() == "Valid in 60 min"
+    assert panel.progress.property("urgency") == "ok"
+
+    clock.advance(3600 + 10)
+    window.tick()
+    assert panel.countdown_label.text() == "Expires in 59:50"
+    assert panel.progress.value() > 990
+
+    clock.advance(50 * 60)  # 9:50 left of 60 min: warning
+    window.tick()
+    assert panel.countdown_label.text() == "Expires in 09:50"
+    assert panel.progress.property("urgency") == "warning"
+
+    clock.advance(8 * 60)  # 1:50 left: critical
+    window.tick()
+    assert panel.progress.property("urgency") == "critical"
+    assert panel.has_value
+
+    clock.advance(2 * 60)
+    window.tick()
+    assert panel.countdown_label.text() == "Expired"
+    assert panel.state is PanelState.FINAL
+    assert not panel.has_value and panel.code_label.plain_text() == "" and not panel.qr.has_code
+    assert "expired" in panel.message.text()
+    assert panel.replace_button.text() == "Issue a new pass"
+    assert window.form.issue_button.text() == "Issue pass"  # nothing left to replace
+
+
+def test_a_one_time_pass_shows_used_once_the_phone_signs_in(qtbot, window, tenant, clock):
+    open_user(qtbot, window, "ava", AVA)
+    window.form.one_time.setChecked(True)
+    issue(qtbot, window)
+    tenant.phone(AVA).sign_in_with_pass()
+    clock.advance(25)  # past the poll interval: the window re-reads the pass
+    window.tick()
+    qtbot.waitUntil(lambda: window.passes.countdown_label.text() == "Used")
+    assert window.passes.state is PanelState.FINAL
+
+
+def test_copy_puts_the_pass_on_the_clipboard_and_clears_it_after_the_setting(
+    qtbot, make_window, clock
+):
+    window = make_window(clipboard_clear_seconds=30, hide_after_seconds=0)
+    open_user(qtbot, window, "ava", AVA)
+    issue(qtbot, window)
+    code = window.passes.code_label.plain_text().replace(" ", "")
+    clipboard = QGuiApplication.clipboard()
+
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert clipboard.text() == code
+    assert "30 s" in window.passes.copy_note.text()
+    clock.advance(29)
+    window.tick()
+    assert clipboard.text() == code
+    clock.advance(2)
+    window.tick()
+    assert clipboard.text() == ""
+    assert window.passes.copy_note.text() == "Clipboard cleared."
+
+
+def test_the_clipboard_is_left_alone_if_the_technician_copied_something_else(
+    qtbot, make_window, clock
+):
+    window = make_window(clipboard_clear_seconds=30, hide_after_seconds=0)
+    open_user(qtbot, window, "ava", AVA)
+    issue(qtbot, window)
+    window.passes.copy_button.click()
+    QGuiApplication.clipboard().setText("ticket INC-1234")
+    clock.advance(31)
+    window.tick()
+    assert QGuiApplication.clipboard().text() == "ticket INC-1234"
+
+
+def test_moving_to_another_user_hides_the_pass_and_clears_the_clipboard(qtbot, window):
+    open_user(qtbot, window, "ava", AVA)
+    issue(qtbot, window)
+    window.passes.copy()
+    assert QGuiApplication.clipboard().text()
+    open_user(qtbot, window, "andy", UPN["andy.app"])
+    assert window.passes.state is PanelState.EMPTY
+    assert not window.passes.has_value
+    assert window.passes.code_label.plain_text() == "" and window.passes.code_label.text() == ""
+    assert not window.passes.qr.has_code
+    assert QGuiApplication.clipboard().text() == ""
+    # Back to Ava: Graph never gives the value again; the card shows the pass without it.
+    open_user(qtbot, window, "ava", AVA)
+    assert not window.passes.has_value
+    assert "cannot be shown again" in window.card.existing.text()
+    assert "existing-pass" in window.card.problem_codes()
+
+
+def test_the_pass_hides_after_the_idle_time_and_offers_replace(qtbot, make_window, clock):
+    window = make_window(hide_after_seconds=120)
+    open_user(qtbot, window, "ava", AVA)
+    issue(qtbot, window)
+    clock.advance(100)
+    window.tick()
+    assert window.passes.state is PanelState.SHOWN
+    qtbot.mouseClick(window.passes.countdown_label, Qt.MouseButton.LeftButton)  # activity
+    clock.advance(100)
+    window.tick()
+    assert window.passes.state is PanelState.SHOWN
+    clock.advance(21)
+    window.tick()
+    assert window.passes.state is PanelState.HIDDEN
+    assert not window.passes.has_value and not window.passes.qr.has_code
+    assert window.passes.message.text() == HIDDEN_TEXT
+    assert window.passes.replace_button.isVisible() and window.passes.revoke_button.isVisible()
+    assert window.passes.countdown_label.text().startswith("Expires in")  # the pass lives on
+
+
+def test_escape_hides_the_pass_at_once(qtbot, window):
+    open_user(qtbot, window, "ava", AVA)
+    issue(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.passes.state is PanelState.HIDDEN
+
+
+def test_masked_until_revealed_hides_value_and_qr_until_show(qtbot, make_window):
+    window = make_window(mask_until_revealed=True)
+    open_user(qtbot, window, "ava", AVA)
+    issue(qtbot, window)
+    panel = window.passes
+    assert panel.code_label.plain_text() == "•••• ••••"
+    assert not panel.qr.has_code and decode_widget(panel.qr) == []
+    panel.reveal_button.click()
+    code = panel.code_label.plain_text().replace(" ", "")
+    assert "•" not in code
+    assert decode_widget(panel.qr) == [code]
+
+
+def test_a_result_for_a_user_left_behind_is_not_shown(qtbot, window, tenant):
+    andy = window.graph.get_user(UPN["andy.app"])
+    open_user(qtbot, window, "ava", AVA)
+    window.form.issue_button.click()
+    window.select_user(andy)  # before the answer is delivered (deliveries queue on this thread)
+    wait_idle(qtbot, window)
+    assert window.card.user == andy
+    assert window.passes.state is PanelState.EMPTY and not window.passes.has_value
+    assert window.banner.title.text() == "Pass issued but not shown"
+    assert tenant.users[AVA].tap is not None
+
+
+def test_lifetime_and_start_reach_graph(qtbot, window, tenant, clock):
+    open_user(qtbot, window, "ava", AVA)
+    window.form.lifetime.setValue(120)
+    window.form.start_later.setChecked(True)
+    window.form.start_at.setDateTime(window.form.start_at.dateTime().addSecs(3600))
+    issue(qtbot, window)
+    held = tenant.users[AVA].tap
+    assert held.lifetime_minutes == 120
+    assert held.start == clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)

@@ -1,0 +1,43 @@
+"""``--screenshots DIR`` writes the main states as PNGs, against the demo tenant only."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tapdesk.errors import ConfigError
+from tapdesk.ui.screenshots import write_screenshots
+from tests.helpers.qt import auth_services, decode, token_services
+
+EXPECTED = [
+    "01-signed-out.png",
+    "02-device-code.png",
+    "03-user-found.png",
+    "04-pass-shown.png",
+    "05-pass-expired.png",
+    "06-user-problems.png",
+    "07-error-banner.png",
+    "08-dark-pass-shown.png",
+]
+
+
+def test_screenshots_of_the_main_states(qtbot, tenant, clock, tmp_path):
+    tenant.auto_approve_after = None
+    services = auth_services(tenant, clock, tmp_path / "home")
+    try:
+        written = write_screenshots(services, tmp_path / "shots")
+    finally:
+        services.close()
+    assert [p.name for p in written] == EXPECTED
+    for path in written:
+        image = QImage(str(path))
+        assert not image.isNull() and image.width() >= 600
+    shown = QImage(str(tmp_path / "shots" / "04-pass-shown.png"))
+    assert len(decode(shown)) == 1  # the QR on the page scans
+
+
+def test_screenshots_refuse_a_real_tenant(qtbot, tenant, clock, tmp_path):
+    services = token_services(tenant, clock, tmp_path)
+    services.demo = None
+    with pytest.raises(ConfigError):
+        write_screenshots(services, tmp_path / "shots")
