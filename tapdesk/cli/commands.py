@@ -13,7 +13,8 @@ from tapdesk.core.models import TapPolicy, TemporaryAccessPass, User
 from tapdesk.core.passrules import IssueRequest, validate_request
 from tapdesk.core.roles import Roles, preflight, target_is_admin
 from tapdesk.core.upn import check_user_ref
-from tapdesk.errors import AdminTargetError, NotPermitted
+from tapdesk.errors import NotPermitted
+from tapdesk.issuing import issue_pass
 from tapdesk.services import Services
 
 
@@ -46,7 +47,7 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     )
     for warning in preflight_warnings(services, user, policy):
         say(warning)
-    tap = create_with_role_context(services, user, request, say)
+    tap = issue_pass(graph, user, request, _technician_roles(services)[0], on_status=say)
     code = tap.code
     if code is None:  # Graph always returns it on create; a proxy that strips it would be odd
         say("Microsoft Graph did not return the pass value; revoke it and issue again.")
@@ -122,32 +123,12 @@ def preflight_warnings(services: Services, user: User, policy: TapPolicy) -> lis
     return warnings
 
 
-def create_with_role_context(
-    services: Services, user: User, request: IssueRequest, say: Callable[[str], None]
-) -> TemporaryAccessPass:
-    """Create; a refusal for an admin target says which role would have worked."""
-    try:
-        return services.graph.create_tap(user.id, request, on_status=say)
-    except NotPermitted as refused:
-        roles, _ = _technician_roles(services)
-        if roles.known and roles.can_issue_to_members and not roles.can_issue_to_admins:
-            raise AdminTargetError(
-                f"{user.user_principal_name} holds an administrator role, so only a Privileged "
-                "Authentication Administrator can issue them a pass.",
-                hint="Ask a colleague who holds that role, or activate it in PIM and sign in again.",
-                request_id=refused.request_id,
-                status=refused.status,
-                code=refused.code,
-            ) from None
-        raise
-
-
 def cmd_revoke(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     graph = services.graph
     user = graph.get_user(check_user_ref(args.user), on_status=_notice(err))
     revoked = []
     for tap in graph.list_taps(user.id):
-        graph.delete_tap(user.id, tap.id)
+        graph.delete_tap(user.id, tap.id, who=user.user_principal_name)
         revoked.append(tap.id)
     if args.json:
         output.write_json(out, {"userPrincipalName": user.user_principal_name, "revoked": revoked})

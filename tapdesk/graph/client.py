@@ -333,6 +333,7 @@ class GraphClient:
         request: IssueRequest,
         *,
         on_status: StatusCallback | None = None,
+        who: str | None = None,
     ) -> TemporaryAccessPass:
         """Issue a pass; the result is the only time Graph reveals its value.
 
@@ -341,7 +342,7 @@ class GraphClient:
         gone, and since a user holds one pass, issuing again replaces it. Either way no pass is
         left behind that the technician has not seen, and ``on_status`` says what happened.
         """
-        subject = f"user {user_id}"
+        subject = who or f"user {user_id}"
         started = self._clock.monotonic()
         attempt = 0
         while True:
@@ -397,10 +398,14 @@ class GraphClient:
         response = self._request("GET", self._tap_path(user_id, tap_id), subject=f"pass {tap_id}")
         return parse.temporary_access_pass(self._json(response))
 
-    def delete_tap(self, user_id: str, tap_id: str) -> None:
+    def delete_tap(self, user_id: str, tap_id: str, *, who: str | None = None) -> None:
         """Revoke. A pass already gone counts as revoked."""
         try:
-            self._request("DELETE", self._tap_path(user_id, tap_id), subject=f"pass {tap_id}")
+            self._request(
+                "DELETE",
+                self._tap_path(user_id, tap_id),
+                subject=f"the pass of {who}" if who else f"pass {tap_id}",
+            )
         except NotFound:
             log.info("pass %s was already gone", tap_id)
         else:

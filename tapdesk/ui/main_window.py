@@ -20,6 +20,7 @@ from tapdesk.core.models import TapPolicy, TemporaryAccessPass, User, UserStatus
 from tapdesk.core.passrules import validate_request
 from tapdesk.core.roles import Roles
 from tapdesk.errors import NotFound, TapdeskError
+from tapdesk.issuing import issue_pass
 from tapdesk.ui import checks, theme
 from tapdesk.ui.card_loader import CardLoader
 from tapdesk.ui.clipboard import ClipboardGuard
@@ -300,8 +301,9 @@ class MainWindow(QMainWindow):
         self.form.set_busy(True)
         self.passes.set_busy(True)
         graph = self.graph
+        roles = self.technician.roles if self.technician else Roles.unknown()
         self.runner.submit(
-            lambda: graph.create_tap(user.id, request),
+            lambda: issue_pass(graph, user, request, roles),
             lambda tap: self._on_issued(user, tap),
             self._on_issue_failed,
             name="issue",
@@ -344,7 +346,7 @@ class MainWindow(QMainWindow):
         self.passes.set_busy(True)
         graph = self.graph
         self.runner.submit(
-            lambda: graph.delete_tap(user.id, tap.id),
+            lambda: graph.delete_tap(user.id, tap.id, who=user.user_principal_name),
             lambda _: self._on_revoked(user),
             self._on_revoke_failed,
             name="revoke",
