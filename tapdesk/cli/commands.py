@@ -9,7 +9,7 @@ from typing import TextIO
 from tapdesk.auth.claims import jwt_payload, roles_from_access_token
 from tapdesk.cli import output
 from tapdesk.core.lifecycle import countdown
-from tapdesk.core.models import TapPolicy, TemporaryAccessPass, User
+from tapdesk.core.models import TapPolicy, User
 from tapdesk.core.passrules import IssueRequest, validate_request
 from tapdesk.core.roles import Roles, preflight, target_is_admin
 from tapdesk.core.upn import check_user_ref
