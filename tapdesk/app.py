@@ -51,6 +51,7 @@ def build_services(
     from tapdesk.auth import Authenticator
     from tapdesk.graph.client import GraphClient
     from tapdesk.graph.http import build_http_client
+    from tapdesk.store import open_store
 
     transport = None
     authority, client_id, graph_url = (
@@ -91,7 +92,11 @@ def build_services(
         )
         token = auth.access_token
     graph = GraphClient(graph_url, token, http=http, clock=clock)
-    return Services(settings, paths, graph, auth, clock, demo_tenant, http, authority)
+    store, store_notices = open_store(paths, clock=clock)
+    notices = [f"{n.title}: {n.message} {n.hint}".strip() for n in store_notices]
+    return Services(
+        settings, paths, graph, auth, clock, demo_tenant, http, authority, store, notices
+    )
 
 
 def prepare_services(settings: Settings, paths: AppPaths, **options: Any) -> Services:
@@ -110,6 +115,7 @@ def prepare_services(settings: Settings, paths: AppPaths, **options: Any) -> Ser
         demo=whole.part("demo") if settings.demo else None,
         http=whole.part("http"),
         authority=settings.authority,
+        store=whole.part("store"),
     )
 
 
@@ -195,6 +201,8 @@ def main(
             services = prepare_services(settings, paths, **options)
             return ui.run(services, args)
         services = build_services(settings, paths, **options)
+        for notice in services.notices:
+            err.write(f"tapdesk: {notice}\n")
         return _commands()[args.command](services, args, out, err)
     except TapdeskError as exc:
         log.info("command failed: %s (%s)", type(exc).__name__, exc.request_id or "no request-id")

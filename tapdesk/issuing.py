@@ -1,39 +1,110 @@
-"""Issuing a pass, shared by the window and the CLI: Graph's refusal put in the technician's terms."""
+"""Issuing and revoking a pass, shared by the window and the CLI.
+
+Graph's refusals are put in the technician's terms, and every issue and revoke leaves an audit
+record (never the pass). An audit write that fails (disk full, locked database) does not hide
+a pass that Graph already created: the technician still gets it, with a warning.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
+from tapdesk.core.checklist import AuditEvent, AuditKind
+from tapdesk.core.clock import Clock
 from tapdesk.core.models import TemporaryAccessPass, User
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import Roles
-from tapdesk.errors import AdminTargetError, NotPermitted
+from tapdesk.errors import AdminTargetError, NotPermitted, StorageError
 
 if TYPE_CHECKING:  # the window imports this module before httpx is loaded
     from tapdesk.graph.client import GraphClient
 
 
-def issue_pass(
-    graph: GraphClient,
-    user: User,
-    request: IssueRequest,
-    roles: Roles,
-    *,
-    on_status: Callable[[str], None] | None = None,
-) -> TemporaryAccessPass:
-    """Create the pass. Graph's 403 does not say why; the technician's roles usually do."""
-    who = user.user_principal_name or user.id
-    try:
-        return graph.create_tap(user.id, request, on_status=on_status, who=who)
-    except NotPermitted as refused:
-        if roles.known and roles.can_issue_to_members and not roles.can_issue_to_admins:
-            raise AdminTargetError(
-                f"{who} holds an administrator role, so only a Privileged Authentication "
-                "Administrator can issue them a pass.",
-                hint="Ask a colleague who holds that role, or activate it in PIM and sign in again.",
-                request_id=refused.request_id,
-                status=refused.status,
-                code=refused.code,
-            ) from None
-        raise
+class AuditTrail(Protocol):
+    def record_audit(self, *events: AuditEvent) -> None: ...
+
+
+@dataclass(frozen=True)
+class Issued:
+    tap: TemporaryAccessPass
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who acts, and where the record goes."""
+
+    technician: str
+    roles: Roles
+    audit: AuditTrail | None
+    clock: Clock
+
+    def _record(self, event: AuditEvent) -> tuple[str, ...]:
+        if self.audit is None:
+            return ()
+        try:
+            self.audit.record_audit(event)
+        except StorageError as exc:
+            return (f"The audit record could not be saved: {exc.message} {exc.hint}".strip(),)
+        return ()
+
+    def issue(
+        self,
+        graph: GraphClient,
+        user: User,
+        request: IssueRequest,
+        *,
+        on_status: Callable[[str], None] | None = None,
+        session_id: str = "",
+        flow_id: str = "",
+    ) -> Issued:
+        """Create the pass. Graph's 403 does not say why; the technician's roles usually do."""
+        who = user.user_principal_name or user.id
+        try:
+            tap = graph.create_tap(user.id, request, on_status=on_status, who=who)
+        except NotPermitted as refused:
+            if (
+                self.roles.known
+                and self.roles.can_issue_to_members
+                and not self.roles.can_issue_to_admins
+            ):
+                raise AdminTargetError(
+                    f"{who} holds an administrator role, so only a Privileged Authentication "
+                    "Administrator can issue them a pass.",
+                    hint="Ask a colleague who holds that role, or activate it in PIM and sign in again.",
+                    request_id=refused.request_id,
+                    status=refused.status,
+                    code=refused.code,
+                ) from None
+            raise
+        event = AuditEvent(
+            at=self.clock.now(),
+            kind=AuditKind.ISSUE,
+            technician=self.technician,
+            target_upn=user.user_principal_name,
+            target_id=user.id,
+            session_id=session_id,
+            flow_id=flow_id,
+            pass_id=tap.id,
+            lifetime_minutes=tap.lifetime_minutes,
+            usable_once=tap.usable_once,
+        )
+        return Issued(tap, self._record(event))
+
+    def revoke(
+        self, graph: GraphClient, user: User, tap_id: str, *, session_id: str = ""
+    ) -> tuple[str, ...]:
+        """Delete the pass; returns warnings (an audit record that could not be saved)."""
+        graph.delete_tap(user.id, tap_id, who=user.user_principal_name)
+        event = AuditEvent(
+            at=self.clock.now(),
+            kind=AuditKind.REVOKE,
+            technician=self.technician,
+            target_upn=user.user_principal_name,
+            target_id=user.id,
+            session_id=session_id,
+            pass_id=tap_id,
+        )
+        return self._record(event)

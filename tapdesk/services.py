@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tapdesk.config import AppPaths, Settings
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from tapdesk.auth import Authenticator
     from tapdesk.demo import DemoTenant
     from tapdesk.graph.client import GraphClient
+    from tapdesk.store import Store
 
 T = TypeVar("T")
 
@@ -30,11 +31,15 @@ class Services:
     demo: DemoTenant | None = None  # set only on the demo tenant (phone panel, training)
     http: httpx.Client | None = None  # the shared client, for reachability checks
     authority: str | None = None  # sign-in authority in use (demo or the tenant's)
+    store: Store | None = None  # sessions and the audit trail
+    notices: list[str] = field(default_factory=list)  # say once, visibly (e.g. database set aside)
 
     def close(self) -> None:
         self.graph.close()
         if self.http is not None:
             self.http.close()
+        if self.store is not None:
+            self.store.close()
 
 
 class Prepared(Generic[T]):

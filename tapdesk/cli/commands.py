@@ -14,7 +14,7 @@ from tapdesk.core.passrules import IssueRequest, validate_request
 from tapdesk.core.roles import Roles, preflight, target_is_admin
 from tapdesk.core.upn import check_user_ref
 from tapdesk.errors import NotPermitted
-from tapdesk.issuing import issue_pass
+from tapdesk.issuing import Issuer
 from tapdesk.services import Services
 
 
@@ -47,7 +47,10 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     )
     for warning in preflight_warnings(services, user, policy):
         say(warning)
-    tap = issue_pass(graph, user, request, _technician_roles(services)[0], on_status=say)
+    issued = _issuer(services).issue(graph, user, request, on_status=say)
+    for warning in issued.warnings:
+        say(warning)
+    tap = issued.tap
     code = tap.code
     if code is None:  # Graph always returns it on create; a proxy that strips it would be odd
         say("Microsoft Graph did not return the pass value; revoke it and issue again.")
@@ -74,16 +77,27 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     return 0
 
 
+def _issuer(services: Services) -> Issuer:
+    roles, _, username = _technician(services)
+    return Issuer(username, roles, services.store, services.clock)
+
+
 def _technician_roles(services: Services) -> tuple[Roles, str | None]:
-    """Roles and object id of whoever the token belongs to (claims are a hint, see core.roles)."""
+    roles, oid, _ = _technician(services)
+    return roles, oid
+
+
+def _technician(services: Services) -> tuple[Roles, str | None, str]:
+    """Roles, object id and name of whoever the token belongs to (claims are a hint)."""
     if services.auth is None:
         token = services.settings.access_token or ""
-        oid = (jwt_payload(token) or {}).get("oid")
-        return roles_from_access_token(token), str(oid) if oid else None
+        claims = jwt_payload(token) or {}
+        oid, name = claims.get("oid"), claims.get("upn") or claims.get("preferred_username")
+        return roles_from_access_token(token), str(oid) if oid else None, str(name or "token")
     account = services.auth.account or services.auth.sign_in_silent()
     if account is None:
-        return Roles.unknown(), None
-    return account.roles, account.object_id
+        return Roles.unknown(), None, ""
+    return account.roles, account.object_id, account.username
 
 
 def preflight_warnings(services: Services, user: User, policy: TapPolicy) -> list[str]:
@@ -126,9 +140,10 @@ def preflight_warnings(services: Services, user: User, policy: TapPolicy) -> lis
 def cmd_revoke(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     graph = services.graph
     user = graph.get_user(check_user_ref(args.user), on_status=_notice(err))
-    revoked = []
+    revoked, issuer = [], _issuer(services)
     for tap in graph.list_taps(user.id):
-        graph.delete_tap(user.id, tap.id, who=user.user_principal_name)
+        for warning in issuer.revoke(graph, user, tap.id):
+            _notice(err)(warning)
         revoked.append(tap.id)
     if args.json:
         output.write_json(out, {"userPrincipalName": user.user_principal_name, "revoked": revoked})

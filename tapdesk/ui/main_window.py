@@ -20,7 +20,7 @@ from tapdesk.core.models import TapPolicy, TemporaryAccessPass, User, UserStatus
 from tapdesk.core.passrules import validate_request
 from tapdesk.core.roles import Roles
 from tapdesk.errors import NotFound, TapdeskError
-from tapdesk.issuing import issue_pass
+from tapdesk.issuing import Issued, Issuer
 from tapdesk.ui import checks, theme
 from tapdesk.ui.card_loader import CardLoader
 from tapdesk.ui.clipboard import ClipboardGuard
@@ -300,18 +300,29 @@ class MainWindow(QMainWindow):
         self.banner.dismiss()
         self.form.set_busy(True)
         self.passes.set_busy(True)
-        graph = self.graph
-        roles = self.technician.roles if self.technician else Roles.unknown()
+        graph, issuer = self.graph, self._issuer()
         self.runner.submit(
-            lambda: issue_pass(graph, user, request, roles),
-            lambda tap: self._on_issued(user, tap),
+            lambda: issuer.issue(graph, user, request),
+            lambda issued: self._on_issued(user, issued),
             self._on_issue_failed,
             name="issue",
         )
 
-    def _on_issued(self, user: User, tap: TemporaryAccessPass) -> None:
+    def _issuer(self) -> Issuer:
+        technician = self.technician
+        return Issuer(
+            technician.username if technician else "",
+            technician.roles if technician else Roles.unknown(),
+            self.services.store,
+            self.clock,
+        )
+
+    def _on_issued(self, user: User, issued: Issued) -> None:
+        tap = issued.tap
         self.form.set_busy(False)
         self.passes.set_busy(False)
+        for warning in issued.warnings:
+            self.banner.show_notice("Audit record not saved", warning, tone=Tone.WARNING)
         if self.card.user is None or self.card.user.id != user.id:
             # The technician moved on while Graph worked: the value is not shown to the wrong
             # person's screen, and it is gone for good.
@@ -344,16 +355,18 @@ class MainWindow(QMainWindow):
         if user is None or tap is None:
             return
         self.passes.set_busy(True)
-        graph = self.graph
+        graph, issuer = self.graph, self._issuer()
         self.runner.submit(
-            lambda: graph.delete_tap(user.id, tap.id, who=user.user_principal_name),
-            lambda _: self._on_revoked(user),
+            lambda: issuer.revoke(graph, user, tap.id),
+            lambda warnings: self._on_revoked(user, warnings),
             self._on_revoke_failed,
             name="revoke",
         )
 
-    def _on_revoked(self, user: User) -> None:
+    def _on_revoked(self, user: User, warnings: tuple[str, ...] = ()) -> None:
         self.passes.set_busy(False)
+        for warning in warnings:
+            self.banner.show_notice("Audit record not saved", warning, tone=Tone.WARNING)
         if self.card.user is None or self.card.user.id != user.id:
             return
         self.passes.mark_revoked()

@@ -316,3 +316,33 @@ def test_a_bug_is_one_line_not_a_traceback(cli: Cli, monkeypatch: pytest.MonkeyP
     assert run.code == 1
     assert run.err.count("\n") == 1 and "RuntimeError" in run.err and "Traceback" not in run.err
     assert "Traceback" in (cli.paths.log_dir / "tapdesk.log").read_text()
+
+
+def test_issue_and_revoke_leave_audit_records_without_the_pass(cli: Cli) -> None:
+    from datetime import timedelta
+
+    from tapdesk.store import open_store
+
+    issued = cli("--demo", "issue", AVA, "--once", "--json").json()
+    cli("--demo", "revoke", AVA)
+    store, _ = open_store(cli.paths, clock=cli.clock)
+    now = cli.clock.now()
+    rows = [r.event for r in store.audit(now - timedelta(hours=1), now + timedelta(hours=1))]
+    store.close()
+    assert [(r.kind, r.target_upn, r.pass_id) for r in rows] == [
+        ("issue", AVA, issued["id"]),
+        ("revoke", AVA, issued["id"]),
+    ]
+    assert rows[0].usable_once is True and rows[0].lifetime_minutes == 60
+    assert rows[0].technician == DEMO_TECHNICIAN_UPN
+    db = (cli.paths.data_dir / "tapdesk.db").read_bytes()
+    assert issued["temporaryAccessPass"].encode() not in db
+
+
+def test_a_corrupt_database_is_set_aside_and_the_command_still_works(cli: Cli) -> None:
+    cli.paths.data_dir.mkdir(parents=True, exist_ok=True)
+    (cli.paths.data_dir / "tapdesk.db").write_bytes(b"this is not a database" * 100)
+    run = cli("--demo", "issue", AVA, "--json")
+    assert run.code == 0
+    assert "set aside" in run.err.lower() or "corrupt" in run.err.lower()
+    assert list(cli.paths.data_dir.glob("tapdesk.db.corrupt-*"))
