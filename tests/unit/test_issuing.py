@@ -1,0 +1,86 @@
+"""Issuing with an audit trail: the record is written, and a failed write never hides the pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tapdesk.config import AppPaths
+from tapdesk.core.checklist import AuditEvent, AuditKind
+from tapdesk.core.passrules import IssueRequest
+from tapdesk.core.roles import AUTHENTICATION_ADMINISTRATOR, Roles
+from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.errors import AdminTargetError
+from tapdesk.graph.client import GraphClient
+from tapdesk.issuing import Issuer
+from tapdesk.store import DiskFull, open_store
+from tests.helpers.clock import FakeClock
+from tests.helpers.tokens import TokenSource
+
+AVA = "ava.newhire@northwind.example"
+AUTH_ADMIN = Roles.from_wids([AUTHENTICATION_ADMINISTRATOR])
+
+
+class FullDisk:
+    def __init__(self) -> None:
+        self.tried: list[AuditEvent] = []
+
+    def record_audit(self, *events: AuditEvent) -> None:
+        self.tried.extend(events)
+        raise DiskFull(
+            "The disk is full, so the audit record was not saved.", hint="Free some space."
+        )
+
+
+@pytest.fixture
+def world(tmp_path: Path):  # type: ignore[no-untyped-def]
+    clock = FakeClock()
+    tenant = DemoTenant(clock=clock)
+    graph = GraphClient(
+        DEMO_GRAPH_URL,
+        TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN),
+        transport=tenant.transport(),
+        clock=clock,
+    )
+    yield clock, tenant, graph
+    graph.close()
+
+
+def test_issue_and_revoke_are_recorded(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clock, tenant, graph = world
+    store, _ = open_store(AppPaths.default({"TAPDESK_HOME": str(tmp_path)}), clock=clock)
+    issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, store, clock)
+    user = graph.get_user(AVA)
+    issued = issuer.issue(graph, user, IssueRequest(lifetime_minutes=90, usable_once=True))
+    assert issued.warnings == () and issued.tap.code is not None
+    assert issuer.revoke(graph, user, issued.tap.id) == ()
+    events = [
+        r.event for r in store.audit(clock.now().replace(year=2000), clock.now().replace(year=2100))
+    ]
+    assert [(e.kind, e.pass_id, e.lifetime_minutes, e.usable_once) for e in events] == [
+        (AuditKind.ISSUE, issued.tap.id, 90, True),
+        (AuditKind.REVOKE, issued.tap.id, None, None),
+    ]
+    store.close()
+
+
+def test_disk_full_on_the_audit_write_still_hands_over_the_pass(world) -> None:  # type: ignore[no-untyped-def]
+    clock, tenant, graph = world
+    disk = FullDisk()
+    issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, disk, clock)
+    user = graph.get_user(AVA)
+    issued = issuer.issue(graph, user, IssueRequest())
+    assert issued.tap.code is not None  # the technician gets the pass Graph created
+    assert len(issued.warnings) == 1 and "disk is full" in issued.warnings[0]
+    assert disk.tried and disk.tried[0].pass_id == issued.tap.id
+    assert [t.id for t in graph.list_taps(user.id)] == [issued.tap.id]  # and no second pass
+
+
+def test_admin_target_refusal_names_the_role_that_would_work(world) -> None:  # type: ignore[no-untyped-def]
+    clock, tenant, graph = world
+    issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, None, clock)
+    alex = graph.get_user("alex.admin@northwind.example")
+    with pytest.raises(AdminTargetError) as info:
+        issuer.issue(graph, alex, IssueRequest())
+    assert "alex.admin@northwind.example" in info.value.message and info.value.request_id
