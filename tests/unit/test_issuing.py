@@ -48,7 +48,7 @@ def world(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_issue_and_revoke_are_recorded(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    clock, tenant, graph = world
+    clock, _tenant, graph = world
     store, _ = open_store(AppPaths.default({"TAPDESK_HOME": str(tmp_path)}), clock=clock)
     issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, store, clock)
     user = graph.get_user(AVA)
@@ -66,7 +66,7 @@ def test_issue_and_revoke_are_recorded(world, tmp_path: Path) -> None:  # type: 
 
 
 def test_disk_full_on_the_audit_write_still_hands_over_the_pass(world) -> None:  # type: ignore[no-untyped-def]
-    clock, tenant, graph = world
+    clock, _tenant, graph = world
     disk = FullDisk()
     issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, disk, clock)
     user = graph.get_user(AVA)
@@ -78,7 +78,7 @@ def test_disk_full_on_the_audit_write_still_hands_over_the_pass(world) -> None: 
 
 
 def test_admin_target_refusal_names_the_role_that_would_work(world) -> None:  # type: ignore[no-untyped-def]
-    clock, tenant, graph = world
+    clock, _tenant, graph = world
     issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, None, clock)
     alex = graph.get_user("alex.admin@northwind.example")
     with pytest.raises(AdminTargetError) as info:
