@@ -70,6 +70,8 @@ def run(services: Services, args: Any = None) -> int:
     QTimer.singleShot(0, window.start)  # first paint first; sign-in and the policy after
     if os.environ.get("TAPDESK_QUIT_AFTER_FIRST_PAINT"):  # start-up benchmarks
         QTimer.singleShot(0, lambda: _first_paint(app))
+    if os.environ.get("TAPDESK_QUIT_WHEN_READY"):
+        _quit_when_ready(app, window)
     try:
         return int(app.exec())
     finally:
@@ -82,6 +84,25 @@ def _first_paint(app: QApplication) -> None:
 
     print(f"first-paint {time.time():.6f}", flush=True)
     app.quit()
+
+
+def _quit_when_ready(app: QApplication, window: Any) -> None:
+    """Benchmarks: the moment a technician could issue (signed in, policy read), then leave."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    probe = QTimer(window)
+    probe.setInterval(5)
+
+    def check() -> None:
+        if window.technician is not None and window.policy is not None:
+            probe.stop()
+            print(f"ready {time.time():.6f}", flush=True)
+            app.quit()
+
+    probe.timeout.connect(check)
+    probe.start()
 
 
 def _install_excepthook(window: Any) -> None:

@@ -1,0 +1,74 @@
+"""Cold start: spawn to first paint, and spawn to "ready to issue", against a bare window."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BARE = """
+import time
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.resize(1280, 860)
+window.show()
+app.processEvents()
+print(f"first-paint {time.time():.6f}", flush=True)
+"""
+
+TAPDESK = """
+import sys
+from tapdesk.app import main
+sys.exit(main(["--demo"]))
+"""
+
+
+def spawn_until(script: str, marker: str, env: dict[str, str]) -> float:
+    """Seconds from spawning ``script`` to the wall-clock stamp it prints after ``marker``."""
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=ROOT,
+    )
+    if done.returncode != 0 or marker not in done.stdout:
+        raise RuntimeError(f"start-up run failed: {done.stderr[-600:]}")
+    return float(done.stdout.split(marker + " ", 1)[1].split()[0]) - started
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TAPDESK_HOME": str(home), **extra}
+
+
+def bare_first_paint() -> float:
+    with tempfile.TemporaryDirectory() as home:
+        return spawn_until(BARE, "first-paint", _env(Path(home)))
+
+
+def tapdesk_first_paint() -> float:
+    with tempfile.TemporaryDirectory() as home:
+        return spawn_until(
+            TAPDESK, "first-paint", _env(Path(home), TAPDESK_QUIT_AFTER_FIRST_PAINT="1")
+        )
+
+
+def tapdesk_ready() -> float:
+    """To signed in with the policy read (a token handed in, as a silent sign-in would)."""
+    from tapdesk.demo import DemoTenant
+
+    with tempfile.TemporaryDirectory() as home:
+        tenant = DemoTenant(state_path=Path(home) / "data" / "demo-tenant.json")
+        env = _env(
+            Path(home), TAPDESK_QUIT_WHEN_READY="1", TAPDESK_ACCESS_TOKEN=tenant.access_token()
+        )
+        return spawn_until(TAPDESK, "ready", env)
