@@ -1,0 +1,93 @@
+; Inno Setup 6 script: per-machine installer for the one-folder tapdesk build.
+;
+; NOT BUILT OR RUN IN OUR CI: Inno Setup is Windows-only and our build machines are Linux.
+; Keep this file small and have every change reviewed; test it on a Windows VM before a release:
+;   1. On Windows: python packaging\build.py --skip-wheelhouse   (makes packaging\out\dist\tapdesk)
+;   2. "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DAppVersion=0.1.0 packaging\windows\tapdesk.iss
+;      -> packaging\out\tapdesk-0.1.0-setup.exe
+;
+; Silent fleet install (administrator; exit code 0 on success):
+;   tapdesk-0.1.0-setup.exe /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /SITECONFIG="\\server\share\tapdesk.toml"
+;   Optional: /DIR="D:\Apps\tapdesk"  /LOG="C:\Windows\Temp\tapdesk-setup.log"  /TASKS="desktopicon"
+; The site configuration is copied to C:\ProgramData\tapdesk\tapdesk.toml from /SITECONFIG=, or
+; else from a tapdesk.toml next to the installer; with neither, an existing one is left alone.
+; A /SITECONFIG= path that does not exist stops the install (exit code 1) rather than install
+; a copy that points nowhere.
+; Silent uninstall: "C:\Program Files\tapdesk\unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART
+; Uninstalling removes the program only: the site configuration and each user's settings, token
+; cache, audit database and logs (under %LOCALAPPDATA%\tapdesk) stay.
+
+#ifndef AppVersion
+  #define AppVersion "0.0.0"
+#endif
+#ifndef SourceDir
+  #define SourceDir "..\out\dist\tapdesk"
+#endif
+
+[Setup]
+AppId={{6F0B8E34-2C5A-4E0B-9C1D-7A3E5B2F9D41}
+AppName=tapdesk
+AppVersion={#AppVersion}
+AppPublisher=tapdesk
+DefaultDirName={autopf}\tapdesk
+DefaultGroupName=tapdesk
+DisableProgramGroupPage=yes
+PrivilegesRequired=admin
+ArchitecturesAllowed=x64compatible
+ArchitecturesInstallIn64BitMode=x64compatible
+MinVersion=10.0
+OutputDir=..\out
+OutputBaseFilename=tapdesk-{#AppVersion}-setup
+Compression=lzma2
+SolidCompression=yes
+WizardStyle=modern
+UninstallDisplayIcon={app}\tapdesk.exe
+CloseApplications=yes
+
+[Tasks]
+Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; Flags: unchecked
+
+[Files]
+; The whole one-folder bundle: tapdesk.exe (window), tapdesk-cli.exe (commands), _internal\.
+Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{code:SiteConfigSource}"; DestDir: "{commonappdata}\tapdesk"; DestName: "tapdesk.toml"; \
+  Flags: external ignoreversion uninsneveruninstall; Check: HasSiteConfig
+
+[Icons]
+Name: "{autoprograms}\tapdesk"; Filename: "{app}\tapdesk.exe"
+Name: "{autodesktop}\tapdesk"; Filename: "{app}\tapdesk.exe"; Tasks: desktopicon
+
+[Run]
+Filename: "{app}\tapdesk.exe"; Description: "{cm:LaunchProgram,tapdesk}"; Flags: nowait postinstall skipifsilent
+
+[Code]
+function SiteConfigParam(): String;
+begin
+  Result := ExpandConstant('{param:SITECONFIG|}');
+  if Result <> '' then
+    Result := ExpandFileName(Result);
+end;
+
+function SiteConfigSource(Param: String): String;
+begin
+  Result := SiteConfigParam();
+  if Result = '' then
+    Result := ExpandConstant('{src}\tapdesk.toml');
+end;
+
+function HasSiteConfig(): Boolean;
+begin
+  Result := FileExists(SiteConfigSource(''));
+end;
+
+function InitializeSetup(): Boolean;
+begin
+  Result := True;
+  if (SiteConfigParam() <> '') and not FileExists(SiteConfigParam()) then
+  begin
+    Log('Site configuration not found: ' + SiteConfigParam());
+    SuppressibleMsgBox('The site configuration given with /SITECONFIG was not found:' + #13#10 +
+      SiteConfigParam(), mbCriticalError, MB_OK, IDOK);
+    Result := False;
+  end;
+end;
