@@ -20,6 +20,7 @@ from tapdesk.errors import ExitCode, TapdeskError
 from tapdesk.services import Prepared, Services
 
 if TYPE_CHECKING:
+    import httpx
     import keyring.backend
 
     from tapdesk.demo import DemoTenant
@@ -47,13 +48,14 @@ def build_services(
     demo_tenant: DemoTenant | None = None,
     keyring_backend: keyring.backend.KeyringBackend | None = None,
     open_browser: Callable[[str], bool] | None = None,
+    transport: httpx.BaseTransport | None = None,
 ) -> Services:
+    """Everything a front end needs. ``transport`` replaces the network (tests)."""
     from tapdesk.auth import Authenticator
     from tapdesk.graph.client import GraphClient
     from tapdesk.graph.http import build_http_client
     from tapdesk.store import open_store
 
-    transport = None
     authority, client_id, graph_url = (
         settings.authority,
         settings.client_id,
@@ -116,7 +118,18 @@ def prepare_services(settings: Settings, paths: AppPaths, **options: Any) -> Ser
         http=whole.part("http"),
         authority=settings.authority,
         store=whole.part("store"),
+        notices=whole.part("notices"),  # read them with services.notices_of, on a worker
     )
+
+
+def _self_test_settings(settings: Settings, options: dict[str, Any]) -> Settings:
+    """The self-test runs on a fresh in-memory demo tenant, signed in with a minted token, so
+    it needs no keyring, browser or network and leaves nothing behind."""
+    from tapdesk.demo import DemoTenant
+
+    tenant = options.get("demo_tenant") or DemoTenant(clock=options["clock"])
+    options["demo_tenant"] = tenant
+    return replace(settings, demo=True, access_token=tenant.access_token())
 
 
 def _flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -162,6 +175,7 @@ def main(
     demo_tenant: DemoTenant | None = None,
     keyring_backend: keyring.backend.KeyringBackend | None = None,
     open_browser: Callable[[str], bool] | None = None,
+    transport: httpx.BaseTransport | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
@@ -194,7 +208,13 @@ def main(
             "demo_tenant": demo_tenant,
             "keyring_backend": keyring_backend,
             "open_browser": open_browser,
+            "transport": transport,
         }
+        if gui and args.self_test:
+            from tapdesk import ui
+
+            services = build_services(_self_test_settings(settings, options), paths, **options)
+            return ui.run(services, args)
         if gui:
             from tapdesk import ui
 

@@ -73,6 +73,17 @@ class QrPayload(str, Enum):
     SIGNIN = "signin"  # the sign-in page with the user's login hint
 
 
+def _site_config_dir() -> Path:
+    """The first system config folder that holds tapdesk.toml (else the first one).
+
+    Desktop sessions may list several (Ubuntu: /etc/xdg/xdg-ubuntu:/etc/xdg); IT puts the file
+    in /etc/xdg/tapdesk/, which is not the first.
+    """
+    listed = platformdirs.site_config_dir(APP_NAME, appauthor=False, multipath=True)
+    folders = [Path(p) for p in listed.split(os.pathsep) if p]
+    return next((f for f in folders if (f / CONFIG_FILE).is_file()), folders[0])
+
+
 @dataclass(frozen=True)
 class AppPaths:
     site_config_dir: Path
@@ -90,7 +101,7 @@ class AppPaths:
             root = Path(home)
             return cls(root / "site", root / "config", root / "data", root / "cache", root / "log")
         return cls(
-            site_config_dir=Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)),
+            site_config_dir=_site_config_dir(),
             config_dir=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
             data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
             cache_dir=Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),

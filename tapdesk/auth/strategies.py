@@ -14,7 +14,6 @@ import importlib.util
 import logging
 import sys
 import threading
-import webbrowser
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,7 +44,10 @@ def use_broker(settings: Settings, platform: str = sys.platform) -> bool:
 
 
 def system_browser(url: str) -> bool:
-    return webbrowser.open(url)
+    # In a frozen Linux build the browser must not inherit the bundle's library path.
+    from tapdesk.frozen import open_url
+
+    return open_url(url)
 
 
 class BrowserSignIn:

@@ -28,9 +28,20 @@ class Check:
 
 
 def _config(services: Services) -> list[Check]:
-    s = services.settings
-    sources = ", ".join(s.sources) or "defaults only"
-    checks = [Check("config", "ok", f"read from {sources}")]
+    s, paths = services.settings, services.paths
+    if s.sources:
+        checks = [Check("config", "ok", f"read from {', '.join(s.sources)}")]
+    else:
+        looked = f"no {paths.site_file} (site) or {paths.user_file} (user)"
+        checks = [Check("config", "ok", f"defaults only: {looked}")]
+    if s.client_id and set(s.client_id) <= {"0", "-"}:
+        checks.append(
+            Check(
+                "tenant",
+                "fail",
+                "client_id is the example's all-zero placeholder: set your app registration's id",
+            )
+        )
     if s.demo:
         checks.append(Check("tenant", "ok", "demo tenant (training; no real passes)"))
     elif s.access_token:
@@ -124,7 +135,9 @@ def run_checks(
     checks.append(_keyring(keyring_backend))
     checks.append(_proxy(dict(os.environ)))
     now = services.clock.now()
-    if services.http is not None:
+    if any(c.name == "tenant" and c.status == "fail" for c in checks):
+        checks.append(Check("graph", "warn", "not checked until a tenant is configured"))
+    elif services.http is not None:
         if authority:
             discovery = f"{authority}/v2.0/.well-known/openid-configuration"
             checks += _reach(services.http, "sign-in", discovery, now)

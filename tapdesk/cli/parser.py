@@ -62,9 +62,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshots", metavar="DIR", help="write PNGs of the main window states and exit"
     )
     parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
+    # "tapdesk doctor --demo" reads as naturally as "tapdesk --demo doctor": accept both.
+    # SUPPRESS keeps a sub-command's default from overwriting the global flag.
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--demo", action="store_true", default=argparse.SUPPRESS, help="use the demo tenant"
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="debug log on stderr",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    issue = sub.add_parser("issue", help="issue a pass and print it once")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help)
+
+    issue = command("issue", help="issue a pass and print it once")
     issue.add_argument("user", help="UPN or object id")
     issue.add_argument(
         "--lifetime", type=_minutes, metavar="MIN", help="minutes (policy default if omitted)"
@@ -82,28 +98,26 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("--qr", action="store_true", help="also print a QR code of the pass")
     issue.add_argument("--json", action="store_true", help="machine-readable output")
 
-    revoke = sub.add_parser("revoke", help="delete the user's pass")
+    revoke = command("revoke", help="delete the user's pass")
     revoke.add_argument("user", help="UPN or object id")
     revoke.add_argument("--json", action="store_true")
 
-    status = sub.add_parser("status", help="the user, their pass (never its value) and methods")
+    status = command("status", help="the user, their pass (never its value) and methods")
     status.add_argument("user", help="UPN or object id")
     status.add_argument("--json", action="store_true")
 
-    policy = sub.add_parser("policy", help="the tenant's pass policy")
+    policy = command("policy", help="the tenant's pass policy")
     policy.add_argument("--json", action="store_true")
 
-    doctor = sub.add_parser(
-        "doctor", help="check configuration, keyring, endpoints, clock and proxy"
-    )
+    doctor = command("doctor", help="check configuration, keyring, endpoints, clock and proxy")
     doctor.add_argument("--json", action="store_true")
 
-    login = sub.add_parser("login", help="sign in the technician")
+    login = command("login", help="sign in the technician")
     login.add_argument("--device-code", action="store_true", help="sign in on another device")
     login.add_argument("--account", metavar="UPN", help="sign in as this account")
 
-    sub.add_parser("logout", help="sign out and wipe the token cache")
+    command("logout", help="sign out and wipe the token cache")
 
-    whoami = sub.add_parser("whoami", help="the signed-in technician, roles and token cache")
+    whoami = command("whoami", help="the signed-in technician, roles and token cache")
     whoami.add_argument("--json", action="store_true")
     return parser

@@ -59,6 +59,11 @@ def run(services: Services, args: Any = None) -> int:
             print(path)
         return 0
 
+    if _option(args, "self_test"):
+        from tapdesk.ui.selftest import run_self_test
+
+        return run_self_test(services, app)
+
     from PySide6.QtCore import QTimer
 
     from tapdesk.ui.main_window import MainWindow

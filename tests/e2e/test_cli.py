@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tapdesk.app import main
@@ -21,6 +22,10 @@ from tests.helpers.graph_server import serve_graph
 from tests.helpers.tokens import mint_token
 
 AVA = "ava.newhire@northwind.example"
+
+
+def _no_network(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("no network in tests", request=request)
 
 
 @dataclass
@@ -45,8 +50,10 @@ class Cli:
 
     def __call__(self, *argv: str, env: dict[str, str] | None = None) -> Run:
         out, err = io.StringIO(), io.StringIO()
+        # Tests never reach for Microsoft's real hosts: a real-tenant run finds no network.
         code = main(
             list(argv),
+            transport=httpx.MockTransport(_no_network),
             env=self.env if env is None else env,
             paths=self.paths,
             clock=self.clock,
@@ -346,3 +353,20 @@ def test_a_corrupt_database_is_set_aside_and_the_command_still_works(cli: Cli) -
     assert run.code == 0
     assert "set aside" in run.err.lower() or "corrupt" in run.err.lower()
     assert list(cli.paths.data_dir.glob("tapdesk.db.corrupt-*"))
+
+
+def test_global_flags_also_work_after_the_command(cli: Cli) -> None:
+    assert cli("doctor", "--demo").code == 0
+    assert cli("policy", "--demo", "-v", "--json").json()["known"] is True
+    assert cli("--demo", "policy", "--json").code == 0
+
+
+def test_doctor_names_where_it_looked_and_catches_the_placeholder_client_id(cli: Cli) -> None:
+    plain = cli("--demo", "doctor", env={"TAPDESK_HOME": cli.env["TAPDESK_HOME"]})
+    assert str(cli.paths.site_file) in plain.out
+    cli.paths.site_file.parent.mkdir(parents=True)
+    cli.paths.site_file.write_text(
+        '[tenant]\nid = "contoso.com"\nclient_id = "00000000-0000-0000-0000-000000000000"\n'
+    )
+    run = cli("doctor", env={"TAPDESK_HOME": cli.env["TAPDESK_HOME"]})
+    assert run.code == 1 and "placeholder" in run.out

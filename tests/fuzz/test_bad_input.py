@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -107,6 +108,10 @@ def test_typed_user_reference_is_looked_up_or_refused_clearly(
         graph.get_user(check_user_ref(text))
     except TapdeskError as exc:
         assert exc.message and exc.hint
+
+
+def _offline(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("no network in tests", request=request)
 
 
 ARGS = st.lists(

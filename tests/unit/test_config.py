@@ -165,3 +165,20 @@ def test_any_config_text_loads_or_gives_a_config_error(
         load_settings(paths, {})
     except ConfigError as exc:
         assert str(paths.user_file) in exc.message
+
+
+def test_site_file_is_found_in_any_system_config_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    if sys.platform != "linux":
+        pytest.skip("XDG folders are a Linux matter")
+    first, second = tmp_path / "xdg-ubuntu", tmp_path / "xdg"
+    write(second / "tapdesk" / "tapdesk.toml", '[tenant]\nid = "contoso.com"\n')
+    monkeypatch.setenv("XDG_CONFIG_DIRS", f"{first}:{second}")
+    paths = AppPaths.default({})
+    assert paths.site_file == second / "tapdesk" / "tapdesk.toml"
+    assert load_settings(paths, {}).tenant_id == "contoso.com"
+    (second / "tapdesk" / "tapdesk.toml").unlink()
+    assert AppPaths.default({}).site_config_dir == first / "tapdesk"
