@@ -47,7 +47,8 @@ def run_tests(nodes: list[str]) -> dict[str, str]:
             check=False,
         )
         outcomes: dict[str, str] = {}
-        for case in ET.parse(xml).getroot().iter("testcase"):
+        # Our own pytest run wrote this file a moment ago: trusted input.
+        for case in ET.parse(xml).getroot().iter("testcase"):  # noqa: S314
             node = _node_id(case)
             failed = case.find("failure") is not None or case.find("error") is not None
             state = (
