@@ -8,42 +8,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
 import time
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 
 from tapdesk.ui.main_window import MainWindow
+from tests.bench import startup
+from tests.bench.window import Heartbeat
 from tests.helpers.demo import UPN
 from tests.helpers.qt import sign_in_with_token, token_services, wait_idle
 
 pytestmark = pytest.mark.slow
-
-
-class Heartbeat:
-    def __init__(self, interval_ms: int = 5) -> None:
-        self.longest = 0.0
-        self._last = time.perf_counter()
-        self._timer = QTimer()
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._beat)
-
-    def _beat(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self._last)
-        self._last = now
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
 
 
 def test_gui_thread_stall_with_one_second_of_graph_latency(qtbot, tenant, clock, tmp_path, capsys):
@@ -55,7 +30,7 @@ def test_gui_thread_stall_with_one_second_of_graph_latency(qtbot, tenant, clock,
     sign_in_with_token(qtbot, window)
     tenant.latency = 1.0
     beat = Heartbeat()
-    beat.start()
+    beat.__enter__()  # a context manager elsewhere; here it spans several waits
     started = time.perf_counter()
     qtbot.keyClicks(window.search.box, "ava")
     qtbot.waitUntil(lambda: window.search.results.count() == 1, timeout=10_000)
@@ -65,7 +40,7 @@ def test_gui_thread_stall_with_one_second_of_graph_latency(qtbot, tenant, clock,
     window.form.issue_button.click()
     qtbot.waitUntil(lambda: window.passes.has_value, timeout=10_000)
     wait_idle(qtbot, window)
-    beat.stop()
+    beat.__exit__()
     elapsed = time.perf_counter() - started
     assert window.card.user.user_principal_name == UPN["ava.newhire"]
     with capsys.disabled():
@@ -75,47 +50,10 @@ def test_gui_thread_stall_with_one_second_of_graph_latency(qtbot, tenant, clock,
         )
 
 
-BARE = """
-import time
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-window = QMainWindow()
-window.resize(1280, 860)
-window.show()
-app.processEvents()
-print(f"first-paint {time.time():.6f}", flush=True)
-"""
-
-# The real entry point, up to the first paint of the main window.
-TAPDESK = """
-import os, sys
-os.environ["TAPDESK_QUIT_AFTER_FIRST_PAINT"] = "1"
-from tapdesk.app import main
-sys.exit(main(["--demo"]))
-"""
-
-
-def _cold(script: str, home: Path) -> float:
-    """Seconds from spawning the process to its first painted window (interpreter start included)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TAPDESK_HOME": str(home)}
-    started = time.time()
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert done.returncode == 0, done.stderr[-800:]
-    painted = float(done.stdout.split("first-paint ", 1)[1].split()[0])
-    return painted - started
-
-
-def test_cold_start_to_first_window_against_a_bare_window(tmp_path, capsys):
+def test_cold_start_to_first_window_against_a_bare_window(capsys):
     runs = 3
-    bare = min(_cold(BARE, tmp_path) for _ in range(runs))
-    ours = min(_cold(TAPDESK, tmp_path) for _ in range(runs))
+    bare = min(startup.bare_first_paint() for _ in range(runs))
+    ours = min(startup.tapdesk_first_paint() for _ in range(runs))
     with capsys.disabled():
         print(
             f"\n[bench] cold start to first window (best of {runs}, spawn to first paint): bare "
