@@ -179,6 +179,7 @@ class TemporaryFailure(TapdeskError):
 
 class Throttled(TemporaryFailure):
     title = "Microsoft Graph is throttling"
+    retry_after: float | None = None  # seconds Graph asked us to wait (Retry-After), if it said
 
 
 class Offline(TemporaryFailure):

@@ -100,6 +100,10 @@ class _Part:
     def __getattr__(self, name: str) -> Any:
         return getattr(getattr(self._whole.get(), self._attribute), name)
 
+    def value(self) -> Any:
+        """The attribute itself (builds the whole on first use)."""
+        return getattr(self._whole.get(), self._attribute)
+
     def close(self) -> None:
         if self._whole.ready:
             _close(getattr(self._whole.get(), self._attribute))
@@ -114,3 +118,14 @@ def _close(value: object) -> None:
 def built(value: object) -> bool:
     """False for a prepared stand-in whose build has not run: nothing to stop or close yet."""
     return not isinstance(value, _Part | Prepared) or value.ready
+
+
+def notices_of(services: Services) -> list[str]:
+    """What the technician must be told once (e.g. "database set aside").
+
+    For prepared services this builds them: call it from a worker task, not the GUI thread.
+    """
+    notices: Any = services.notices
+    if isinstance(notices, _Part):
+        notices = notices.value()
+    return [str(text) for text in notices]

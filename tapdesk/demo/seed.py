@@ -119,7 +119,7 @@ SEED_USERS: tuple[SeedUser, ...] = (
 
 
 def seed_state(now: datetime, policy: JsonDict | None = None) -> TenantState:
-    users = {seed.id: _build_user(seed, now) for seed in SEED_USERS}
+    users = {seed.id: build_user(seed, now) for seed in SEED_USERS}
     return TenantState(
         seeded_at=now,
         users=users,
@@ -128,7 +128,7 @@ def seed_state(now: datetime, policy: JsonDict | None = None) -> TenantState:
     )
 
 
-def _build_user(seed: SeedUser, now: datetime) -> DemoUser:
+def build_user(seed: SeedUser, now: datetime) -> DemoUser:
     created = now - timedelta(days=seed.created_days_ago)
     upn = f"{seed.alias}@{DEMO_DOMAIN}"
     mail = upn

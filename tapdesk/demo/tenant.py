@@ -11,6 +11,7 @@ import copy
 import dataclasses
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -24,6 +25,7 @@ from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.demo import authority, graph
 from tapdesk.demo.constants import (
     DEFAULT_CONSENTED_SCOPES,
+    DEMO_DOMAIN,
     DEMO_TECHNICIAN_UPN,
     GRAPH_HOST,
     LOGIN_HOST,
@@ -34,7 +36,7 @@ from tapdesk.demo.issuance import token_response
 from tapdesk.demo.model import DemoUser, Grant, TenantState
 from tapdesk.demo.phone import Phone
 from tapdesk.demo.responses import GraphProblem, GraphReply, OAuthProblem
-from tapdesk.demo.seed import seed_state
+from tapdesk.demo.seed import SeedUser, build_user, seed_state
 from tapdesk.demo.store import StateStore
 
 SeenRequest = tuple[str, str, httpx.Headers]
@@ -169,6 +171,30 @@ class DemoTenant:
         if unknown:
             raise ValueError(f"unknown directory roles: {unknown}")
         self._change_user(upn, lambda user: setattr(user, "roles", list(roles)))
+
+    def add_user(
+        self, alias: str, given_name: str, surname: str, *, in_tap_group: bool = True
+    ) -> str:
+        """Add a new hire (``alias@northwind.example``, created today); returns their id.
+
+        For large rosters in tests, benchmarks and training; the id is derived from the alias,
+        so the same call gives the same id in every run."""
+        seed = SeedUser(
+            str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{alias}.{DEMO_DOMAIN}")),
+            alias,
+            given_name,
+            surname,
+            "New hire",
+            "Operations",
+            0,
+            hired_today=True,
+            in_tap_group=in_tap_group,
+        )
+        with self._store.transaction() as state:
+            if state.find_user(f"{alias}@{DEMO_DOMAIN}") is not None:
+                raise ValueError(f"{alias}@{DEMO_DOMAIN} already exists")
+            state.users[seed.id] = build_user(seed, self.server_now())
+        return seed.id
 
     def delete_user(self, upn: str) -> None:
         with self._store.transaction() as state:

@@ -29,6 +29,7 @@ from tapdesk.errors import (
     TapdeskError,
     Throttled,
 )
+from tapdesk.graph.retry import parse_retry_after
 
 _RANGE = re.compile(r"between\s+(\d+)\s+and\s+(\d+)", re.IGNORECASE)
 
@@ -128,11 +129,13 @@ def from_response(response: httpx.Response, *, subject: str = "") -> TapdeskErro
             **common,
         )
     if status == 429:
-        return Throttled(
+        throttled = Throttled(
             "Microsoft Graph is limiting requests and kept refusing after several tries.",
             hint="Wait a minute, then try again.",
             **common,
         )
+        throttled.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return throttled
     if status in (500, 502, 503, 504):
         return ServiceUnavailable(
             f"Microsoft Graph answered {status} and kept failing after several tries.",

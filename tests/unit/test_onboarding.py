@@ -1,0 +1,184 @@
+"""The onboarding service layer without Qt: saves in order, failures kept, narrow reads, resume."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tapdesk.core.checklist import AuditKind, StepState
+from tapdesk.core.flows import load_flows
+from tapdesk.core.models import PassCode, TemporaryAccessPass, User
+from tapdesk.core.verify import GraphRead
+from tapdesk.demo import DEMO_GRAPH_URL, DemoTenant, Fault
+from tapdesk.errors import NotFound, NotPermitted, Offline, StorageError, Throttled
+from tapdesk.graph.client import GraphClient
+from tapdesk.onboarding import (
+    OnboardingSession,
+    ProblemKind,
+    describe_poll_failure,
+    poll_client,
+    read,
+    resume,
+    save,
+)
+from tapdesk.resources import flows_dir
+from tapdesk.store import DiskFull, Store
+from tests.helpers.clock import START, FakeClock
+
+FLOWS = {flow.id: flow for flow in load_flows(flows_dir())[0]}
+AVA = User("u-ava", "ava.newhire@northwind.example", "Ava Newhire")
+DAY = (START, START + timedelta(days=1))
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store.open(tmp_path / "tapdesk.db")
+    yield opened
+    opened.close()
+
+
+def a_pass(tap_id: str = "tap-1") -> TemporaryAccessPass:
+    return TemporaryAccessPass(tap_id, START, None, 60, True, True, code=PassCode("Xy7+kQ2m"))
+
+
+def started(clock: FakeClock) -> OnboardingSession:
+    session = OnboardingSession.start(
+        FLOWS["passkey-authenticator"], AVA, technician="tess@northwind.example", clock=clock
+    )
+    session.tick("confirm-identity")
+    session.pass_issued(a_pass(), [])
+    return session
+
+
+def test_saves_carry_every_event_once_and_never_overtake_each_other(store):
+    clock = FakeClock()
+    session = started(clock)
+    first = session.begin_save()
+    assert first is not None and [e.kind for e in first.events] == [AuditKind.ISSUE]
+    session.override("add-account", "seen on the phone")
+    assert session.begin_save() is None  # one save at a time: the newer waits
+    save(store, first)
+    assert session.saved(first)  # newer changes wait for their own save
+    second = session.begin_save()
+    assert second is not None and [e.kind for e in second.events] == [AuditKind.OVERRIDE]
+    save(store, second)
+    assert not session.saved(second) and not session.unsaved
+    kept = store.session(session.session_id)
+    assert kept is not None and kept.steps[2].state is StepState.OVERRIDDEN
+    assert [r.event.kind for r in store.audit(*DAY)] == [AuditKind.ISSUE, AuditKind.OVERRIDE]
+
+
+def test_a_failed_save_keeps_everything_for_the_next_one(store):
+    clock = FakeClock()
+    session = started(clock)
+    batch = session.begin_save()
+    assert batch is not None
+    session.save_failed(batch, DiskFull("The disk is full.", hint="Free some space."))
+    assert (
+        "could not be saved" in session.save_warning and "Free some space." in session.save_warning
+    )
+    assert session.problem_text() == "Not saved"
+    again = session.begin_save()
+    assert again is not None and again.events == batch.events
+    save(store, again)
+    session.saved(again)
+    assert session.save_warning == "" and session.problem_text() == ""
+    assert [r.event.kind for r in store.audit(*DAY)] == [AuditKind.ISSUE]
+
+
+def test_a_poll_that_changes_nothing_saves_nothing():
+    clock = FakeClock()
+    session = started(clock)
+    batch = session.begin_save()
+    assert batch is not None
+    session.saved(batch)
+    observation = read(_NoGraph(), AVA.id, frozenset(), clock)
+    assert session.apply(observation) == []
+    assert session.begin_save() is None
+
+
+class _NoGraph:
+    def list_taps(self, user_id: str) -> list[TemporaryAccessPass]:
+        raise AssertionError("not asked for")
+
+    def list_methods(self, user_id: str, kind: str = "all") -> list[object]:
+        raise AssertionError("not asked for")
+
+
+def test_read_asks_graph_for_exactly_the_lists_needed():
+    clock = FakeClock()
+    tenant = DemoTenant(clock=clock)
+    graph = poll_client(
+        GraphClient(
+            DEMO_GRAPH_URL,
+            lambda force_refresh=False: tenant.access_token(),
+            transport=tenant.transport(),
+            clock=clock,
+        )
+    )
+    user = tenant.users["ava.newhire@northwind.example"]
+    tenant.phone(user.upn).register_authenticator("ios")
+    before = len(tenant.requests)
+    seen = read(graph, user.id, {GraphRead.AUTHENTICATOR, GraphRead.PASS}, clock)
+    paths = sorted(path.rsplit("/", 1)[-1] for _m, path, _h in tenant.requests[before:])
+    assert paths == ["microsoftAuthenticatorMethods", "temporaryAccessPassMethods"]
+    assert [m.kind.value for m in seen.methods] == ["microsoftAuthenticator"]
+    assert seen.tap is None and seen.reads == {GraphRead.AUTHENTICATOR, GraphRead.PASS}
+    # No retries inside the call: the poller's own backoff decides when to ask again.
+    tenant.inject(Fault.throttle("7", path_contains="fido2Methods"))
+    with pytest.raises(Throttled) as caught:
+        read(graph, user.id, {GraphRead.FIDO2}, clock)
+    assert caught.value.retry_after == 7.0 and clock.sleeps == []
+
+
+def test_resume_restores_open_sessions_and_names_those_it_cannot(store):
+    clock = FakeClock()
+    session = started(clock)
+    batch = session.begin_save()
+    assert batch is not None
+    save(store, batch)
+    found = resume(store, FLOWS.values(), clock)
+    [back] = found.sessions
+    assert back.session_id == session.session_id and back.restored and back.pass_value_lost
+    assert not back.unsaved  # exactly what the store holds
+    assert back.checklist.active_step.id == "add-account"
+    assert back.reads_needed() == {GraphRead.AUTHENTICATOR, GraphRead.PASS}
+    others = [f for f in FLOWS.values() if f.id != "passkey-authenticator"]
+    gone = resume(store, others, clock)
+    assert gone.sessions == () and "no longer installed" in gone.problems[0]
+    assert resume(None, FLOWS.values(), clock).sessions == ()
+    assert not session.pass_value_lost  # this process showed the value
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "blocking"),
+    [
+        (Throttled("slow down"), ProblemKind.THROTTLED, False),
+        (NotFound("gone"), ProblemKind.USER_GONE, True),
+        (NotPermitted("no"), ProblemKind.NOT_PERMITTED, True),
+        (Offline("no network"), ProblemKind.UNREACHABLE, False),
+        (StorageError("odd"), ProblemKind.OTHER, False),
+    ],
+)
+def test_poll_failures_say_what_happened_and_whether_waiting_helps(error, kind, blocking):
+    problem = describe_poll_failure(error, "Ava Newhire", AVA.user_principal_name)
+    assert (problem.kind, problem.blocking) == (kind, blocking)
+    assert problem.title and problem.message
+
+
+def test_notices_of_prepared_services_come_from_the_built_ones(tmp_path):
+    from tapdesk.config import AppPaths, Settings
+    from tapdesk.services import Prepared, Services, notices_of
+
+    paths = AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
+    clock = FakeClock()
+    said = ["Database damaged: set aside as tapdesk.db.corrupt-1."]
+    built = Services(Settings(demo=True), paths, None, None, clock, notices=said)  # type: ignore[arg-type]
+    whole = Prepared(lambda: built, name="services")
+    prepared = Services(
+        Settings(demo=True), paths, whole.part("graph"), None, clock, notices=whole.part("notices")
+    )
+    assert not whole.ready
+    assert notices_of(prepared) == said and whole.ready
+    assert notices_of(built) == said
