@@ -1,4 +1,5 @@
-"""The technician's window: find the new hire, check the account, issue the pass, show it once.
+"""The technician's window: find the new hire, check the account, issue the pass, show it once,
+then walk the onboarding checklist (:mod:`tapdesk.ui.onboarding`).
 
 This class wires the parts together. Every Graph call goes through the task runner; results
 for a user the technician has already moved away from are dropped (channels), and the pass
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
@@ -21,11 +22,12 @@ from tapdesk.core.passrules import validate_request
 from tapdesk.core.roles import Roles
 from tapdesk.errors import NotFound, TapdeskError
 from tapdesk.issuing import Issued, Issuer
-from tapdesk.ui import checks, theme
+from tapdesk.ui import checks, day_tools, theme
 from tapdesk.ui.card_loader import CardLoader
 from tapdesk.ui.clipboard import ClipboardGuard
 from tapdesk.ui.finder import UserFinder
 from tapdesk.ui.idle import IdleWatch
+from tapdesk.ui.onboarding.guide import Guide
 from tapdesk.ui.qr import qr_payload
 from tapdesk.ui.signin import SignIn
 from tapdesk.ui.tasks import TaskRunner
@@ -39,6 +41,7 @@ from tapdesk.ui.widgets.user_card import UserCard
 from tapdesk.ui.widgets.work_area import WorkArea
 
 if TYPE_CHECKING:
+    from tapdesk.onboarding import SessionSummary
     from tapdesk.services import Services
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,20 @@ POLL_SECONDS = 20.0  # how often a shown pass is re-read (used? revoked elsewher
 
 
 class MainWindow(QMainWindow):
+    """The main window.
+
+    Public API for other windows (the new-hire-day roster):
+
+    - :meth:`open_user` (a UPN or object id) shows that user, as if chosen in the search;
+    - :meth:`open_session` (a session id) shows that session's user and checklist;
+    - :meth:`session_summaries` lists every session of this run (open ones resumed after a
+      restart included) with its queue status;
+    - :attr:`sessions_changed` fires when a session starts, closes, or its status or problem
+      changes: re-read :meth:`session_summaries` then.
+    """
+
+    sessions_changed = Signal()
+
     def __init__(
         self,
         services: Services,
@@ -96,8 +113,10 @@ class MainWindow(QMainWindow):
         self.finder = UserFinder(self.runner, self.graph, self.search)
         self.loader = CardLoader(self.runner, self.graph, self)
         self._build_layout()
+        self.guide = Guide(self)  # the onboarding checklist, session list and simulated phone
         self._connect()
         self._shortcuts()
+        self.day_tools = day_tools.install(self)  # Tools menu: new-hire day roster, audit
         self._set_signed_in(False)
 
         self.heartbeat = QTimer(self)
@@ -115,6 +134,7 @@ class MainWindow(QMainWindow):
         find.setFont(theme.scaled_font(self, 1.15, bold=True))
         left_layout.addWidget(find)
         left_layout.addWidget(self.search, 1)
+        self.left_layout = left_layout
         left.setMinimumWidth(260)
         self.work = WorkArea(self.banner, self.card, self.form, self.passes)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -154,6 +174,8 @@ class MainWindow(QMainWindow):
         self.passes.revoke_requested.connect(self.revoke)
         self.passes.replace_requested.connect(self.issue)
         self.passes.hidden.connect(self._on_pass_hidden)
+        self.guide.onboarding.revoked.connect(self._on_revoked)
+        self.guide.onboarding.revoke_failed.connect(self._on_revoke_failed)
 
     def _shortcuts(self) -> None:
         def bind(
@@ -178,8 +200,41 @@ class MainWindow(QMainWindow):
 
     # -- start ----------------------------------------------------------------------------------
     def start(self) -> None:
-        """After the window is on screen: silent sign-in, then the policy."""
+        """After the window is on screen: silent sign-in, then the policy; open sessions."""
         self.signin.start()
+        self.guide.start()
+
+    # -- for other windows (see the class docstring) --------------------------------------------
+    def open_user(self, upn_or_id: str) -> None:
+        """Show a user by UPN or object id (looked up in Graph unless a session knows them)."""
+        wanted = upn_or_id.strip().lower()
+        for summary in reversed(self.guide.summaries()):
+            if wanted in (summary.user_id.lower(), summary.upn.lower()):
+                session = self.guide.onboarding.get(summary.session_id)
+                if session is not None:
+                    self.select_user(session.user)
+                    return
+        graph = self.graph
+        self.runner.submit(
+            lambda: graph.get_user(upn_or_id),
+            self.select_user,
+            self.show_error,
+            channel="open user",
+            name="open user",
+        )
+
+    def open_session(self, session_id: str) -> bool:
+        """Show a session's user and its checklist; False when there is no such session."""
+        session = self.guide.onboarding.get(session_id)
+        if session is None:
+            return False
+        self.guide.onboarding.choose(session_id)
+        self.select_user(session.user)
+        self.guide.open_session(session_id)
+        return True
+
+    def session_summaries(self) -> list[SessionSummary]:
+        return self.guide.summaries()
 
     def _set_signed_in(self, signed_in: bool) -> None:
         self.card.set_signed_in(signed_in)
@@ -237,6 +292,7 @@ class MainWindow(QMainWindow):
         self.card.show_user(user)
         self.card.set_loading(True)
         self.loader.load(user, self.policy)
+        self.guide.show_user(user)
         self.form.issue_button.setFocus()
 
     def _leave_user(self) -> None:
@@ -251,6 +307,7 @@ class MainWindow(QMainWindow):
         self._leave_user()
         self.card.clear()
         self.loader.clear()
+        self.guide.show_user(None)
 
     def _on_status(self, status: UserStatus) -> None:
         self.card.set_loading(False)
@@ -300,6 +357,17 @@ class MainWindow(QMainWindow):
         self.banner.dismiss()
         self.form.set_busy(True)
         self.passes.set_busy(True)
+        plan = self.guide.plan_issue(user, self.form.flow_id)
+        if plan is not None:  # a checklist's pass: the session records it and its audit
+            self.guide.issue(
+                plan,
+                user,
+                request,
+                self.session_issuer(),
+                lambda issued: self._on_issued(user, issued),
+                self._on_issue_failed,
+            )
+            return
         graph, issuer = self.graph, self._issuer()
         self.runner.submit(
             lambda: issuer.issue(graph, user, request),
@@ -308,14 +376,18 @@ class MainWindow(QMainWindow):
             name="issue",
         )
 
-    def _issuer(self) -> Issuer:
+    def _issuer(self, *, audit: bool = True) -> Issuer:
         technician = self.technician
         return Issuer(
             technician.username if technician else "",
             technician.roles if technician else Roles.unknown(),
-            self.services.store,
+            self.services.store if audit else None,
             self.clock,
         )
+
+    def session_issuer(self) -> Issuer:
+        """For a checklist's pass: the session's own record is the audit (saved with it)."""
+        return self._issuer(audit=False)
 
     def _on_issued(self, user: User, issued: Issued) -> None:
         tap = issued.tap
@@ -355,6 +427,10 @@ class MainWindow(QMainWindow):
         if user is None or tap is None:
             return
         self.passes.set_busy(True)
+        session = self.guide.session_with_pass(user.id, tap.id)
+        if session is not None:  # recorded by the checklist, which then confirms it in Graph
+            self.guide.revoke(session)
+            return
         graph, issuer = self.graph, self._issuer()
         self.runner.submit(
             lambda: issuer.revoke(graph, user, tap.id),
@@ -397,6 +473,7 @@ class MainWindow(QMainWindow):
         ):
             self.passes.hide_pass(f"Hidden after {hide_after} s without activity.")
         self._poll()
+        self.guide.tick()
 
     def _poll(self) -> None:
         """Re-read a live pass now and then: a one-time pass shows 'used' once it has been."""
@@ -434,6 +511,13 @@ class MainWindow(QMainWindow):
         elif not self.banner.isHidden():
             self.banner.dismiss()
 
+    def show_notice(self, title: str, text: str, *, standing: bool = False) -> None:
+        """Something the technician must read (a session not saved); ``standing``: it stays in
+        the status bar until restart too (the database was set aside)."""
+        self.banner.show_notice(title, text, tone=Tone.WARNING)
+        if standing:
+            self._show_notice(text)
+
     def _show_notice(self, text: str) -> None:
         """Standing notices from sign-in (say, tokens kept in memory only), until restart."""
         if text in self._notices:
@@ -457,10 +541,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.heartbeat.stop()
+        self.guide.onboarding.shutdown()
         self.passes.forget()
         self.clipboard.clear_now()
         self.signin.shutdown()
         self.runner.wait_for_done(5000)
+        self.guide.onboarding.flush()  # the last checklist changes, if a save had not yet run
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)

@@ -105,6 +105,7 @@ def write_screenshots(services: Services, out_dir: Path) -> list[Path]:
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    began = services.clock.now()
     clock = ShiftedClock(services.clock)
     window = MainWindow(services, clock=clock, heartbeat_ms=0)
     window.resize(*SIZE)
@@ -141,6 +142,9 @@ def write_screenshots(services: Services, out_dir: Path) -> list[Path]:
     window.close()
 
     written.append(_dark(services, out_dir))
+    written.extend(_day_tools(services, out_dir))
+    written.extend(_onboarding(services, out_dir))
+    _tidy(services, began)
     return written
 
 
@@ -193,3 +197,189 @@ def _dark(services: Services, out_dir: Path) -> Path:
         return path
     finally:
         app.setPalette(light)
+
+
+# A morning's roster as HR sends it: a few rows the technician must fix, a few people to check.
+ROSTER = """Name;UPN;Start;Device;Notes
+Ava Newhire;ava.newhire@northwind.example;08:30;LAP-0141;desk 4.12
+Nora Newhire;nora.newhire@northwind.example;08:45;LAP-0142;
+Carl Disabled;carl.disabled@northwind.example;09:00;LAP-0143;
+Oscar Outside;oscar.outside@northwind.example;09:15;;contractor
+Alex Admin;alex.admin@northwind.example;09:30;LAP-0145;laptop swap
+;mia.moreno@northwind;09:45;LAP-0146;
+Erin Existing;erin.existing@northwind.example;10:00;;
+Priya Passkey;priya.passkey@northwind.example;10:15;;new phone
+Sam Synced;sam.synced@northwind.example;half nine;LAP-0149;
+Ben Fresh;ben.fresh@northwind.example;10:30;LAP-0150;account made this morning
+Andy App;andy.app@northwind.example;11:00;LAP-0151;
+"""
+
+
+def _day_tools(services: Services, out_dir: Path) -> list[Path]:
+    """The new-hire-day queue (everyone, then only the problems) and the audit trail."""
+    from tapdesk.core.roster import RosterStatus, parse_roster
+    from tapdesk.ui.main_window import MainWindow
+
+    window = MainWindow(services, heartbeat_ms=0)
+    window.resize(*SIZE)
+    window.show()
+    window.start()
+    settle(window)
+    roster = window.day_tools.open_roster()
+    roster.show_roster(parse_roster(ROSTER), "new-hires.csv")
+    pump(lambda: bool(roster.model.rows) and not roster.queue.running and not roster.runner.busy)
+    roster.update_summary()
+    roster.select_upn("alex.admin@northwind.example")
+    written = [save(roster, out_dir / "09-roster.png")]
+    roster.set_status_filter(RosterStatus.PROBLEM)
+    roster.select_upn("carl.disabled@northwind.example")
+    written.append(save(roster, out_dir / "10-roster-problems.png"))
+    roster.close()
+    audit = window.day_tools.open_audit()
+    pump(lambda: not window.runner.busy and "record" in audit.count.text())
+    written.append(save(audit, out_dir / "11-audit.png"))
+    audit.close()
+    window.close()
+    return written
+
+
+# --- the onboarding checklist and the simulated phone -------------------------------------------
+def _onboarding(services: Services, out_dir: Path) -> list[Path]:
+    """A passkey flow from start to done with the simulated phone, a throttled check, the phone
+    refusing a spent pass, and (in the dark palette) a session resumed after a restart."""
+    from tapdesk.demo import Fault
+    from tapdesk.ui.main_window import MainWindow
+
+    tenant = services.demo
+    assert tenant is not None
+    clock = ShiftedClock(services.clock)  # moved on instead of waiting for polls and backoff
+    window = MainWindow(services, clock=clock, heartbeat_ms=0)
+    window.resize(*SIZE)
+    window.show()
+    window.start()
+    settle(window)
+    _find(window, "nora", "nora.newhire@")
+    window.form.set_path("passkey-authenticator")
+    window.form.one_time.setChecked(True)
+    panel = window.guide.panel
+    panel.start_button.click()
+    settle(window)
+    written = [_shot(window, panel, out_dir / "12-checklist-started.png")]
+
+    panel.rows["confirm-identity"].tick_button.click()
+    panel.rows["issue-pass"].issue_button.click()
+    pump(lambda: window.passes.has_value or not window.banner.isHidden())
+    settle(window)
+    written.append(save(window, out_dir / "13-checklist-waiting.png"))
+
+    _on_phone(window, clock, "authenticator-ios", "add-account")
+    clock.offset += timedelta(seconds=75)  # the registration window runs
+    window.tick()
+    written.append(
+        _shot(window, panel.rows["create-passkey"], out_dir / "14-checklist-countdown.png")
+    )
+
+    tenant.inject(Fault.throttle("30", path_contains="fido2Methods"))
+    _poll(window, clock)
+    written.append(_shot(window, panel.problem_note, out_dir / "15-checklist-throttled.png"))
+    tenant.clear_faults()
+
+    clock.offset += timedelta(seconds=35)  # past Graph's Retry-After
+    _on_phone(window, clock, "passkey-android", "create-passkey")
+    panel.rows["windows-oobe"].tick_button.click()
+    settle(window)
+    panel.rows["revoke-pass"].revoke_button.click()
+    settle(window)
+    _poll(window, clock)
+    pump(lambda: panel.session is not None and panel.session.complete)
+    settle(window)
+    written.append(_shot(window, panel, out_dir / "16-checklist-done.png"))
+
+    phone = window.guide.phone
+    assert phone is not None
+    phone.buttons["sign-in"].click()  # the pass is gone: the phone says so
+    settle(window)
+    written.append(save(phone, out_dir / "17-phone-refused.png"))
+
+    # A session left open (OOBE, pass issued), then tapdesk starts again: the value is gone.
+    _find(window, "priya", "priya.passkey@")
+    window.form.set_path("oobe-pass")
+    window.form.one_time.setChecked(False)
+    window.issue()
+    pump(lambda: window.passes.has_value or not window.banner.isHidden())
+    settle(window)
+    left_open = panel.session.session_id if panel.session is not None else ""
+    window.close()
+    written.append(_resumed(services, left_open, out_dir / "18-dark-checklist-resumed.png"))
+    return written
+
+
+def _shot(window: MainWindow, widget: QWidget, path: Path) -> Path:
+    """The window, scrolled so ``widget`` (a checklist part) is in view."""
+    window.work.ensureWidgetVisible(widget, 0, 24)
+    QApplication.processEvents()
+    return save(window, path)
+
+
+def _poll(window: MainWindow, clock: ShiftedClock) -> None:
+    """One foreground poll interval later (the heartbeat would do it in real time)."""
+    clock.offset += timedelta(seconds=13)
+    window.tick()
+    settle(window)
+
+
+def _on_phone(window: MainWindow, clock: ShiftedClock, key: str, step_id: str) -> None:
+    """The new hire does it on the phone; the checklist sees it on its next check. On a demo
+    tenant already used for this (a second screenshot run), the step is overridden instead."""
+    phone, panel = window.guide.phone, window.guide.panel
+    assert phone is not None and panel.session is not None
+    session = panel.session
+    phone.buttons[key].click()
+    settle(window)
+    _poll(window, clock)
+    if not session.checklist.record(step_id).state.finished:
+        window.guide.onboarding.override(
+            session.session_id, step_id, "Screenshot run: already registered in this demo tenant"
+        )
+        settle(window)
+
+
+def _resumed(services: Services, session_id: str, path: Path) -> Path:
+    from tapdesk.ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    light = app.palette()
+    app.setPalette(dark_palette())
+    try:
+        window = MainWindow(services, heartbeat_ms=0)
+        window.resize(*SIZE)
+        window.show()
+        window.start()
+        pump(lambda: window.guide.onboarding.resume_done)
+        settle(window)
+        if window.open_session(session_id):
+            settle(window)
+        shot = _shot(window, window.guide.panel, path)
+        # Leave no open session of ours behind in the store (other sessions are not ours).
+        window.guide.onboarding.abandon(session_id, "Screenshot run")
+        settle(window)
+        window.close()
+        return shot
+    finally:
+        app.setPalette(light)
+
+
+def _tidy(services: Services, since: datetime) -> None:
+    """Close the checklists this run opened (each pass issued starts one), so the technician's
+    next start does not resume them; sessions that were open before are left alone."""
+    from tapdesk.ui.main_window import MainWindow
+
+    window = MainWindow(services, heartbeat_ms=0)
+    window.start()
+    pump(lambda: window.guide.onboarding.resume_done)
+    for session in window.guide.onboarding.sessions():
+        if not session.closed and session.checklist.snapshot().opened_at >= since:
+            window.guide.onboarding.abandon(session.session_id, "Screenshot run")
+    settle(window)
+    window.close()

@@ -18,6 +18,16 @@ EXPECTED = [
     "06-user-problems.png",
     "07-error-banner.png",
     "08-dark-pass-shown.png",
+    "09-roster.png",
+    "10-roster-problems.png",
+    "11-audit.png",
+    "12-checklist-started.png",
+    "13-checklist-waiting.png",
+    "14-checklist-countdown.png",
+    "15-checklist-throttled.png",
+    "16-checklist-done.png",
+    "17-phone-refused.png",
+    "18-dark-checklist-resumed.png",
 ]
 
 

@@ -1,7 +1,13 @@
-"""How the pass should be: lifetime within the tenant policy, one-time use, start, setup path."""
+"""How the pass should be: lifetime within the tenant policy, one-time use, start, setup path.
+
+The setup paths are the onboarding flows (``resources/flows``, via :meth:`IssueForm.set_flows`)
+plus "pass only". Issuing with a flow chosen starts that flow's checklist; while the selected
+user has an open checklist the path is fixed to its flow (:meth:`IssueForm.follow_session`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -21,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.core.clock import Clock
+from tapdesk.core.flows import Flow
 from tapdesk.core.models import TapPolicy
 from tapdesk.core.passrules import IssueRequest, lifetime_bounds, one_time_choice
 from tapdesk.ui import theme
@@ -30,9 +37,11 @@ from tapdesk.ui.widgets.spinner import Spinner
 
 
 class SetupPath(StrEnum):
-    AUTHENTICATOR = "authenticator"
-    OOBE = "oobe"
-    WEB = "web"
+    """The shipped flows' ids (``resources/flows``), with built-in wording until flows load."""
+
+    AUTHENTICATOR = "passkey-authenticator"
+    OOBE = "oobe-pass"
+    WEB = "web-sign-in"
 
     @property
     def label(self) -> str:
@@ -62,6 +71,40 @@ OOBE_ONE_TIME_WARNING = (
     "Windows setup asks for the credentials twice (enrolment, then the first sign-in): a one-time "
     "pass fails the second time. Prefer a reusable pass with a short lifetime."
 )
+_ONE_TIME_WARNINGS = {SetupPath.OOBE.value: OOBE_ONE_TIME_WARNING}
+PASS_ONLY_LABEL = "Pass only, no checklist"  # noqa: S105 (a label)
+PASS_ONLY_HELP = "Just the pass: no guided steps, nothing checked on the phone."  # noqa: S105
+FOLLOW_HELP = "{name} has an open checklist on this path: a new pass replaces its pass."
+
+
+@dataclass(frozen=True, slots=True)
+class PathChoice:
+    """One setup path: a flow (``flow_id``) or the pass alone (``flow_id`` None)."""
+
+    flow_id: str | None
+    label: str
+    description: str
+    one_time_warning: str = ""  # shown when a one-time pass is chosen for this path
+
+    @classmethod
+    def of(cls, flow: Flow) -> PathChoice:
+        suggestion = flow.pass_suggestion
+        warning = ""
+        if suggestion is not None and suggestion.usable_once is False:
+            warning = _ONE_TIME_WARNINGS.get(flow.id, suggestion.reason)
+        label = f"{flow.title} (recommended)" if flow.recommended else flow.title
+        return cls(flow.id, label, " ".join(flow.summary.split()), warning)
+
+
+_BUILT_IN = [
+    PathChoice(
+        path.value,
+        path.label,
+        path.description,
+        _ONE_TIME_WARNINGS.get(path.value, ""),
+    )
+    for path in SetupPath
+]
 
 
 def human_minutes(minutes: int) -> str:
@@ -76,6 +119,7 @@ def human_minutes(minutes: int) -> str:
 
 class IssueForm(Section):
     issue_requested = Signal()
+    changed = Signal()  # what would be issued, or whether it can be, may have changed
 
     def __init__(
         self,
@@ -124,22 +168,18 @@ class IssueForm(Section):
         starts.addButton(self.start_later)
 
         self.paths = QButtonGroup(self)
-        self.path_buttons: dict[SetupPath, QRadioButton] = {}
-        path_box = QVBoxLayout()
-        path_box.setSpacing(2)
-        for path in SetupPath:
-            button = QRadioButton(path.label)
-            button.setAccessibleName(path.label)
-            button.setAccessibleDescription(path.description)
-            button.setToolTip(path.description)
-            self.paths.addButton(button)
-            self.path_buttons[path] = button
-            path_box.addWidget(button)
-        self.path_buttons[SetupPath.AUTHENTICATOR].setChecked(True)
+        self.path_buttons: dict[str | None, QRadioButton] = {}
+        self._choices: list[PathChoice] = []
+        self._following: str | None = None  # a flow fixed by the user's open checklist
+        self._following_name = ""
+        self._path_box = QVBoxLayout()
+        self._path_box.setSpacing(2)
+        path_box = self._path_box
         self.path_help = QLabel()
         self.path_help.setWordWrap(True)
         self.path_help.setAccessibleName("About this path")
         path_box.addWidget(self.path_help)
+        self._set_choices(_BUILT_IN)
 
         self.warning = QLabel()
         self.warning.setWordWrap(True)
@@ -244,16 +284,46 @@ class IssueForm(Section):
             self.spinner.stop()
         self._update()
 
+    def set_flows(self, flows: list[Flow]) -> None:
+        """The setup paths: one per flow (recommended first, as loaded), then "pass only"."""
+        chosen = self.flow_id if self.paths.checkedButton() is not None else ""
+        choices = [PathChoice.of(flow) for flow in flows]
+        choices.append(PathChoice(None, PASS_ONLY_LABEL, PASS_ONLY_HELP))
+        self._set_choices(choices, keep=chosen)
+
+    def follow_session(self, flow_id: str | None, name: str = "") -> None:
+        """Fix the path to an open checklist's flow (None: the technician chooses again)."""
+        self._following = flow_id
+        self._following_name = name
+        if flow_id is not None and flow_id in self.path_buttons:
+            self.path_buttons[flow_id].setChecked(True)
+        for key, button in self.path_buttons.items():
+            button.setEnabled(flow_id is None or key == flow_id)
+        self._update()
+
     # -- reading --------------------------------------------------------------------------------
     @property
-    def path(self) -> SetupPath:
-        for path, button in self.path_buttons.items():
+    def flow_id(self) -> str | None:
+        """The chosen flow's id; None for a pass without a checklist."""
+        for key, button in self.path_buttons.items():
             if button.isChecked():
-                return path
-        return SetupPath.AUTHENTICATOR
+                return key
+        return None
 
-    def set_path(self, path: SetupPath) -> None:
-        self.path_buttons[path].setChecked(True)
+    @property
+    def choice(self) -> PathChoice | None:
+        return next((c for c in self._choices if c.flow_id == self.flow_id), None)
+
+    @property
+    def path(self) -> SetupPath | None:
+        """The chosen path when it is one of the shipped flows."""
+        flow_id = self.flow_id
+        return SetupPath(flow_id) if flow_id in set(SetupPath) else None
+
+    def set_path(self, path: SetupPath | str | None) -> None:
+        key = None if path is None else str(path)
+        if key in self.path_buttons:
+            self.path_buttons[key].setChecked(True)
 
     def start_time(self) -> datetime | None:
         if not self.start_later.isChecked():
@@ -272,15 +342,28 @@ class IssueForm(Section):
     def can_issue(self) -> bool:
         return self.issue_button.isEnabled()
 
+    def summary(self) -> str:
+        """What the issue button would create, in a few words."""
+        request = self.request()
+        use = "one-time" if request.usable_once else "reusable"
+        start = request.start.astimezone().strftime("at %a %d %b %H:%M") if request.start else "now"
+        minutes = request.lifetime_minutes or self.lifetime.value()
+        return f"A {use} pass for {human_minutes(minutes)}, starting {start}"
+
     # -- internals ------------------------------------------------------------------------------
     def _update(self, *_: object) -> None:
         for note in (self.policy_note, self.one_time_note):
             self._form.setRowVisible(note, bool(note.text()))
         self.lifetime_human.setText(f"= {human_minutes(self.lifetime.value())}")
         self.start_at.setEnabled(self.start_later.isChecked())
-        self.path_help.setText(self.path.description)
-        if self.path is SetupPath.OOBE and self.one_time.isChecked():
-            self.warning.setText("⚠ " + OOBE_ONE_TIME_WARNING)
+        choice = self.choice
+        if self._following is not None:
+            name = self._following_name or "This user"
+            self.path_help.setText(FOLLOW_HELP.format(name=name))
+        else:
+            self.path_help.setText(choice.description if choice else "")
+        if choice is not None and choice.one_time_warning and self.one_time.isChecked():
+            self.warning.setText("⚠ " + choice.one_time_warning)
             self.warning.show()
         else:
             self.warning.clear()
@@ -295,6 +378,30 @@ class IssueForm(Section):
         self.blocked_note.setText(self._blocked)
         self.blocked_note.setVisible(bool(self._blocked) and self._has_user)
         self.issue_button.setEnabled(self._has_user and not self._blocked and not busy)
+        self.changed.emit()
+
+    def _set_choices(self, choices: list[PathChoice], keep: str | None = "") -> None:
+        """``keep``: the flow id to leave chosen ("" or unknown: the first choice)."""
+        for button in self.path_buttons.values():
+            self.paths.removeButton(button)
+            self._path_box.removeWidget(button)
+            button.hide()  # deleted later; until then it must not show where it was
+            button.deleteLater()
+        self.path_buttons = {}
+        self._choices = list(choices)
+        for index, choice in enumerate(choices):
+            button = QRadioButton(choice.label)
+            button.setAccessibleName(choice.label)
+            button.setAccessibleDescription(choice.description)
+            button.setToolTip(choice.description)
+            self.paths.addButton(button)
+            self.path_buttons[choice.flow_id] = button
+            self._path_box.insertWidget(index, button)
+        if choices:
+            wanted = keep if keep != "" and keep in self.path_buttons else choices[0].flow_id
+            self.path_buttons[wanted].setChecked(True)
+        if self._following is not None:
+            self.follow_session(self._following, self._following_name)
 
     def _style_notes(self) -> None:
         palette = theme.palette()

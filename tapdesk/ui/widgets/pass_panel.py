@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tapdesk.core.checklist import redact_pass
 from tapdesk.core.clock import Clock
 from tapdesk.core.lifecycle import Countdown, CountdownView, PassState
 from tapdesk.core.models import PassCode, TemporaryAccessPass, User
@@ -260,6 +261,10 @@ class PassPanel(Section):
         self.spelled.clear()
         self.qr.clear()
         self._clipboard.clear_now()
+
+    def redact(self, text: str) -> str:
+        """Free text (an override reason) without any copy of the pass held here."""
+        return redact_pass(text, self._code)
 
     def toggle_reveal(self) -> None:
         if self._state is PanelState.SHOWN:

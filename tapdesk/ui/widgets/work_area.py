@@ -1,7 +1,9 @@
 """The right-hand work area: banner, user card, then the form and the pass panel.
 
 Form and pass sit side by side when both fit; with large text or a narrow window they stack
-(the pass below the form) and the area scrolls rather than squeezing the card.
+(the pass below the form) and the area scrolls rather than squeezing the card. The form's
+column can hold more panels under it (:meth:`WorkArea.add_to_form_column`): the onboarding
+checklist lives there, next to the pass it is about.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ MARGINS = (6, 12, 12, 12)
 class WorkArea(QScrollArea):
     def __init__(self, banner: QWidget, card: QWidget, form: QWidget, passes: QWidget) -> None:
         super().__init__()
-        self._form = form
         self._passes = passes
+        self._form = QWidget()  # the form, and whatever joins it in its column
+        self._form_column = QVBoxLayout(self._form)
+        self._form_column.setContentsMargins(0, 0, 0, 0)
+        self._form_column.setSpacing(12)
+        self._form_column.addWidget(form, 1)
         self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.row.setSpacing(12)
-        self.row.addWidget(form, 2)
+        self.row.addWidget(self._form, 2)
         self.row.addWidget(passes, 3)
         content = QWidget()
         column = QVBoxLayout(content)
@@ -34,6 +40,14 @@ class WorkArea(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.viewport().installEventFilter(self)
         content.installEventFilter(self)
+
+    def add_to_form_column(self, widget: QWidget, stretch: int = 0) -> None:
+        """A panel under the form, beside the pass (the onboarding checklist)."""
+        self._form_column.addWidget(widget, stretch)
+
+    def set_form_column_weight(self, weight: int) -> None:
+        """Its share of the row against the pass's 3 (2: the form; 3: the wider checklist)."""
+        self.row.setStretchFactor(self._form, weight)
 
     @property
     def stacked(self) -> bool:

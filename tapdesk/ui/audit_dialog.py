@@ -1,0 +1,340 @@
+"""The audit trail for a date range: who issued, revoked, overrode or completed what, and when.
+
+Dates are the technician's local days (default: today); times are shown in local time and
+exported in UTC (the CSV says so in its header). Reading and exporting run through the task
+runner; a store error (locked, disk full, a folder that cannot be written) shows inline and
+the dialog stays usable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tapdesk.core.checklist import AuditEvent, AuditKind
+from tapdesk.core.clock import Clock
+from tapdesk.errors import StorageError, TapdeskError
+from tapdesk.ui import theme
+from tapdesk.ui.tasks import TaskRunner
+from tapdesk.ui.theme import Tone
+from tapdesk.ui.widgets.banner import Banner
+
+PathChooser = Callable[[QWidget, Path], Path | None]
+HEADERS = (
+    "Time",
+    "Technician",
+    "Action",
+    "Target",
+    "Pass id",
+    "Lifetime",
+    "One-time",
+    "Detail",
+)
+ACTIONS = {
+    AuditKind.ISSUE: "Issued pass",
+    AuditKind.REVOKE: "Revoked pass",
+    AuditKind.OVERRIDE: "Overrode step",
+    AuditKind.SKIP: "Skipped step",
+    AuditKind.COMPLETE: "Completed",
+    AuditKind.ABANDON: "Abandoned",
+}
+_TONES = {AuditKind.OVERRIDE: Tone.WARNING, AuditKind.ABANDON: Tone.WARNING}
+_MAX_WIDTH = 300  # a long UPN is elided; the tooltip has it whole
+_PASS_ID_WIDTH = 170  # pass ids are for matching, rarely read whole: the tooltip has them
+
+
+def choose_export_path(parent: QWidget, suggested: Path) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Export the audit trail", str(suggested), "CSV files (*.csv)"
+    )
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix else path.with_suffix(".csv")
+
+
+def day_range(first: date, last: date) -> tuple[datetime, datetime]:
+    """Local days ``first`` to ``last`` (inclusive) as an aware [start, end)."""
+    # A naive local midnight made aware takes that day's offset (DST included).
+    start = datetime.combine(first, time(0, 0)).astimezone()
+    end = datetime.combine(last + timedelta(days=1), time(0, 0)).astimezone()
+    return start, end
+
+
+def row_texts(event: AuditEvent) -> list[str]:
+    detail = event.detail
+    if event.step_id:
+        detail = f"step {event.step_id}" + (f": {detail}" if detail else "")
+    once = "" if event.usable_once is None else ("yes" if event.usable_once else "no")
+    return [
+        event.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        event.technician,
+        ACTIONS.get(event.kind, event.kind.value),
+        event.target_upn or event.target_id,
+        event.pass_id,
+        f"{event.lifetime_minutes} min" if event.lifetime_minutes is not None else "",
+        once,
+        detail,
+    ]
+
+
+class AuditDialog(QDialog):
+    def __init__(
+        self,
+        store: Any,
+        runner: TaskRunner,
+        clock: Clock,
+        *,
+        choose_path: PathChooser = choose_export_path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("tapdesk: audit trail")
+        self.setAccessibleName("Audit trail")
+        self.setSizeGripEnabled(True)
+        self.resize(1180, 620)
+        self._store = store  # a lazily built stand-in: touched only inside worker tasks
+        self._runner = runner
+        self._clock = clock
+        self.choose_path = choose_path
+        self.events: list[AuditEvent] = []
+        self._build()
+        today = self._today()
+        for edit in (self.from_date, self.to_date):
+            edit.setDate(QDate(today.year, today.month, today.day))
+        self.from_date.dateChanged.connect(self._on_dates)
+        self.to_date.dateChanged.connect(self._on_dates)
+        self.reload()
+        self.table.setFocus()
+
+    # -- construction ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.from_date = _date_edit("From")
+        self.to_date = _date_edit("To")
+        self.count = QLabel()
+        self.count.setAccessibleName("Number of records")
+        self.count.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        self.today_button = QPushButton("Today")
+        self.today_button.setAccessibleName("Show today")
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setAccessibleName("Export to CSV")
+        self.export_button.setToolTip("Save these records as a CSV file (times in UTC)")
+        self.close_button = QPushButton("Close")
+        self.close_button.setAccessibleName("Close")
+        self.today_button.clicked.connect(self.show_today)
+        self.export_button.clicked.connect(self.export)
+        self.close_button.clicked.connect(self.close)
+        title = QLabel("Audit trail")
+        title.setFont(theme.scaled_font(self, 1.35, bold=True))
+        zone = datetime.now().astimezone().strftime("%Z") or "local time"
+        times = (
+            "Times in UTC, here and in the CSV export."
+            if zone == "UTC"
+            else f"Times in {zone}; the CSV export is in UTC."
+        )
+        about = QLabel(
+            f"Every pass issued and revoked, every override, skip and completion. {times}"
+        )
+        about.setWordWrap(True)
+        about.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        heading = QHBoxLayout()
+        heading.setSpacing(12)
+        heading.addWidget(title)
+        heading.addWidget(about, 1)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        for text, edit in (("From", self.from_date), ("to", self.to_date)):
+            label = QLabel(text)
+            label.setBuddy(edit)
+            bar.addWidget(label)
+            bar.addWidget(edit)
+        bar.addWidget(self.today_button)
+        bar.addSpacing(12)
+        bar.addWidget(self.count, 1)
+        bar.addWidget(self.export_button)
+
+        self.banner = Banner()
+        self.export_note = QLabel()
+        self.export_note.setAccessibleName("Export result")
+        self.export_note.setWordWrap(True)
+        self.export_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_note.hide()
+
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setAccessibleName("Audit records")
+        self.table.setHorizontalHeaderLabels(list(HEADERS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(rows.fontMetrics().height() + 10)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(heading)
+        layout.addLayout(bar)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.export_note)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    # -- the range ------------------------------------------------------------------------------
+    def _today(self) -> date:
+        return self._clock.now().astimezone().date()
+
+    def show_today(self) -> None:
+        self.set_range(self._today(), self._today())
+
+    def set_range(self, first: date, last: date) -> None:
+        for edit, day in ((self.from_date, first), (self.to_date, last)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+        self.reload()
+
+    def _on_dates(self) -> None:
+        first, last = self.range_dates()
+        if first > last:  # keep the range the right way round: the other end follows
+            moved = self.sender()
+            follow = self.to_date if moved is self.from_date else self.from_date
+            follow.blockSignals(True)
+            follow.setDate(
+                self.from_date.date() if moved is self.from_date else self.to_date.date()
+            )
+            follow.blockSignals(False)
+        self.reload()
+
+    def range_dates(self) -> tuple[date, date]:
+        return self.from_date.date().toPython(), self.to_date.date().toPython()  # type: ignore[return-value]
+
+    # -- reading --------------------------------------------------------------------------------
+    def reload(self) -> None:
+        start, end = day_range(*self.range_dates())
+        store = self._store
+        self.banner.dismiss()
+        self.count.setText("Reading…")
+        self._runner.submit(
+            lambda: _read(store, start, end),
+            self._show,
+            self._failed,
+            channel="audit.read",
+            name="read audit",
+        )
+
+    def _show(self, events: list[AuditEvent]) -> None:
+        self.events = events
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(events))
+        self.table.horizontalHeader().setStretchLastSection(False)
+        palette = theme.palette()
+        for row, event in enumerate(events):
+            tone = _TONES.get(event.kind)
+            for column, text in enumerate(row_texts(event)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text if len(text) > 24 else "")
+                if tone is not None and column == 2:
+                    item.setForeground(theme.ink(palette, tone))
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        for column in range(self.table.columnCount() - 1):
+            width = self.table.columnWidth(column) + 12
+            cap = _PASS_ID_WIDTH if HEADERS[column] == "Pass id" else _MAX_WIDTH
+            self.table.setColumnWidth(column, min(width, cap))
+        self.table.horizontalHeader().setStretchLastSection(True)
+        first, last = self.range_dates()
+        span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+        count = len(events)
+        self.count.setText(f"{count} {'record' if count == 1 else 'records'}, {span}")
+        self.export_button.setEnabled(True)
+
+    def _failed(self, error: TapdeskError) -> None:
+        self.count.setText("")
+        self.banner.show_error(error)
+
+    # -- export ---------------------------------------------------------------------------------
+    def export(self) -> None:
+        first, last = self.range_dates()
+        span = first.isoformat() if first == last else f"{first.isoformat()}_{last.isoformat()}"
+        target = self.choose_path(self, Path.home() / f"tapdesk-audit-{span}.csv")
+        if target is None:
+            return
+        start, end = day_range(first, last)
+        store = self._store
+        self.banner.dismiss()
+        self.export_note.hide()
+        self.export_button.setEnabled(False)
+        self._runner.submit(
+            lambda: _export(store, start, end, target),
+            lambda rows: self._exported(rows, target),
+            self._export_failed,
+            channel="audit.export",
+            name="export audit",
+        )
+
+    def _exported(self, rows: int, target: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.export_note.setText(
+            f"✓ Exported {rows} {'record' if rows == 1 else 'records'} to {target}"
+        )
+        self.export_note.setStyleSheet(f"color: {theme.css(theme.ink(theme.palette(), Tone.OK))};")
+        self.export_note.show()
+
+    def _export_failed(self, error: TapdeskError) -> None:
+        self.export_button.setEnabled(True)
+        self.banner.show_error(error)
+
+
+def _date_edit(name: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setAccessibleName(f"{name} date")
+    return edit
+
+
+def _no_store() -> StorageError:
+    return StorageError(
+        "tapdesk has no database in this run, so there is no audit trail to show.",
+        hint="Restart tapdesk; if the database could not be opened, the start-up notice says why.",
+    )
+
+
+def _read(store: Any, start: datetime, end: datetime) -> list[AuditEvent]:
+    if store is None:
+        raise _no_store()
+    return [record.event for record in store.audit(start, end)]
+
+
+def _export(store: Any, start: datetime, end: datetime, target: Path) -> int:
+    if store is None:
+        raise _no_store()
+    rows: int = store.export_audit_csv(start, end, target)
+    return rows

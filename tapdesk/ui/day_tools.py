@@ -1,0 +1,85 @@
+"""The main window's way into the new-hire day and the audit trail: a Tools menu.
+
+``install(window)`` adds "New-hire day…" (Ctrl+R) and "Audit…" and owns the two windows they
+open. Both are built on first use (the main window's first paint does not pay for them) and
+kept, so closing the roster and opening it again finds the day's queue as it was.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QToolButton
+
+if TYPE_CHECKING:
+    from tapdesk.ui.audit_dialog import AuditDialog
+    from tapdesk.ui.main_window import MainWindow
+    from tapdesk.ui.roster.window import RosterWindow
+
+
+class DayTools(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.roster: RosterWindow | None = None
+        self.audit: AuditDialog | None = None
+        bar = window.menuBar()
+        menu = bar.addMenu("&Tools")
+        for button in bar.findChildren(QToolButton):  # Qt's "more menus" chevron, when narrow
+            button.setAccessibleName(button.accessibleName() or "More menus")
+        self.roster_action = QAction("&New-hire day…", window)
+        self.roster_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.roster_action.setStatusTip("Import the day's roster, pre-check it, work the queue")
+        self.roster_action.triggered.connect(self.open_roster)
+        self.audit_action = QAction("&Audit…", window)
+        self.audit_action.setStatusTip("Who issued and revoked which pass, and when; export CSV")
+        self.audit_action.triggered.connect(self.open_audit)
+        menu.addAction(self.roster_action)
+        menu.addAction(self.audit_action)
+        window.installEventFilter(self)
+
+    def open_roster(self) -> RosterWindow:
+        if self.roster is None:
+            from tapdesk.ui.roster.link import MainWindowLink
+            from tapdesk.ui.roster.window import RosterWindow
+
+            self.roster = RosterWindow(MainWindowLink(self.window), parent=self.window)
+        _bring_up(self.roster)
+        return self.roster
+
+    def open_audit(self) -> AuditDialog:
+        if self.audit is None:
+            from tapdesk.ui.audit_dialog import AuditDialog
+
+            window = self.window
+            self.audit = AuditDialog(
+                window.services.store, window.runner, window.clock, parent=window
+            )
+        else:
+            self.audit.reload()  # records written since it was last open
+        _bring_up(self.audit)
+        return self.audit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.shutdown()
+        return False
+
+    def shutdown(self) -> None:
+        """The main window is closing: the roster's own workers end with it."""
+        if self.roster is not None:
+            self.roster.shutdown()
+        if self.audit is not None:
+            self.audit.close()
+
+
+def _bring_up(widget: RosterWindow | AuditDialog) -> None:
+    widget.show()
+    widget.raise_()
+    widget.activateWindow()
+
+
+def install(window: MainWindow) -> DayTools:
+    return DayTools(window)

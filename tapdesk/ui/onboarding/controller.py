@@ -1,0 +1,504 @@
+"""Every onboarding session of the window: start, resume, poll, save, issue and revoke.
+
+Sessions change only here, on the GUI thread; Graph and the store are reached only through the
+task runner (:mod:`tapdesk.ui.tasks`). One :class:`SessionPoller` per open session polls what
+its current step needs: in the foreground while its user is on screen, in the background
+otherwise, and never again once the flow is complete. Signals tell the panels, and the roster
+window, what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from tapdesk.core.checklist import ChecklistError
+from tapdesk.core.clock import Clock
+from tapdesk.core.flows import Flow, FlowError, load_flows
+from tapdesk.core.models import User
+from tapdesk.core.passrules import IssueRequest
+from tapdesk.core.polling import PollPhase, Visibility
+from tapdesk.core.verify import Observation
+from tapdesk.errors import StorageError, TapdeskError
+from tapdesk.onboarding import (
+    IssuedForSession,
+    OnboardingSession,
+    ProblemKind,
+    Resumed,
+    SaveBatch,
+    SessionSummary,
+    issue_pass,
+    poll_client,
+    read,
+    resume,
+    revoke_pass,
+    save,
+)
+from tapdesk.resources import flows_dir
+from tapdesk.services import notices_of
+from tapdesk.ui.onboarding.poller import SessionPoller
+from tapdesk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from tapdesk.issuing import Issued, Issuer
+    from tapdesk.services import Services
+
+log = logging.getLogger(__name__)
+SAVE_RETRY_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class IssuePlan:
+    """A pass for a checklist: an open session's (maybe a replacement) or a new one's."""
+
+    flow: Flow
+    session_id: str
+    new: bool  # the session starts when the pass exists
+    replacing: bool
+
+
+class Onboarding(QObject):
+    sessions_changed = Signal()  # added, closed, a status or problem changed, or saved
+    session_changed = Signal(str)  # session id: redraw its checklist
+    step_finished = Signal(str, str)  # session id, step id finished by Graph or a timer
+    revoked = Signal(object, object)  # User, warnings: a session's pass was revoked
+    revoke_failed = Signal(object)  # TapdeskError
+    failed = Signal(object)  # TapdeskError from a technician's action (tick, override…)
+    notice = Signal(str, str)  # title, text: tell the technician once
+    service_notice = Signal(str)  # from building the services (database set aside…): keep it
+    resumed = Signal(int)  # sessions resumed after a restart
+
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        clock: Clock,
+        parent: QObject | None = None,
+        *,
+        flows: list[Flow] | None = None,
+        technician: Callable[[], str] = lambda: "",
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._clock = clock
+        self._technician = technician
+        self.flow_problems: list[FlowError] = []
+        if flows is None:
+            flows, self.flow_problems = load_flows(flows_dir())
+        self.flows = list(flows)
+        self._sessions: dict[str, OnboardingSession] = {}
+        self._pollers: dict[str, SessionPoller] = {}
+        self._summaries: dict[str, SessionSummary] = {}
+        self._save_retry_at: dict[str, float] = {}
+        self._shown_user: str | None = None
+        self._chosen: dict[str, str] = {}  # user id -> session id picked in the list
+        self._graph_lock = threading.Lock()
+        self._graph: Any = None
+        self._stored: set[int] = set()  # ids of batches a worker saved (read when closing)
+        self.resume_done = False
+
+    # -- reading --------------------------------------------------------------------------------
+    def flow(self, flow_id: str | None) -> Flow | None:
+        return next((f for f in self.flows if f.id == flow_id), None)
+
+    def get(self, session_id: str) -> OnboardingSession | None:
+        return self._sessions.get(session_id)
+
+    def sessions(self) -> list[OnboardingSession]:
+        return list(self._sessions.values())
+
+    def summaries(self) -> list[SessionSummary]:
+        return [s.summary() for s in self._sessions.values()]
+
+    def poller(self, session_id: str) -> SessionPoller | None:
+        return self._pollers.get(session_id)
+
+    def open_for(self, user_id: str) -> OnboardingSession | None:
+        """The user's newest session still in progress."""
+        found = [s for s in self._sessions.values() if s.user_id == user_id and not s.closed]
+        return found[-1] if found else None
+
+    def for_user(self, user_id: str) -> OnboardingSession | None:
+        """The session to show for the user: one picked in the list, else the newest open one,
+        else the newest finished one."""
+        chosen = self._sessions.get(self._chosen.get(user_id, ""))
+        if chosen is not None:
+            return chosen
+        found = [s for s in self._sessions.values() if s.user_id == user_id]
+        return self.open_for(user_id) or (found[-1] if found else None)
+
+    def poll_text(self, session_id: str) -> str:
+        poller = self._pollers.get(session_id)
+        return poller.status_text if poller is not None else ""
+
+    # -- start and resume -----------------------------------------------------------------------
+    def resume(self) -> None:
+        """After start-up: the open sessions from the store, and the services' notices."""
+        services, flows, clock = self._services, list(self.flows), self._clock
+
+        def work() -> tuple[Resumed, list[str]]:
+            notices = notices_of(services)  # builds prepared services: first, so they show
+            try:
+                found = resume(services.store, flows, clock)
+            except StorageError as error:
+                text = f"Open sessions could not be read: {error.message} {error.hint}".strip()
+                found = Resumed((), (text,))
+            return found, notices
+
+        self._runner.submit(work, self._on_resumed, self._on_resume_failed, name="resume sessions")
+
+    def _on_resumed(self, result: tuple[Resumed, list[str]]) -> None:
+        found, notices = result
+        self.resume_done = True
+        for text in notices:
+            self.service_notice.emit(text)
+        for text in found.problems:
+            self.notice.emit("Session not resumed", text)
+        added = [s for s in found.sessions if s.session_id not in self._sessions]
+        for session in added:
+            self._add(session)
+            self._emit(session)
+        if added:
+            self.resumed.emit(len(added))
+
+    def _on_resume_failed(self, error: TapdeskError) -> None:
+        # The services could not be built: sign-in reports the same error, so only log it.
+        self.resume_done = True
+        log.info("sessions not resumed: %s", error.title)
+
+    def start(self, flow: Flow, user: User) -> OnboardingSession:
+        """A checklist before any pass (it begins with the identity check)."""
+        session = OnboardingSession.start(
+            flow, user, technician=self._technician(), clock=self._clock
+        )
+        self._add(session)
+        self._changed(session)
+        return session
+
+    def _add(self, session: OnboardingSession) -> None:
+        sid = session.session_id
+        self._sessions[sid] = session
+        self._chosen.pop(session.user_id, None)  # show the newest
+        visible = session.user_id == self._shown_user
+        poller = SessionPoller(
+            self._clock,
+            self,
+            visibility=Visibility.FOREGROUND if visible else Visibility.BACKGROUND,
+        )
+        poller.due.connect(lambda: self._poll(sid))
+        self._pollers[sid] = poller
+        poller.follow(session.checklist)
+
+    # -- showing --------------------------------------------------------------------------------
+    def show_user(self, user_id: str | None) -> None:
+        """The window shows this user (None: nobody): their sessions poll in the foreground."""
+        self._shown_user = user_id
+        for sid, poller in self._pollers.items():
+            session = self._sessions[sid]
+            visible = user_id is not None and session.user_id == user_id
+            poller.set_visibility(Visibility.FOREGROUND if visible else Visibility.BACKGROUND)
+
+    def choose(self, session_id: str) -> OnboardingSession | None:
+        session = self._sessions.get(session_id)
+        if session is not None:
+            self._chosen[session.user_id] = session_id
+        return session
+
+    # -- the technician -------------------------------------------------------------------------
+    def tick(self, session_id: str, step_id: str) -> bool:
+        return self._act(session_id, lambda s: s.tick(step_id, by=self._by()))
+
+    def override(self, session_id: str, step_id: str, reason: str) -> bool:
+        """``reason`` must already be free of the pass (the pass panel's ``redact``)."""
+        return self._act(session_id, lambda s: s.override(step_id, reason, by=self._by()))
+
+    def skip(self, session_id: str, step_id: str, reason: str = "") -> bool:
+        return self._act(session_id, lambda s: s.skip(step_id, reason, by=self._by()))
+
+    def abandon(self, session_id: str, reason: str) -> bool:
+        return self._act(session_id, lambda s: s.abandon(reason, by=self._by()))
+
+    def check_again(self, session_id: str) -> None:
+        poller = self._pollers.get(session_id)
+        if poller is None:
+            return
+        if poller.phase is PollPhase.BLOCKED:
+            poller.unblock()
+        else:
+            poller.poll_soon()
+        poller.check()
+
+    def signed_in_again(self) -> None:
+        """Checks stopped for want of a sign-in carry on by themselves."""
+        for sid, session in self._sessions.items():
+            problem = session.poll_problem
+            poller = self._pollers.get(sid)
+            if problem is not None and problem.kind is ProblemKind.SIGN_IN and poller is not None:
+                poller.unblock()
+
+    def save_again(self, session_id: str) -> None:
+        session = self._sessions.get(session_id)
+        if session is not None:
+            self._save(session)
+
+    def _by(self) -> str | None:
+        return self._technician() or None
+
+    def _act(self, session_id: str, change: Callable[[OnboardingSession], None]) -> bool:
+        session = self._sessions.get(session_id)
+        if session is None:
+            return False
+        try:
+            change(session)
+        except ChecklistError as error:
+            self.failed.emit(error)
+            return False
+        self._changed(session)
+        return True
+
+    # -- the heartbeat --------------------------------------------------------------------------
+    def heartbeat(self) -> None:
+        """Every second (and from tests after moving the clock): timers, due polls, saves."""
+        now = self._clock.monotonic()
+        for sid, session in list(self._sessions.items()):
+            if session.closed:
+                continue
+            finished = session.advance_timers()
+            if finished:
+                self._changed(session, finished)
+            retry = self._save_retry_at.get(sid)
+            if session.save_warning and not session.saving and retry is not None and now >= retry:
+                self._save(session)
+            poller = self._pollers.get(sid)
+            if poller is not None:
+                poller.check()
+
+    # -- polling --------------------------------------------------------------------------------
+    def _poll_graph(self) -> Any:
+        """The no-retry Graph view, built on the first poll's worker (it may build services)."""
+        with self._graph_lock:
+            if self._graph is None:
+                self._graph = poll_client(self._services.graph)
+            return self._graph
+
+    def _poll(self, session_id: str) -> None:
+        session = self._sessions.get(session_id)
+        poller = self._pollers.get(session_id)
+        if session is None or poller is None or session.closed or not poller.core.due():
+            return
+        reads = poller.begin()
+        user_id, clock = session.user_id, self._clock
+        self._runner.submit(
+            lambda: read(self._poll_graph(), user_id, reads, clock),
+            lambda found: self._on_polled(session_id, found),
+            lambda error: self._on_poll_failed(session_id, error),
+            name="checklist poll",
+        )
+
+    def _on_polled(self, session_id: str, observation: Observation) -> None:
+        session = self._sessions.get(session_id)
+        poller = self._pollers.get(session_id)
+        if session is None or poller is None:
+            return
+        poller.succeeded()
+        finished = session.apply(observation)
+        self._changed(session, finished)  # saves only when something changed
+
+    def _on_poll_failed(self, session_id: str, error: TapdeskError) -> None:
+        session = self._sessions.get(session_id)
+        poller = self._pollers.get(session_id)
+        if session is None or poller is None:
+            return
+        problem = session.poll_failed(error)
+        if problem.kind is ProblemKind.THROTTLED:
+            poller.throttled(problem.retry_after)
+        else:
+            poller.failed(retryable=not problem.blocking)
+        log.info("checklist poll failed: %s (request-id %s)", error.title, error.request_id or "-")
+        self._changed(session, save=False)
+
+    # -- issuing and revoking -------------------------------------------------------------------
+    def plan_issue(self, user: User, flow_id: str | None) -> IssuePlan | None:
+        """None: a pass without a checklist (the form's "pass only")."""
+        session = self.open_for(user.id)
+        if session is not None:
+            replacing = session.pass_facts is not None
+            return IssuePlan(session.flow, session.session_id, False, replacing)
+        flow = self.flow(flow_id)
+        if flow is None:
+            return None
+        return IssuePlan(flow, uuid.uuid4().hex, True, False)
+
+    def issue(
+        self,
+        plan: IssuePlan,
+        user: User,
+        request: IssueRequest,
+        issuer: Issuer,
+        on_issued: Callable[[Issued], None],
+        on_failed: Callable[[TapdeskError], None],
+    ) -> None:
+        """Issue on a worker; the session records the pass, then ``on_issued`` shows it."""
+        graph = self._services.graph
+        self._runner.submit(
+            lambda: issue_pass(
+                graph,
+                issuer,
+                user,
+                request,
+                session_id=plan.session_id,
+                flow_id=plan.flow.id,
+                replacing=plan.replacing,
+            ),
+            lambda result: self._on_issued(plan, user, result, on_issued),
+            on_failed,
+            name="issue",
+        )
+
+    def _on_issued(
+        self,
+        plan: IssuePlan,
+        user: User,
+        result: IssuedForSession,
+        on_issued: Callable[[Issued], None],
+    ) -> None:
+        session = self._sessions.get(plan.session_id)
+        if session is None:
+            session = OnboardingSession.start(
+                plan.flow,
+                user,
+                technician=self._technician(),
+                clock=self._clock,
+                session_id=plan.session_id,
+            )
+            self._add(session)
+        try:
+            session.pass_issued(result.issued.tap, result.methods, by=self._by())
+        except ChecklistError as error:  # closed meanwhile: the pass exists all the same
+            self.notice.emit(
+                "Pass issued outside the checklist",
+                f"{error.message} The pass was issued and is shown; the checklist did not "
+                "record it.",
+            )
+        self._changed(session)
+        on_issued(result.issued)
+
+    def revoke(self, session: OnboardingSession, issuer: Issuer) -> None:
+        facts = session.pass_facts
+        if facts is None or session.closed:
+            return
+        graph, user, sid = self._services.graph, session.user, session.session_id
+        self._runner.submit(
+            lambda: revoke_pass(graph, issuer, user, facts.id, session_id=sid),
+            lambda warnings: self._on_revoked(sid, user, warnings),
+            self.revoke_failed.emit,
+            name="revoke",
+        )
+
+    def _on_revoked(self, session_id: str, user: User, warnings: tuple[str, ...]) -> None:
+        session = self._sessions.get(session_id)
+        if session is not None:
+            try:
+                session.pass_revoked(by=self._by())
+            except ChecklistError as error:
+                log.info("revoke not recorded in the checklist: %s", error.message)
+            self._changed(session)
+        self.revoked.emit(user, warnings)
+
+    # -- saving ---------------------------------------------------------------------------------
+    def _save(self, session: OnboardingSession) -> None:
+        batch = session.begin_save()
+        if batch is None:
+            return
+        store, sid, stored = self._services.store, session.session_id, self._stored
+
+        def work() -> None:
+            save(store, batch)
+            stored.add(id(batch))  # the session keeps the batch alive until it hears back
+
+        self._runner.submit(
+            work,
+            lambda _none: self._on_saved(sid, batch),
+            lambda error: self._on_save_failed(sid, batch, error),
+            name="save session",
+        )
+
+    def _on_saved(self, session_id: str, batch: SaveBatch) -> None:
+        session = self._sessions.get(session_id)
+        if session is None:
+            return
+        had_warning = bool(session.save_warning)
+        self._save_retry_at.pop(session_id, None)
+        self._stored.discard(id(batch))
+        if session.saved(batch):
+            self._save(session)
+        if had_warning:
+            self._emit(session)
+        self.sessions_changed.emit()  # readers of the store (the roster) now see the change
+
+    def _on_save_failed(self, session_id: str, batch: SaveBatch, error: TapdeskError) -> None:
+        session = self._sessions.get(session_id)
+        if session is None:
+            return
+        first = not session.save_warning
+        session.save_failed(batch, error)
+        self._save_retry_at[session_id] = self._clock.monotonic() + SAVE_RETRY_SECONDS
+        log.warning("session not saved: %s", error.title)
+        if first:
+            self.notice.emit("Session not saved", session.save_warning)
+        self._emit(session)
+
+    # -- telling --------------------------------------------------------------------------------
+    def _changed(
+        self, session: OnboardingSession, finished: list[str] | None = None, *, save: bool = True
+    ) -> None:
+        if save:
+            self._save(session)
+        poller = self._pollers.get(session.session_id)
+        if poller is not None:
+            poller.follow(session.checklist)
+        self._emit(session)
+        for step_id in finished or ():
+            self.step_finished.emit(session.session_id, step_id)
+
+    def _emit(self, session: OnboardingSession) -> None:
+        sid = session.session_id
+        self.session_changed.emit(sid)
+        summary = session.summary()
+        if self._summaries.get(sid) != summary:
+            self._summaries[sid] = summary
+            self.sessions_changed.emit()
+
+    def shutdown(self) -> None:
+        """The window closes: no more polls."""
+        for poller in self._pollers.values():
+            poller.stop()
+
+    def flush(self) -> None:
+        """After the task runner has stopped: store what no save carried yet, right here.
+
+        A save whose answer the closing runner dropped is settled first from what its worker
+        recorded, so no audit event is stored twice and none is left out.
+        """
+        store = self._services.store
+        for session in self._sessions.values():
+            batch = session.in_flight
+            if batch is not None:
+                if id(batch) in self._stored:
+                    session.saved(batch)
+                else:
+                    session.save_failed(batch, TapdeskError("The save did not finish."))
+            final = session.begin_save()
+            if final is None:
+                continue
+            try:
+                save(store, final)
+            except TapdeskError as error:
+                log.error("session not saved on exit: %s", error.title)

@@ -1,0 +1,355 @@
+"""The checklist of the selected user's session, in the work area under the form and the pass.
+
+It shows one :class:`~tapdesk.onboarding.OnboardingSession`: the flow, its steps in order, what
+the active step waits for, the registration-window countdown, and notes that need the
+technician (the pass value lost in a restart, a poll that failed, a save that failed). It never
+changes the session itself: every button is a signal the window's guide acts on.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from tapdesk.core.checklist import Outcome
+from tapdesk.core.flows import Action, StepKind
+from tapdesk.onboarding import OnboardingSession, ProblemKind
+from tapdesk.ui import theme
+from tapdesk.ui.onboarding.step_row import StepRow, StepView, clock_time
+from tapdesk.ui.theme import Tone
+from tapdesk.ui.widgets.chips import Chip
+from tapdesk.ui.widgets.section import Section
+
+# Keyed by RosterStatus values (str enum): the roster module itself is not needed at start-up.
+STATUS_TEXT = {
+    "waiting": "Not started",
+    "pass issued": "Pass issued",
+    "Authenticator": "Authenticator added",
+    "passkey": "Passkey created",
+    "done": "Done",
+    "problem": "Needs attention",
+}
+STATUS_TONE = {
+    "waiting": Tone.INFO,
+    "pass issued": Tone.INFO,
+    "Authenticator": Tone.INFO,
+    "passkey": Tone.OK,
+    "done": Tone.OK,
+    "problem": Tone.ERROR,
+}
+RESTART_TEXT = (
+    "tapdesk was restarted, so the value of this pass is gone: Microsoft Graph never shows a "
+    "pass again. The pass itself still works. If the new hire still needs it, replace it."
+)
+
+
+class Note(QWidget):
+    """A tinted line with an optional button, for things the technician must act on."""
+
+    def __init__(self, name: str, button_text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("note")
+        self.setAccessibleName(name)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paint the tint
+        self.text = QLabel()
+        self.text.setTextFormat(Qt.TextFormat.RichText)  # callers escape what they insert
+        self.text.setWordWrap(True)
+        self.text.setAccessibleName(name)
+        self.button = QPushButton(button_text or name)
+        self.button.setAccessibleName(button_text or name)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 8, 6)
+        layout.setSpacing(10)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.button)
+        self._has_button = bool(button_text)
+        self.button.setVisible(self._has_button)
+        self.hide()
+
+    def show_text(self, text: str, tone: Tone, *, button: bool = True) -> None:
+        palette = theme.palette()
+        self.setStyleSheet(
+            f"#note {{ background: {theme.css(theme.tint(palette, tone, 0.14))};"
+            f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
+            "#note QLabel { background: transparent; }"
+        )
+        self.text.setText(text)
+        self.setAccessibleDescription(self.text.text())
+        self.button.setVisible(button and self._has_button)
+        self.show()
+
+
+class ChecklistPanel(Section):
+    start_requested = Signal()
+    tick_requested = Signal(str)
+    override_requested = Signal(str)
+    skip_requested = Signal(str)
+    issue_requested = Signal()
+    revoke_requested = Signal()
+    replace_requested = Signal()
+    check_again_requested = Signal()
+    save_again_requested = Signal()
+    close_requested = Signal()
+    form_toggled = Signal(bool)  # show the issue form (for a replacement's settings)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Checklist", parent)
+        self.session: OnboardingSession | None = None
+        self.rows: dict[str, StepRow] = {}
+        self._rows_for = ""
+        self._can_issue = False
+        self._issue_note = ""  # what the issue step would create (the form's settings)
+
+        self.flow_title = QLabel()
+        self.flow_title.setAccessibleName("Flow")
+        self.flow_title.setFont(theme.scaled_font(self, 1.1, bold=True))
+        self.flow_title.setWordWrap(True)
+        self.flow_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.status = Chip()
+        self.heading_row.addWidget(self.status)
+        self.form_button = QPushButton("Pass settings")
+        self.form_button.setAccessibleName("Show the pass settings")
+        self.form_button.setToolTip("Show the issue form: its settings apply to a replacement pass")
+        self.form_button.setCheckable(True)
+        self.form_button.toggled.connect(self.form_toggled)
+        self.form_button.hide()
+        self.heading_row.addWidget(self.form_button)
+        self.for_line = QLabel()
+        self.for_line.setTextFormat(Qt.TextFormat.RichText)
+        self.for_line.setWordWrap(True)
+        self.for_line.setAccessibleName("Session")
+        self.restart_note = Note("Pass value gone", "Replace the pass")
+        self.restart_note.button.clicked.connect(self.replace_requested)
+        self.problem_note = Note("Checking problem", "Check again")
+        self.problem_note.button.clicked.connect(self.check_again_requested)
+        self.save_note = Note("Not saved", "Save again")
+        self.save_note.button.clicked.connect(self.save_again_requested)
+        self.end_note = Note("Session closed")
+        self.poll_line = QLabel()
+        self.poll_line.setAccessibleName("Checking")
+        self.steps = QVBoxLayout()
+        self.steps.setSpacing(6)
+        self.close_button = QPushButton("Close session…")
+        self.close_button.setAccessibleName("Close session")
+        self.close_button.setToolTip(
+            "End this checklist without finishing it; a reason is recorded"
+        )
+        self.close_button.clicked.connect(self.close_requested)
+
+        self.empty = QLabel()
+        self.empty.setTextFormat(Qt.TextFormat.RichText)
+        self.empty.setWordWrap(True)
+        self.empty.setAccessibleName("No checklist")
+        self.start_button = QPushButton("Start the checklist")
+        self.start_button.setAccessibleName("Start the checklist")
+        self.start_button.setToolTip(
+            "Begin with the identity check; issue the pass when you get there"
+        )
+        self.start_button.clicked.connect(self.start_requested)
+        empty_row = QHBoxLayout()
+        empty_row.addWidget(self.empty, 1)
+        empty_row.addWidget(self.start_button)
+        self._empty_box = QWidget()
+        self._empty_box.setLayout(empty_row)
+        empty_row.setContentsMargins(0, 0, 0, 0)
+
+        self._content = QWidget()
+        column = QVBoxLayout(self._content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(self.flow_title)
+        column.addWidget(self.for_line)
+        for note in (self.restart_note, self.problem_note, self.save_note, self.end_note):
+            column.addWidget(note)
+        column.addWidget(self.poll_line)
+        column.addLayout(self.steps)
+        footer = QHBoxLayout()
+        footer.addStretch(1)
+        footer.addWidget(self.close_button)
+        column.addLayout(footer)
+        self.body.addWidget(self._empty_box)
+        self.body.addWidget(self._content)
+        self.poll_line.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        self.show_nothing()
+
+    # -- what to show ---------------------------------------------------------------------------
+    def show_nothing(self) -> None:
+        """No user selected."""
+        self.session = None
+        self.hide()
+
+    def show_empty(self, name: str, flow_title: str | None) -> None:
+        """The user has no checklist yet; ``flow_title`` is the path chosen in the form."""
+        self.session = None
+        self._clear_rows()
+        self.flow_title.setText("")
+        self.status.hide()
+        self._content.hide()
+        self._empty_box.show()
+        if flow_title:
+            self.empty.setText(
+                f"No checklist for {html.escape(name)} yet. Issue the pass with the form to start "
+                f"<b>{html.escape(flow_title)}</b>, or start the checklist now to begin with the "
+                "identity check."
+            )
+            self.start_button.setEnabled(True)
+        else:
+            self.empty.setText(
+                f"No checklist for {html.escape(name)}: the form is set to issue a pass only. "
+                "Choose a setup path to be guided step by step."
+            )
+            self.start_button.setEnabled(False)
+        self.show()
+
+    def show_session(
+        self, session: OnboardingSession, *, poll_text: str = "", can_issue: bool = False
+    ) -> None:
+        self.session = session
+        self._can_issue = can_issue
+        self._empty_box.hide()
+        self._content.show()
+        if self._rows_for != session.session_id:
+            self._build_rows(session)
+        self.refresh(poll_text=poll_text, can_issue=can_issue)
+        self.show()
+
+    def refresh(self, *, poll_text: str = "", can_issue: bool | None = None) -> None:
+        session = self.session
+        if session is None:
+            return
+        if can_issue is not None:
+            self._can_issue = can_issue
+        snap = session.checklist.snapshot()
+        self.flow_title.setText(session.flow.title)
+        status = session.status
+        self.status.set_chip(STATUS_TEXT[status.value], STATUS_TONE[status.value])
+        self.status.show()
+        who = html.escape(snap.display_name or snap.upn)
+        self.for_line.setText(
+            f"For <b>{who}</b> ({html.escape(snap.upn)}) · started "
+            f"{snap.opened_at.astimezone():%a %d %b %H:%M} by {html.escape(snap.technician)}"
+        )
+        self._render_notes(session)
+        self._render_rows(session)
+        self.tick(poll_text)
+        self.close_button.setVisible(not session.closed)
+
+    def tick(self, poll_text: str = "") -> None:
+        """Every second: countdowns and the poll line."""
+        session = self.session
+        if session is None:
+            return
+        self.poll_line.setText(poll_text if not session.closed else "")
+        self.poll_line.setVisible(bool(self.poll_line.text()))
+        for step_id, row in self.rows.items():
+            record = session.checklist.record(step_id)
+            row.render_timer(session.checklist.timer(step_id), record.state.finished)
+
+    def set_issue_state(self, can_issue: bool, note: str) -> None:
+        """Whether the form can issue now, and what it would issue (the issue step shows it)."""
+        changed = note != self._issue_note
+        self._can_issue, self._issue_note = can_issue, note
+        for row in self.rows.values():
+            row.issue_button.setEnabled(can_issue)
+        if changed and self.session is not None:
+            self._render_rows(self.session)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _clear_rows(self) -> None:
+        for row in self.rows.values():
+            self.steps.removeWidget(row)
+            row.hide()  # deleted later; until then it must not show where it was
+            row.deleteLater()
+        self.rows = {}
+        self._rows_for = ""
+
+    def _build_rows(self, session: OnboardingSession) -> None:
+        self._clear_rows()
+        for number, (step, _record) in enumerate(session.records(), 1):
+            row = StepRow(number, step)
+            row.tick_requested.connect(self.tick_requested)
+            row.override_requested.connect(self.override_requested)
+            row.skip_requested.connect(self.skip_requested)
+            row.issue_requested.connect(self.issue_requested)
+            row.revoke_requested.connect(self.revoke_requested)
+            self.steps.addWidget(row)
+            self.rows[step.id] = row
+        self._rows_for = session.session_id
+
+    def _render_rows(self, session: OnboardingSession) -> None:
+        checklist = session.checklist
+        active = checklist.active_step
+        closed = session.closed
+        for step, record in session.records():
+            row = self.rows.get(step.id)
+            if row is None:
+                continue
+            is_active = active is not None and active.id == step.id
+            issue_step = step.action is Action.ISSUE_PASS and not record.state.finished
+            revoke_step = (
+                step.action is Action.REVOKE_PASS
+                and record.action_done_at is None
+                and not record.state.finished
+            )
+            row.show_view(
+                StepView(
+                    record=record,
+                    active=is_active,
+                    closed=closed,
+                    waiting=self._waiting(session, step.id, is_active and issue_step),
+                    timer=checklist.timer(step.id),
+                    can_tick=checklist.can_tick(step.id),
+                    can_override=step.kind is not StepKind.MANUAL and not issue_step,
+                    can_skip=step.optional,
+                    can_issue=self._can_issue,
+                    show_issue=issue_step,
+                    show_revoke=revoke_step and session.pass_facts is not None,
+                )
+            )
+
+    def _waiting(self, session: OnboardingSession, step_id: str, issuing: bool) -> str:
+        if issuing:
+            return f"{self._issue_note}. Pass settings changes it." if self._issue_note else ""
+        active = session.checklist.active_step
+        if active is None or active.id != step_id:
+            return ""
+        return session.checklist.waiting_text(step_id)
+
+    def _render_notes(self, session: OnboardingSession) -> None:
+        if session.pass_value_lost:
+            self.restart_note.show_text(html.escape(RESTART_TEXT), Tone.WARNING)
+        else:
+            self.restart_note.hide()
+        problem = session.poll_problem
+        if problem is not None and not session.closed:
+            tone = Tone.ERROR if problem.blocking else Tone.WARNING
+            parts = [f"<b>{html.escape(problem.title)}</b>", html.escape(problem.message)]
+            if problem.hint:
+                parts.append(html.escape(problem.hint))
+            if problem.request_id:
+                parts.append(f"request-id: {html.escape(problem.request_id)}")
+            self.problem_note.show_text(
+                "<br>".join(parts),
+                tone,
+                button=problem.blocking or problem.kind is not ProblemKind.THROTTLED,
+            )
+        else:
+            self.problem_note.hide()
+        if session.save_warning:
+            self.save_note.show_text(html.escape(session.save_warning), Tone.WARNING)
+        else:
+            self.save_note.hide()
+        snap = session.checklist.snapshot()
+        if snap.closed_at is not None:
+            when = f"{snap.closed_at.astimezone():%a %d %b} {clock_time(snap.closed_at)}"
+            if snap.outcome is Outcome.COMPLETED:
+                text = f"✓ Done {when}. Every step is finished and recorded."
+                tone = Tone.OK
+            else:
+                text = f"Closed {when} without finishing. The record is kept."
+                tone = Tone.WARNING
+            self.end_note.show_text(text, tone, button=False)
+        else:
+            self.end_note.hide()

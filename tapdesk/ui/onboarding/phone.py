@@ -1,0 +1,251 @@
+"""The simulated phone (demo tenant only): what the new hire would do, one button each.
+
+New staff rehearse every flow with it. Each button changes the demo tenant the way the real
+phone or laptop would (Authenticator added, a passkey created, the pass used, Windows Hello set
+up); the checklist then sees it in Graph on its next poll, exactly as with a real phone. The
+work runs on a worker through the task runner; the panel never touches the tenant itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QDockWidget,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tapdesk.errors import TapdeskError
+from tapdesk.ui import theme
+from tapdesk.ui.theme import Tone
+
+_HINTS = {
+    "no pass": "Issue a pass first.",
+    "OneTimeUsed": "A one-time pass works for one sign-in only: replace it to sign in again.",
+    "Expired": "The pass has expired: replace it.",
+    "NotYetValid": "The pass starts later: wait, or replace it with one that starts now.",
+    "account disabled": "Enable the account first.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneAction:
+    key: str
+    group: str
+    label: str
+    done: str  # what the status line says afterwards
+    run: Callable[[Any], None]  # gets the tenant's Phone for the user
+
+
+def _add_account(platform: str) -> Callable[[Any], None]:
+    def run(phone: Any) -> None:
+        phone.sign_in_with_pass()  # adding the work account is a sign-in with the pass
+        phone.register_authenticator(platform)
+
+    return run
+
+
+ACTIONS = (
+    PhoneAction(
+        "authenticator-ios",
+        "Authenticator: add the work account (signs in with the pass)",
+        "iPhone",
+        "Work account added to Authenticator on the iPhone",
+        _add_account("ios"),
+    ),
+    PhoneAction(
+        "authenticator-android",
+        "Authenticator: add the work account (signs in with the pass)",
+        "Android",
+        "Work account added to Authenticator on the Android phone",
+        _add_account("android"),
+    ),
+    PhoneAction(
+        "passkey-ios",
+        "Authenticator: create a passkey",
+        "iPhone",
+        "Passkey created in Authenticator on the iPhone",
+        lambda phone: phone.create_passkey(platform="ios"),
+    ),
+    PhoneAction(
+        "passkey-android",
+        "Authenticator: create a passkey",
+        "Android",
+        "Passkey created in Authenticator on the Android phone",
+        lambda phone: phone.create_passkey(platform="android"),
+    ),
+    PhoneAction(
+        "sign-in",
+        "On the laptop",
+        "Sign in with the pass",
+        "Signed in with the pass",
+        lambda phone: phone.sign_in_with_pass(),
+    ),
+    PhoneAction(
+        "windows-hello",
+        "On the laptop",
+        "Set up Windows Hello",
+        "Windows Hello for Business set up on the laptop",
+        lambda phone: phone.register_windows_hello(),
+    ),
+)
+ACTION_BY_KEY = {action.key: action for action in ACTIONS}
+
+
+def perform(demo: Any, upn: str, action: PhoneAction) -> str:
+    """Worker side: do ``action`` on the demo tenant's phone for ``upn``; returns the done text."""
+    try:
+        action.run(demo.phone(upn))
+    except KeyError:
+        raise TapdeskError(
+            f"{upn} is not in the demo tenant any more.", title="Simulated phone"
+        ) from None
+    except RuntimeError as exc:  # the tenant's PassNotUsable: the sign-in with the pass failed
+        reason = str(getattr(exc, "reason", "") or "refused")
+        raise TapdeskError(
+            f"The phone could not sign in with the pass ({reason}).",
+            title="Simulated phone",
+            hint=_HINTS.get(reason, "Replace the pass and try again."),
+        ) from None
+    return action.done
+
+
+class PhonePanel(QDockWidget):
+    """A dock; ``action_requested(key)`` asks the window to run an action on a worker.
+
+    Docked at the bottom it is one compact row (the work area keeps its width for the form
+    and the pass side by side); docked at a side or floating, it stacks.
+    """
+
+    action_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Simulated phone", parent)
+        self.setObjectName("phonePanel")
+        self.setAccessibleName("Simulated phone")
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.upn: str | None = None
+        self._busy = False
+        self.target = QLabel()
+        self.target.setTextFormat(Qt.TextFormat.PlainText)
+        self.target.setAccessibleName("Phone of")
+        self.target.setWordWrap(True)
+        self.target.setFont(theme.scaled_font(self, 1.05, bold=True))
+        self.intro = QLabel(
+            "Demo tenant only: play the new hire's phone and laptop. The checklist notices on "
+            "its next check, as with a real phone."
+        )
+        self.intro.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setAccessibleName("Phone status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.buttons: dict[str, QPushButton] = {}
+        self._boxes: list[tuple[QBoxLayout, bool]] = []  # a group's buttons, all labels short?
+
+        info = QVBoxLayout()
+        info.setSpacing(4)
+        info.addWidget(self.target)
+        info.addWidget(self.intro)
+        info.addWidget(self.status)
+        info.addStretch(1)
+        self._info = QWidget()
+        self._info.setLayout(info)
+        info.setContentsMargins(0, 0, 0, 0)
+        self._outer = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._outer.setSpacing(16)
+        self._outer.addWidget(self._info, 3)
+        for group in dict.fromkeys(action.group for action in ACTIONS):
+            self._outer.addLayout(self._group(group), 2)
+        body = QWidget()
+        body.setLayout(self._outer)
+        self._outer.setContentsMargins(12, 6, 12, 8)
+        self.setWidget(body)
+        muted = theme.css(theme.muted(theme.palette()))
+        self.intro.setStyleSheet(f"color: {muted};")
+        self.dockLocationChanged.connect(self._orient)
+        self.topLevelChanged.connect(
+            lambda _floating: self._orient(Qt.DockWidgetArea.NoDockWidgetArea)
+        )
+        self.set_target(None)
+
+    def _group(self, group: str) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(4)
+        caption = QLabel(group)
+        caption.setWordWrap(True)
+        caption.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        column.addWidget(caption)
+        box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        box.setSpacing(6)
+        short = True
+        for action in (a for a in ACTIONS if a.group == group):
+            button = QPushButton(action.label)
+            button.setAccessibleName(f"{action.group}: {action.label}")
+            button.setToolTip(action.done)
+            button.setMinimumHeight(30)
+            button.clicked.connect(lambda _=False, key=action.key: self.action_requested.emit(key))
+            box.addWidget(button)
+            self.buttons[action.key] = button
+            short = short and len(action.label) <= 10
+        column.addLayout(box)
+        column.addStretch(1)
+        self._boxes.append((box, short))
+        return column
+
+    @property
+    def across(self) -> bool:
+        """Laid out as one row (docked at the bottom or top)."""
+        return self._outer.direction() is QBoxLayout.Direction.LeftToRight
+
+    def _orient(self, area: Qt.DockWidgetArea) -> None:
+        """A row along the bottom (or top); a column at a side or floating."""
+        across = area in (
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+            Qt.DockWidgetArea.TopDockWidgetArea,
+        )
+        if self.isFloating():
+            across = False
+        self._outer.setDirection(
+            QBoxLayout.Direction.LeftToRight if across else QBoxLayout.Direction.TopToBottom
+        )
+        for box, short in self._boxes:
+            side_by_side = across or short
+            box.setDirection(
+                QBoxLayout.Direction.LeftToRight
+                if side_by_side
+                else QBoxLayout.Direction.TopToBottom
+            )
+
+    def set_target(self, upn: str | None, name: str = "") -> None:
+        self.upn = upn
+        if upn is None:
+            self.target.setText("Choose a user: the phone becomes theirs.")
+        else:
+            self.target.setText(f"Phone of {name or upn}")
+        self.status.clear()
+        self._enable()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if busy:
+            self.show_status("Working…", Tone.INFO)
+        self._enable()
+
+    def show_status(self, text: str, tone: Tone) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {theme.css(theme.ink(theme.palette(), tone))};")
+
+    def _enable(self) -> None:
+        for button in self.buttons.values():
+            button.setEnabled(self.upn is not None and not self._busy)

@@ -1,0 +1,72 @@
+"""The small dialog that asks why: an override (reason required), a skip, closing a session.
+
+Opened window-modal with ``open()`` so the event loop keeps running (countdowns, polls);
+``accepted`` carries on. The reason goes into the audit record after the pass is taken out of it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tapdesk.core.checklist import MAX_REASON
+from tapdesk.ui import theme
+
+
+class ReasonDialog(QDialog):
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        *,
+        action: str,
+        required: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self._required = required
+        self.prompt = QLabel(prompt)
+        self.prompt.setWordWrap(True)
+        self.prompt.setAccessibleName("Question")
+        self.text = QPlainTextEdit()
+        self.text.setAccessibleName("Reason")
+        self.text.setPlaceholderText(
+            "Required: what you saw, and why you are sure" if required else "Optional"
+        )
+        self.text.setTabChangesFocus(True)
+        self.text.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 16)
+        self.note = QLabel("Recorded in the audit trail with your name and the time.")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(action)
+        self.ok_button.setAccessibleName(action)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(10)
+        layout.addWidget(self.prompt)
+        layout.addWidget(self.text)
+        layout.addWidget(self.note)
+        layout.addWidget(self.buttons)
+        self.text.textChanged.connect(self._update)
+        self.setMinimumWidth(440)
+        self._update()
+
+    def reason(self) -> str:
+        return " ".join(self.text.toPlainText().split())[:MAX_REASON]
+
+    def _update(self) -> None:
+        self.ok_button.setEnabled(bool(self.reason()) or not self._required)

@@ -1,0 +1,1 @@
+"""The new-hire-day window: a roster CSV, pre-checked in the background, as a queue."""

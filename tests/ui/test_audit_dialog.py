@@ -1,0 +1,161 @@
+"""The audit dialog: the Issuer's records for a date range, CSV export, store errors inline."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+import pytest
+
+from tapdesk.core.checklist import AuditEvent, AuditKind
+from tapdesk.store import DatabaseLocked, DiskFull, Store
+from tapdesk.ui.audit_dialog import AuditDialog, day_range
+from tests.helpers.demo import UPN
+from tests.helpers.qt import WAIT_MS, issue, open_user, wait_idle
+from tests.ui.roster_helpers import with_store
+
+
+def loaded(qtbot, dialog: AuditDialog) -> None:
+    qtbot.waitUntil(lambda: "record" in dialog.count.text(), timeout=WAIT_MS)
+
+
+def cells(dialog: AuditDialog) -> list[list[str]]:
+    table = dialog.table
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+@pytest.fixture
+def store_window(make_window, tmp_path):
+    window = make_window()
+    store = with_store(window, tmp_path / "tapdesk.db")
+    yield window, store
+    store.close()
+
+
+def test_issue_and_revoke_from_the_window_are_listed_and_exported(
+    store_window, qtbot, tmp_path
+) -> None:
+    window, store = store_window
+    open_user(qtbot, window, "ava", UPN["ava.newhire"])
+    window.form.one_time.setChecked(True)
+    issue(qtbot, window)
+    pass_id = window.passes.tap.id
+    window.revoke()
+    wait_idle(qtbot, window)
+
+    dialog = window.day_tools.open_audit()
+    loaded(qtbot, dialog)
+    rows = cells(dialog)
+    assert [r[2] for r in rows] == ["Issued pass", "Revoked pass"]
+    issued, revoked = rows
+    assert issued[1] == "tess.tech@northwind.example"
+    assert issued[3] == revoked[3] == UPN["ava.newhire"]
+    assert issued[4] == revoked[4] == pass_id
+    assert (issued[5], issued[6]) == ("60 min", "yes")
+    assert dialog.count.text().startswith("2 records, ")
+
+    target = tmp_path / "export" / "audit.csv"
+    target.parent.mkdir()
+    dialog.choose_path = lambda parent, suggested: target
+    dialog.export()
+    qtbot.waitUntil(lambda: not dialog.export_note.isHidden(), timeout=WAIT_MS)
+    assert dialog.export_note.text() == f"✓ Exported 2 records to {target}"
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        exported = list(csv.reader(handle))
+    header, *body = exported
+    assert header[:4] == ["Time (UTC)", "Event", "Technician", "User"]
+    records = store.audit(*day_range(*dialog.range_dates()))
+    assert [(r[1], r[3], r[5]) for r in body] == [
+        (rec.event.kind.value, rec.event.target_upn, rec.event.pass_id) for rec in records
+    ]
+    assert body[0][6:8] == ["60", "yes"]
+
+
+def test_the_range_defaults_to_today_and_can_reach_back(store_window, qtbot) -> None:
+    window, store = store_window
+    now = window.clock.now()
+    old = AuditEvent(
+        now - timedelta(days=1), AuditKind.OVERRIDE, "pat.priv@northwind.example",
+        UPN["nora.newhire"], step_id="add-account", detail="seen on the phone",
+    )  # fmt: skip
+    today = AuditEvent(now, AuditKind.COMPLETE, "tess.tech@northwind.example", UPN["ava.newhire"])
+    store.record_audit(old, today)
+    dialog = window.day_tools.open_audit()
+    loaded(qtbot, dialog)
+    assert [r[2] for r in cells(dialog)] == ["Completed"]
+    first, last = dialog.range_dates()
+    assert first == last == now.astimezone().date()
+    dialog.set_range(first - timedelta(days=1), last)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=WAIT_MS)
+    override = cells(dialog)[0]
+    assert override[2] == "Overrode step"
+    assert override[7] == "step add-account: seen on the phone"
+    # From after To: the other end follows, the range stays one day.
+    dialog.from_date.setDate(dialog.to_date.date().addDays(3))
+    assert dialog.range_dates()[0] == dialog.range_dates()[1]
+    dialog.show_today()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT_MS)
+
+
+def test_an_export_to_a_folder_that_does_not_exist_is_said_inline(
+    store_window, qtbot, tmp_path
+) -> None:
+    window, _store = store_window
+    dialog = window.day_tools.open_audit()
+    loaded(qtbot, dialog)
+    dialog.choose_path = lambda parent, suggested: tmp_path / "gone" / "audit.csv"
+    dialog.export()
+    qtbot.waitUntil(lambda: not dialog.banner.isHidden(), timeout=WAIT_MS)
+    assert dialog.banner.title.text() == "Storage problem"
+    assert "cannot write" in dialog.banner.message.text()
+    assert "Choose another folder" in dialog.banner.hint.text()
+    assert dialog.export_button.isEnabled() and dialog.export_note.isHidden()
+
+
+class TroubledStore:
+    """A store whose disk is full (export) or whose database is locked (reading)."""
+
+    def __init__(self, real: Store, *, locked: bool = False) -> None:
+        self._real = real
+        self.locked = locked
+
+    def audit(self, start, end):
+        if self.locked:
+            raise DatabaseLocked("The tapdesk database is locked by another program.")
+        return self._real.audit(start, end)
+
+    def export_audit_csv(self, start, end, target):
+        raise DiskFull(
+            "The disk holding the export is full, so exporting failed.",
+            hint="Free some disk space and try again.",
+        )
+
+
+def test_disk_full_and_locked_are_shown_inline(store_window, qtbot, tmp_path) -> None:
+    window, store = store_window
+    troubled = TroubledStore(store)
+    window.services.store = troubled
+    dialog = window.day_tools.open_audit()
+    loaded(qtbot, dialog)
+    dialog.choose_path = lambda parent, suggested: tmp_path / "audit.csv"
+    dialog.export()
+    qtbot.waitUntil(lambda: not dialog.banner.isHidden(), timeout=WAIT_MS)
+    assert dialog.banner.title.text() == "Disk full"
+    assert "Free some disk space" in dialog.banner.hint.text()
+    troubled.locked = True
+    dialog.reload()
+    qtbot.waitUntil(lambda: dialog.banner.title.text() == "Database busy", timeout=WAIT_MS)
+    troubled.locked = False
+    dialog.reload()  # the dialog stays usable
+    loaded(qtbot, dialog)
+    assert dialog.banner.isHidden()
+
+
+def test_without_a_database_the_dialog_says_so(window, qtbot) -> None:
+    assert window.services.store is None
+    dialog = window.day_tools.open_audit()
+    qtbot.waitUntil(lambda: not dialog.banner.isHidden(), timeout=WAIT_MS)
+    assert "no database" in dialog.banner.message.text()
