@@ -189,6 +189,10 @@ def main(
         paths = paths or AppPaths.default(env)
         logs.configure(paths.log_dir, verbose=args.verbose)
         gui = args.command is None
+        if not gui:
+            import gc
+
+            gc.enable()  # __main__ turned it off for the window's start-up only
         settings = _choose_demo(load_settings(paths, env, _flag_overrides(args)), gui=gui)
         if (
             not gui

@@ -138,8 +138,9 @@ def walk(
         step = session.checklist.active_step
         if step is None:
             break
+        # The checklist redraws a turn after the pass shows: wait for the active step to open.
+        qtbot.waitUntil(lambda step=step: not row(window, step.id).body.isHidden(), timeout=WAIT_MS)
         current = row(window, step.id)
-        assert not current.body.isHidden(), f"the active step {step.id} is open"
         if step.kind is StepKind.MANUAL:
             current.tick_button.click()
         elif step.action is Action.ISSUE_PASS:

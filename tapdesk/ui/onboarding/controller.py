@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from tapdesk.core.checklist import ChecklistError
 from tapdesk.core.clock import Clock
@@ -387,8 +387,9 @@ class Onboarding(QObject):
                 f"{error.message} The pass was issued and is shown; the checklist did not "
                 "record it.",
             )
-        self._changed(session)
-        on_issued(result.issued)
+        on_issued(result.issued)  # the pass on screen first
+        # The checklist redraw is the bigger job: on the next turn, so neither stalls the window.
+        self._changed(session, redraw_later=True)
 
     def revoke(self, session: OnboardingSession, issuer: Issuer) -> None:
         facts = session.pass_facts
@@ -457,14 +458,22 @@ class Onboarding(QObject):
 
     # -- telling --------------------------------------------------------------------------------
     def _changed(
-        self, session: OnboardingSession, finished: list[str] | None = None, *, save: bool = True
+        self,
+        session: OnboardingSession,
+        finished: list[str] | None = None,
+        *,
+        save: bool = True,
+        redraw_later: bool = False,
     ) -> None:
         if save:
             self._save(session)
         poller = self._pollers.get(session.session_id)
         if poller is not None:
             poller.follow(session.checklist)
-        self._emit(session)
+        if redraw_later:
+            QTimer.singleShot(0, self, lambda: self._emit(session))
+        else:
+            self._emit(session)
         for step_id in finished or ():
             self.step_finished.emit(session.session_id, step_id)
 

@@ -90,6 +90,8 @@ class Guide(QObject):
         for problem in self.onboarding.flow_problems:  # the other flows still load
             self.window.show_notice(problem.title, problem.message, standing=True)
         self.onboarding.resume()
+        for flow in self.onboarding.flows:  # the first checklist then shows without a stall
+            self.panel.prepare(flow)
 
     def show_user(self, user: User | None) -> None:
         """The window now shows ``user`` (None: nobody)."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tapdesk.core.checklist import Outcome
-from tapdesk.core.flows import Action, StepKind
+from tapdesk.core.flows import Action, Flow, Step, StepKind
 from tapdesk.onboarding import OnboardingSession, ProblemKind
 from tapdesk.ui import theme
 from tapdesk.ui.onboarding.step_row import StepRow, StepView, clock_time
@@ -99,6 +99,9 @@ class ChecklistPanel(Section):
         self.session: OnboardingSession | None = None
         self.rows: dict[str, StepRow] = {}
         self._rows_for = ""
+        # Step rows per flow, built ahead of time (prepare) and reused by every session of it:
+        # building a flow's rows at once is tens of milliseconds on the GUI thread.
+        self._built: dict[str, dict[str, StepRow]] = {}
         self._can_issue = False
         self._issue_note = ""  # what the issue step would create (the form's settings)
 
@@ -257,26 +260,49 @@ class ChecklistPanel(Section):
             self._render_rows(self.session)
 
     # -- internals ------------------------------------------------------------------------------
+    def prepare(self, flow: Flow) -> None:
+        """Build ``flow``'s step rows in the background: one row per event-loop turn."""
+        built = self._built.setdefault(flow.id, {})
+        missing = [(n, step) for n, step in enumerate(flow.steps, 1) if step.id not in built]
+        if missing:
+            number, step = missing[0]
+            row = built[step.id] = self._new_row(number, step)
+            row.ensurePolished()  # style work now, not at the first show
+            QTimer.singleShot(0, self, lambda: self.prepare(flow))
+
+    def _new_row(self, number: int, step: Step) -> StepRow:
+        row = StepRow(number, step)
+        row.hide()
+        row.tick_requested.connect(self.tick_requested)
+        row.override_requested.connect(self.override_requested)
+        row.skip_requested.connect(self.skip_requested)
+        row.issue_requested.connect(self.issue_requested)
+        row.revoke_requested.connect(self.revoke_requested)
+        return row
+
     def _clear_rows(self) -> None:
         for row in self.rows.values():
             self.steps.removeWidget(row)
-            row.hide()  # deleted later; until then it must not show where it was
-            row.deleteLater()
+            row.hide()  # kept for the next session of this flow
         self.rows = {}
         self._rows_for = ""
 
     def _build_rows(self, session: OnboardingSession) -> None:
         self._clear_rows()
+        built = self._built.setdefault(session.flow.id, {})
         for number, (step, _record) in enumerate(session.records(), 1):
-            row = StepRow(number, step)
-            row.tick_requested.connect(self.tick_requested)
-            row.override_requested.connect(self.override_requested)
-            row.skip_requested.connect(self.skip_requested)
-            row.issue_requested.connect(self.issue_requested)
-            row.revoke_requested.connect(self.revoke_requested)
+            row = built.get(step.id) or built.setdefault(step.id, self._new_row(number, step))
             self.steps.addWidget(row)
             self.rows[step.id] = row
         self._rows_for = session.session_id
+        self._reveal(session.session_id, list(self.rows.values()))
+
+    def _reveal(self, session_id: str, rows: list[StepRow]) -> None:
+        """Show rows one per event-loop turn: a row's first show (style, layout) is the slow part."""
+        if not rows or self._rows_for != session_id:
+            return
+        rows[0].show()
+        QTimer.singleShot(0, self, lambda: self._reveal(session_id, rows[1:]))
 
     def _render_rows(self, session: OnboardingSession) -> None:
         checklist = session.checklist

@@ -112,6 +112,8 @@ class StepRow(QFrame):
         self._opened: bool | None = None  # the technician's choice; None: follow the state
         self._active = False
         self._state = StepState.PENDING
+        self._styled_live: bool | None = None
+        self._timer_tone: Tone | None = None
 
         self.icon = QLabel()
         self.icon.setFixedWidth(22)
@@ -241,7 +243,8 @@ class StepRow(QFrame):
         self.override_button.setVisible(live and view.can_override)
         self.skip_button.setVisible(live and view.can_skip)
         self.setProperty("active", live)
-        self._restyle(live)
+        if live != self._styled_live:  # a style sheet re-polishes the whole row: only on change
+            self._restyle(live)
         self._show_body()
 
     def render_timer(self, timer: TimerView | None, finished: bool) -> None:
@@ -256,7 +259,9 @@ class StepRow(QFrame):
             tone = Tone.ERROR
         elif timer.running and timer.seconds_left is not None and timer.seconds_left < 120:
             tone = Tone.WARNING
-        self.timer.setStyleSheet(f"color: {theme.css(theme.ink(theme.palette(), tone))};")
+        if tone is not self._timer_tone:  # every second otherwise: keep the style sheet still
+            self._timer_tone = tone
+            self.timer.setStyleSheet(f"color: {theme.css(theme.ink(theme.palette(), tone))};")
 
     def _flip(self) -> None:
         self._opened = not self.opened
@@ -281,6 +286,7 @@ class StepRow(QFrame):
         self._restyle(False)
 
     def _restyle(self, active: bool) -> None:
+        self._styled_live = active
         palette = theme.palette()
         if active:
             border = theme.css(theme.hue(Tone.INFO))
