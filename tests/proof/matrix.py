@@ -128,6 +128,11 @@ class Check:
 
 HYGIENE: tuple[Check, ...] = (
     Check(
+        "every shipped flow with DEBUG logging: no pass or token in any log record, stdout/stderr, "
+        "or any file under config, data, cache and log (SQLite and WAL included)",
+        (U + "test_secret_hygiene.py::test_no_pass_or_token_anywhere_after_every_flow",),
+    ),
+    Check(
         "the pass reaches no log record (DEBUG on) and no file under config, data, cache or log",
         (
             C + "test_the_pass_reaches_no_log_record_and_no_file",

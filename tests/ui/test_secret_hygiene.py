@@ -1,0 +1,57 @@
+"""Secret hygiene, end to end: every shipped flow, DEBUG logging on, then a search for every pass
+shown and the access token in every log record, in stdout/stderr, and in every file under the
+app's config, data, cache and log folders (the SQLite database and its WAL included)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tapdesk import logs
+from tests.helpers.demo import UPN
+from tests.ui.onboarding_helpers import FLOWS, onboarding_window, start_flow, walk
+
+# New hires without Authenticator, so each "added" check has something new to see.
+NEW_HIRES = [UPN["ava.newhire"], UPN["nora.newhire"], UPN["sam.synced"], UPN["erin.existing"]]
+
+
+def test_no_pass_or_token_anywhere_after_every_flow(
+    qtbot,
+    tenant,
+    clock,
+    tmp_path,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    home = tmp_path / "home"
+    window = onboarding_window(qtbot, tenant, clock, home)
+    paths = window.services.paths
+    logs.configure(paths.log_dir, verbose=True)  # the app's own handlers: a file, and stderr
+    caplog.set_level(logging.DEBUG)
+    codes: list[str] = []
+    for upn, flow_id in zip(NEW_HIRES, sorted(FLOWS), strict=True):
+        start_flow(qtbot, window, upn, FLOWS[flow_id])
+        walk(qtbot, window, tenant, clock, codes)
+    token = window.services.graph._token()  # the bearer token the window sent all along
+    window.services.store.close()
+    logs.configure(None)
+
+    secrets = [*codes, token]
+    assert len(codes) == len(FLOWS) and all(len(c) >= 8 for c in codes)
+    records = "\n".join(
+        f"{r.name} {r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in caplog.records
+    )
+    out, err = capfd.readouterr()
+    files = [p for d in paths.all_dirs() if d.exists() for p in d.rglob("*") if p.is_file()]
+    assert any(p.name == "tapdesk.log" for p in files) and any(
+        p.name == "tapdesk.db" for p in files
+    )
+    assert "DEBUG" in (paths.log_dir / "tapdesk.log").read_text()
+    for secret in secrets:
+        assert secret not in records
+        assert secret not in out and secret not in err
+        for path in files:
+            data = path.read_bytes()
+            assert secret.encode() not in data, path
+            assert secret.encode("utf-16-le") not in data, path
