@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tapdesk.core.checklist import AuditEvent, AuditKind
 from tapdesk.core.clock import Clock
@@ -79,15 +79,12 @@ class Issuer:
                     code=refused.code,
                 ) from None
             raise
-        event = AuditEvent(
-            at=self.clock.now(),
-            kind=AuditKind.ISSUE,
-            technician=self.technician,
-            target_upn=user.user_principal_name,
-            target_id=user.id,
+        event = self._event(
+            AuditKind.ISSUE,
+            user,
+            tap.id,
             session_id=session_id,
             flow_id=flow_id,
-            pass_id=tap.id,
             lifetime_minutes=tap.lifetime_minutes,
             usable_once=tap.usable_once,
         )
@@ -98,13 +95,15 @@ class Issuer:
     ) -> tuple[str, ...]:
         """Delete the pass; returns warnings (an audit record that could not be saved)."""
         graph.delete_tap(user.id, tap_id, who=user.user_principal_name)
-        event = AuditEvent(
+        return self._record(self._event(AuditKind.REVOKE, user, tap_id, session_id=session_id))
+
+    def _event(self, kind: AuditKind, user: User, pass_id: str, **details: Any) -> AuditEvent:
+        return AuditEvent(
             at=self.clock.now(),
-            kind=AuditKind.REVOKE,
+            kind=kind,
             technician=self.technician,
             target_upn=user.user_principal_name,
             target_id=user.id,
-            session_id=session_id,
-            pass_id=tap_id,
+            pass_id=pass_id,
+            **details,
         )
-        return self._record(event)
