@@ -396,15 +396,22 @@ def issue_pass(
     session_id: str,
     flow_id: str,
     replacing: bool,
+    known_methods: tuple[AuthMethod, ...] | None = None,
 ) -> IssuedForSession:
     """Read the methods the checklist compares against, then issue.
+
+    ``known_methods``: the methods the window read with the user card, before any pass existed.
+    They serve as the baseline, so the Issue click costs one Graph call.
 
     The methods are read first: without them an Authenticator the user already had would look
     new, so a failure here stops before any pass exists. A replacement keeps the first
     baseline and skips the read. The session's checklist writes the audit record (one per pass,
     saved with the session), so ``issuer`` should have ``audit=None``.
     """
-    methods = () if replacing else tuple(graph.list_methods(user.id))
+    if replacing:
+        methods: tuple[AuthMethod, ...] = ()
+    else:
+        methods = known_methods if known_methods is not None else tuple(graph.list_methods(user.id))
     issued = issuer.issue(graph, user, request, session_id=session_id, flow_id=flow_id)
     return IssuedForSession(issued, methods)
 

@@ -85,7 +85,7 @@ class CardLoader(QObject):
 
     def _on_status(self, status: UserStatus) -> None:
         self.status_loaded.emit(status)
-        self.merge(user=status.user, tap=status.tap, tap_known=True)
+        self.merge(user=status.user, tap=status.tap, tap_known=True, methods=status.methods)
 
 
 def _status(graph: GraphClient, user_id: str) -> UserStatus:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tapdesk.core.lifecycle import countdown
-from tapdesk.core.models import TapPolicy, TemporaryAccessPass, User
+from tapdesk.core.models import AuthMethod, TapPolicy, TemporaryAccessPass, User
 from tapdesk.core.roles import Roles, Severity, preflight
 from tapdesk.ui.theme import Tone
 
@@ -32,6 +32,7 @@ class CardFacts:
     tap: TemporaryAccessPass | None = None
     tap_known: bool = False
     tap_shown: bool = False  # the pass is the one this window just issued and shows
+    methods: tuple[AuthMethod, ...] | None = None  # as read with the status (before any pass)
 
 
 def problems(

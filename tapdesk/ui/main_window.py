@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBo
 
 from tapdesk.core.clock import Clock
 from tapdesk.core.lifecycle import pass_state
-from tapdesk.core.models import TapPolicy, TemporaryAccessPass, User, UserStatus
+from tapdesk.core.models import AuthMethod, TapPolicy, TemporaryAccessPass, User, UserStatus
 from tapdesk.core.passrules import validate_request
 from tapdesk.core.roles import Roles
 from tapdesk.errors import NotFound, TapdeskError
@@ -366,6 +366,7 @@ class MainWindow(QMainWindow):
                 self.session_issuer(),
                 lambda issued: self._on_issued(user, issued),
                 self._on_issue_failed,
+                known_methods=self._methods_read_for(user),
             )
             return
         graph, issuer = self.graph, self._issuer()
@@ -375,6 +376,11 @@ class MainWindow(QMainWindow):
             self._on_issue_failed,
             name="issue",
         )
+
+    def _methods_read_for(self, user: User) -> tuple[AuthMethod, ...] | None:
+        """The card's methods, if they are this user's (the checklist's baseline, no re-read)."""
+        facts = self.loader.facts
+        return facts.methods if facts is not None and facts.user.id == user.id else None
 
     def _issuer(self, *, audit: bool = True) -> Issuer:
         technician = self.technician

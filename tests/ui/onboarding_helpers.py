@@ -84,7 +84,10 @@ def polls_quiet(window: MainWindow) -> bool:
 
 def settle(qtbot: Any, window: MainWindow) -> None:
     """Nothing running, no poll due: what Graph shows now is what the checklist shows."""
-    qtbot.waitUntil(lambda: not window.runner.busy and polls_quiet(window), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: not window.runner.busy and polls_quiet(window) and not window.guide.panel.revealing,
+        timeout=WAIT_MS,
+    )
 
 
 def next_poll(qtbot: Any, window: MainWindow, clock: FakeClock) -> None:

@@ -182,3 +182,34 @@ def test_notices_of_prepared_services_come_from_the_built_ones(tmp_path):
     assert not whole.ready
     assert notices_of(prepared) == said and whole.ready
     assert notices_of(built) == said
+
+
+def test_issuing_for_a_session_reads_the_baseline_first_unless_the_card_already_did(
+    tmp_path,
+) -> None:
+    from tapdesk.core.passrules import IssueRequest
+    from tapdesk.core.roles import Roles
+    from tapdesk.issuing import Issuer
+    from tapdesk.onboarding import issue_pass
+
+    clock = FakeClock()
+    tenant = DemoTenant(clock=clock)
+    token = tenant.access_token()
+    graph = GraphClient(
+        DEMO_GRAPH_URL, lambda force_refresh=False: token, transport=tenant.transport(), clock=clock
+    )
+    issuer = Issuer("tess.tech@northwind.example", Roles.unknown(), None, clock)
+    ava = graph.get_user("ava.newhire@northwind.example")
+    known = tuple(graph.list_methods(ava.id))
+
+    def calls(**kw: object) -> list[str]:
+        before = len(tenant.requests)
+        result = issue_pass(
+            graph, issuer, ava, IssueRequest(), session_id="s", flow_id="f", replacing=False, **kw
+        )  # type: ignore[arg-type]
+        assert {m.id for m in result.methods} == {m.id for m in known}
+        return [method for method, _path, _h in tenant.requests[before:]]
+
+    assert calls() == ["GET", "POST"]  # methods first: a failure there leaves no pass behind
+    assert calls(known_methods=known) == ["POST"]  # one round trip from the Issue click
+    graph.close()

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from tapdesk.core.checklist import ChecklistError
 from tapdesk.core.clock import Clock
 from tapdesk.core.flows import Flow, FlowError, load_flows
-from tapdesk.core.models import User
+from tapdesk.core.models import AuthMethod, User
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.polling import PollPhase, Visibility
 from tapdesk.core.verify import Observation
@@ -344,6 +344,7 @@ class Onboarding(QObject):
         issuer: Issuer,
         on_issued: Callable[[Issued], None],
         on_failed: Callable[[TapdeskError], None],
+        known_methods: tuple[AuthMethod, ...] | None = None,
     ) -> None:
         """Issue on a worker; the session records the pass, then ``on_issued`` shows it."""
         graph = self._services.graph
@@ -356,6 +357,7 @@ class Onboarding(QObject):
                 session_id=plan.session_id,
                 flow_id=plan.flow.id,
                 replacing=plan.replacing,
+                known_methods=known_methods,
             ),
             lambda result: self._on_issued(plan, user, result, on_issued),
             on_failed,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 
-from tapdesk.core.models import User
+from tapdesk.core.models import AuthMethod, User
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.errors import TapdeskError
 from tapdesk.onboarding import OnboardingSession, SessionSummary
@@ -125,8 +125,9 @@ class Guide(QObject):
         issuer: Issuer,
         on_issued: Callable[[Issued], None],
         on_failed: Callable[[TapdeskError], None],
+        known_methods: tuple[AuthMethod, ...] | None = None,
     ) -> None:
-        self.onboarding.issue(plan, user, request, issuer, on_issued, on_failed)
+        self.onboarding.issue(plan, user, request, issuer, on_issued, on_failed, known_methods)
 
     def session_with_pass(self, user_id: str, pass_id: str) -> OnboardingSession | None:
         session = self.onboarding.open_for(user_id)

@@ -102,6 +102,7 @@ class ChecklistPanel(Section):
         # Step rows per flow, built ahead of time (prepare) and reused by every session of it:
         # building a flow's rows at once is tens of milliseconds on the GUI thread.
         self._built: dict[str, dict[str, StepRow]] = {}
+        self.revealing = False  # rows still being shown, one per event-loop turn
         self._can_issue = False
         self._issue_note = ""  # what the issue step would create (the form's settings)
 
@@ -298,42 +299,46 @@ class ChecklistPanel(Section):
         self._reveal(session.session_id, list(self.rows.values()))
 
     def _reveal(self, session_id: str, rows: list[StepRow]) -> None:
-        """Show rows one per event-loop turn: a row's first show (style, layout) is the slow part."""
-        if not rows or self._rows_for != session_id:
+        """Render and show rows one per event-loop turn: together they would stall the window."""
+        self.revealing = bool(rows) and self._rows_for == session_id and self.session is not None
+        if not self.revealing or self.session is None:
             return
+        self._render_row(self.session, rows[0].step.id)
         rows[0].show()
         QTimer.singleShot(0, self, lambda: self._reveal(session_id, rows[1:]))
 
     def _render_rows(self, session: OnboardingSession) -> None:
-        checklist = session.checklist
-        active = checklist.active_step
-        closed = session.closed
-        for step, record in session.records():
+        for step, _record in session.records():
             row = self.rows.get(step.id)
-            if row is None:
-                continue
-            is_active = active is not None and active.id == step.id
-            issue_step = step.action is Action.ISSUE_PASS and not record.state.finished
-            revoke_step = (
-                step.action is Action.REVOKE_PASS
-                and record.action_done_at is None
-                and not record.state.finished
+            if row is not None and row.isVisibleTo(self):  # the rest render as they are revealed
+                self._render_row(session, step.id)
+
+    def _render_row(self, session: OnboardingSession, step_id: str) -> None:
+        checklist = session.checklist
+        step, record = session.flow.step(step_id), checklist.record(step_id)
+        active = checklist.active_step
+        is_active = active is not None and active.id == step.id
+        issue_step = step.action is Action.ISSUE_PASS and not record.state.finished
+        revoke_step = (
+            step.action is Action.REVOKE_PASS
+            and record.action_done_at is None
+            and not record.state.finished
+        )
+        self.rows[step_id].show_view(
+            StepView(
+                record=record,
+                active=is_active,
+                closed=session.closed,
+                waiting=self._waiting(session, step.id, is_active and issue_step),
+                timer=checklist.timer(step.id),
+                can_tick=checklist.can_tick(step.id),
+                can_override=step.kind is not StepKind.MANUAL and not issue_step,
+                can_skip=step.optional,
+                can_issue=self._can_issue,
+                show_issue=issue_step,
+                show_revoke=revoke_step and session.pass_facts is not None,
             )
-            row.show_view(
-                StepView(
-                    record=record,
-                    active=is_active,
-                    closed=closed,
-                    waiting=self._waiting(session, step.id, is_active and issue_step),
-                    timer=checklist.timer(step.id),
-                    can_tick=checklist.can_tick(step.id),
-                    can_override=step.kind is not StepKind.MANUAL and not issue_step,
-                    can_skip=step.optional,
-                    can_issue=self._can_issue,
-                    show_issue=issue_step,
-                    show_revoke=revoke_step and session.pass_facts is not None,
-                )
-            )
+        )
 
     def _waiting(self, session: OnboardingSession, step_id: str, issuing: bool) -> str:
         if issuing:
