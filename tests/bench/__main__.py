@@ -24,6 +24,7 @@ FRAME = 1 / 60  # one frame at 60 Hz: the budget for work on the GUI thread
 
 def measure(runs: int, quick: bool) -> list[Figure]:
     figures: list[Figure] = []
+    startup.compile_sources()
     bare = median_of(runs, startup.bare_first_paint)
     first = median_of(runs, startup.tapdesk_first_paint)
     ready = median_of(runs, startup.tapdesk_ready)
@@ -79,7 +80,7 @@ def measure(runs: int, quick: bool) -> list[Figure]:
         )
     )
     for latency in (1.0, 5.0):
-        stall_runs = 1 if quick or latency > 1 else runs
+        stall_runs = 1 if quick else (runs if latency <= 1 else 3)
         stall = median_of(stall_runs, lambda latency=latency: window.longest_stall(latency))
         figures.append(
             Figure(
