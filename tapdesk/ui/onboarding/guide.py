@@ -163,41 +163,48 @@ class Guide(QObject):
             self.revoke(session)
 
     def ask_override(self, step_id: str) -> None:
-        from tapdesk.ui.onboarding.reason import ReasonDialog
-
-        session = self.panel.session
-        if session is None:
-            return
-        step = session.flow.step(step_id)
-        sid = session.session_id
-        self._ask(
-            ReasonDialog(
-                f"Override: {step.title}",
-                f"tapdesk has not seen “{step.title}” in Microsoft Graph. Mark it done anyway? "
-                "Say what you saw.",
-                action="Override",
-                parent=self.window,
-            ),
-            lambda reason: self.onboarding.override(sid, step_id, reason),
+        self._ask_about_step(
+            step_id,
+            "Override",
+            "tapdesk has not seen “{title}” in Microsoft Graph. Mark it done anyway? "
+            "Say what you saw.",
+            self.onboarding.override,
         )
 
     def ask_skip(self, step_id: str) -> None:
+        self._ask_about_step(
+            step_id,
+            "Skip",
+            "Leave out “{title}”? A reason helps whoever reads the record.",
+            self.onboarding.skip,
+            required=False,
+        )
+
+    def _ask_about_step(
+        self,
+        step_id: str,
+        action: str,
+        question: str,
+        then: Callable[[str, str, str], object],
+        *,
+        required: bool = True,
+    ) -> None:
+        """A reason for doing ``action`` to a step of the shown session, then ``then(sid, step, reason)``."""
         from tapdesk.ui.onboarding.reason import ReasonDialog
 
         session = self.panel.session
         if session is None:
             return
-        step = session.flow.step(step_id)
-        sid = session.session_id
+        title, sid = session.flow.step(step_id).title, session.session_id
         self._ask(
             ReasonDialog(
-                f"Skip: {step.title}",
-                f"Leave out “{step.title}”? A reason helps whoever reads the record.",
-                action="Skip",
-                required=False,
+                f"{action}: {title}",
+                question.format(title=title),
+                action=action,
+                required=required,
                 parent=self.window,
             ),
-            lambda reason: self.onboarding.skip(sid, step_id, reason),
+            lambda reason: then(sid, step_id, reason),
         )
 
     def ask_close(self) -> None:
