@@ -17,3 +17,20 @@ os.environ.setdefault("TAPDESK_HOME", tempfile.mkdtemp(prefix="tapdesk-tests-"))
 # Subprocesses started by tests must find that backend too.
 _ROOT = str(Path(__file__).resolve().parent.parent)
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, os.environ.get("PYTHONPATH")) if p)
+
+
+# Shared fixtures: a fake clock and a demo tenant on it (suites override where they need more).
+import pytest  # noqa: E402
+
+from tapdesk.demo import DemoTenant  # noqa: E402
+from tests.helpers.clock import FakeClock  # noqa: E402
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def tenant(clock: FakeClock) -> DemoTenant:
+    return DemoTenant(clock=clock)

@@ -7,7 +7,8 @@ Only the demo tenant: a screenshot run issues passes, and a real pass must never
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,7 +176,9 @@ def _find(window: MainWindow, query: str, upn_prefix: str) -> None:
     settle(window)
 
 
-def _dark(services: Services, out_dir: Path) -> Path:
+@contextmanager
+def _dark_window(services: Services) -> Iterator[MainWindow]:
+    """A started window in the dark palette; the light palette comes back afterwards."""
     from tapdesk.ui.main_window import MainWindow
 
     app = QApplication.instance()
@@ -187,16 +190,20 @@ def _dark(services: Services, out_dir: Path) -> Path:
         window.resize(*SIZE)
         window.show()
         window.start()
+        yield window
+        window.close()
+    finally:
+        app.setPalette(light)
+
+
+def _dark(services: Services, out_dir: Path) -> Path:
+    with _dark_window(services) as window:
         settle(window)
         _find(window, "priya", "priya.passkey@")
         window.issue()
         pump(lambda: window.passes.has_value or not window.banner.isHidden())
         settle(window)
-        path = save(window, out_dir / "08-dark-pass-shown.png")
-        window.close()
-        return path
-    finally:
-        app.setPalette(light)
+        return save(window, out_dir / "08-dark-pass-shown.png")
 
 
 # A morning's roster as HR sends it: a few rows the technician must fix, a few people to check.
@@ -345,17 +352,7 @@ def _on_phone(window: MainWindow, clock: ShiftedClock, key: str, step_id: str) -
 
 
 def _resumed(services: Services, session_id: str, path: Path) -> Path:
-    from tapdesk.ui.main_window import MainWindow
-
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    light = app.palette()
-    app.setPalette(dark_palette())
-    try:
-        window = MainWindow(services, heartbeat_ms=0)
-        window.resize(*SIZE)
-        window.show()
-        window.start()
+    with _dark_window(services) as window:
         pump(lambda: window.guide.onboarding.resume_done)
         settle(window)
         if window.open_session(session_id):
@@ -364,10 +361,7 @@ def _resumed(services: Services, session_id: str, path: Path) -> Path:
         # Leave no open session of ours behind in the store (other sessions are not ours).
         window.guide.onboarding.abandon(session_id, "Screenshot run")
         settle(window)
-        window.close()
         return shot
-    finally:
-        app.setPalette(light)
 
 
 def _tidy(services: Services, since: datetime) -> None:

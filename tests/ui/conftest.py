@@ -16,11 +16,6 @@ from tests.helpers.qt import sign_in_with_token, token_services
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
     demo = DemoTenant(clock=clock)
     demo.token_lifetime = 30 * 86400.0  # tests move the clock by hours; the token must last

@@ -30,11 +30,6 @@ MakeAuth = Callable[..., Authenticator]
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
     return DemoTenant(clock=clock, auto_approve_after=None)
 

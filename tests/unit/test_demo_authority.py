@@ -25,11 +25,6 @@ CHALLENGE = (
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
     return DemoTenant(clock=clock, auto_approve_after=None)
 

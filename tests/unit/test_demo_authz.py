@@ -14,16 +14,6 @@ POLICY = "/policies/authenticationMethodsPolicy/authenticationMethodConfiguratio
 TESS, PAT, AVA, ALEX = UPN["tess.tech"], UPN["pat.priv"], UPN["ava.newhire"], UPN["alex.admin"]
 
 
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def tenant(clock: FakeClock) -> DemoTenant:
-    return DemoTenant(clock=clock)
-
-
 def error_of(response: httpx.Response) -> tuple[int, str]:
     return response.status_code, response.json()["error"]["code"]
 

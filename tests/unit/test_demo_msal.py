@@ -26,11 +26,6 @@ SCOPES = [
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
     return DemoTenant(clock=clock, auto_approve_after=0)
 

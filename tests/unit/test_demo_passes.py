@@ -18,11 +18,6 @@ AVA = UPN["ava.newhire"]
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
     tenant = DemoTenant(clock=clock)
     tenant.token_lifetime = 86400  # these tests move the clock by hours

@@ -15,16 +15,6 @@ EVENTUAL = {"ConsistencyLevel": "eventual"}
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def tenant(clock: FakeClock) -> DemoTenant:
-    return DemoTenant(clock=clock)
-
-
-@pytest.fixture
 def graph(tenant: DemoTenant) -> Iterator[httpx.Client]:
     with graph_client(tenant) as client:
         yield client

@@ -20,16 +20,6 @@ AVA = "ava.newhire@northwind.example"
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def tenant(clock: FakeClock) -> DemoTenant:
-    return DemoTenant(clock=clock)
-
-
-@pytest.fixture
 def tokens(tenant: DemoTenant, clock: FakeClock) -> TokenSource:
     return TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN)
 

@@ -20,16 +20,6 @@ from tests.helpers.demo import UPN
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def tenant(clock: FakeClock) -> DemoTenant:
-    return DemoTenant(clock=clock)
-
-
-@pytest.fixture
 def graph(tenant: DemoTenant, clock: FakeClock) -> Iterator[GraphClient]:
     token = tenant.access_token()
     client = GraphClient(
