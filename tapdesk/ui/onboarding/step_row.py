@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -108,6 +109,8 @@ class StepRow(QFrame):
         super().__init__(parent)
         self.step = step
         self.setObjectName("stepRow")
+        # Never squeezed below what its words need: the work area scrolls instead of clipping.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setAccessibleName(f"Step {number}: {step.title}")
         self._opened: bool | None = None  # the technician's choice; None: follow the state
         self._active = False
