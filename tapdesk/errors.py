@@ -172,6 +172,10 @@ class ExternalGuest(PolicyViolation):
     title = "External guest"
 
 
+class AccountDisabled(PolicyViolation):
+    title = "Account disabled"
+
+
 class TemporaryFailure(TapdeskError):
     title = "Try again shortly"
     exit_code = ExitCode.TEMPORARY

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tapdesk.cli import output
+from tapdesk.core.readiness import technician_findings
 from tapdesk.errors import SignInRequired, UsageError
 from tapdesk.services import Services
 
@@ -57,8 +58,8 @@ def cmd_login(services: Services, args: argparse.Namespace, out: TextIO, err: Te
         err.write(f"tapdesk: signed in as {account.username}, not {args.account}.\n")
     _notices(auth, err)
     out.write(f"Signed in as {_describe(account)}.\n")
-    for warning in account.roles.warnings():
-        err.write(f"tapdesk: {warning}\n")
+    for finding in technician_findings(account.roles):
+        err.write(f"tapdesk: {finding.text} {finding.hint}".rstrip() + "\n")
     return 0
 
 

@@ -11,11 +11,12 @@ from tapdesk.cli import output
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import TapPolicy, User
 from tapdesk.core.passrules import IssueRequest, validate_request
-from tapdesk.core.roles import Roles, preflight, target_is_admin
+from tapdesk.core.readiness import Severity, assess, blocking
+from tapdesk.core.roles import Roles, Technician
 from tapdesk.core.upn import check_user_ref
-from tapdesk.errors import NotPermitted
 from tapdesk.issuing import Issuer
 from tapdesk.services import Services
+from tapdesk.workflows.target import read_facts
 
 
 def _notice(err: TextIO) -> Callable[[str], None]:
@@ -45,8 +46,7 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
         policy,
         services.graph.server_clock.now(),
     )
-    for warning in preflight_warnings(services, user, policy):
-        say(warning)
+    check_readiness(services, user, policy, say)
     issued = _issuer(services).issue(graph, user, request, on_status=say)
     for warning in issued.warnings:
         say(warning)
@@ -78,63 +78,41 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
 
 
 def _issuer(services: Services) -> Issuer:
-    roles, _, username = _technician(services)
-    return Issuer(username, roles, services.store, services.clock)
+    technician = _technician(services)
+    return Issuer(technician.username, technician.roles, services.store, services.clock)
 
 
-def _technician_roles(services: Services) -> tuple[Roles, str | None]:
-    roles, oid, _ = _technician(services)
-    return roles, oid
-
-
-def _technician(services: Services) -> tuple[Roles, str | None, str]:
-    """Roles, object id and name of whoever the token belongs to (claims are a hint)."""
+def _technician(services: Services) -> Technician:
+    """Whoever the token belongs to (its claims are a hint, for the rules and the audit)."""
     if services.auth is None:
         token = services.settings.access_token or ""
         claims = jwt_payload(token) or {}
         oid, name = claims.get("oid"), claims.get("upn") or claims.get("preferred_username")
-        return roles_from_access_token(token), str(oid) if oid else None, str(name or "token")
+        return Technician(
+            str(name or "token"),
+            roles=roles_from_access_token(token),
+            object_id=str(oid) if oid else None,
+        )
     account = services.auth.account or services.auth.sign_in_silent()
     if account is None:
-        return Roles.unknown(), None, ""
-    return account.roles, account.object_id, account.username
+        return Technician("", roles=Roles.unknown())
+    return Technician(account.username, account.name, account.roles, account.object_id)
 
 
-def preflight_warnings(services: Services, user: User, policy: TapPolicy) -> list[str]:
-    """Things the technician should know before the tenant answers.
-
-    Only what Entra always refuses (a pass for oneself) stops here; the rest are warnings,
-    since tokens do not show every role (administrative units, PIM) and the tenant decides.
-    """
-    roles, my_id = _technician_roles(services)
-    role_warnings = preflight(
-        roles,
-        target_is_admin=target_is_admin(services.graph.directory_roles(user.id)),
-        target_is_self=my_id == user.id,
-    )
-    for refused in (w for w in role_warnings if w.blocking):
-        raise NotPermitted(refused.message, hint=refused.hint)
-    warnings: list[str] = [str(w) for w in role_warnings]
-    if user.account_enabled is False:
-        warnings.append(
-            f"{user.user_principal_name} is disabled: the pass will not sign in until the account is enabled."
-        )
-    if user.is_guest:
-        warnings.append(
-            f"{user.user_principal_name} is a guest: external guests cannot get a pass."
-        )
-    in_scope = services.graph.user_in_policy_scope(user.id, policy)
-    if in_scope is False:
-        warnings.append(
-            f"{user.user_principal_name} is outside the pass policy's groups; the tenant will likely refuse."
-        )
-    existing = services.graph.list_taps(user.id)
-    if existing:
-        state = countdown(existing[0], services.graph.server_clock.now()).state.value
-        warnings.append(
-            f"{user.user_principal_name} already has a pass ({state}); the new pass replaces it."
-        )
-    return warnings
+def check_readiness(
+    services: Services, user: User, policy: TapPolicy, say: Callable[[str], None]
+) -> None:
+    """The same verdict as the card and the roster: warnings and notes are said, and what
+    blocks is refused with the rule's exit code before anything is sent to Graph."""
+    facts = read_facts(services.graph, user, policy)
+    found = assess(facts, _technician(services), services.graph.server_clock.now())
+    for finding in found:
+        if not finding.blocks:
+            label = "warning" if finding.severity is Severity.WARNING else "note"
+            say(f"{label}: {finding.text} {finding.hint}".rstrip())
+    refused = blocking(found)
+    if refused is not None:
+        raise refused.refusal(user.user_principal_name)
 
 
 def cmd_revoke(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

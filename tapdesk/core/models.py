@@ -63,6 +63,12 @@ class User:
         return (self.user_type or "").lower() == "guest"
 
     @property
+    def is_external_guest(self) -> bool:
+        """A B2B guest who signs in at another organisation (their UPN carries ``#EXT#``);
+        an internal guest signs in here and can receive a pass."""
+        return self.is_guest and "#ext#" in self.user_principal_name.lower()
+
+    @property
     def is_synced(self) -> bool:
         return bool(self.on_premises_sync_enabled)
 

@@ -1,17 +1,18 @@
-"""The technician's directory roles and the preflight warnings drawn from them.
+"""The technician's directory roles, and whether a target's roles need a privileged technician.
 
-Roles come from the ``wids`` claim of the access token (the template ids of the tenant-wide
-roles the user holds right now). The claim is a hint, not the tenant's verdict: it lists no
-role scoped to an administrative unit, no custom role, and no PIM role that is eligible but
-not yet activated. So the preflight warns and explains; it never blocks what the tenant might
-allow. The one certain refusal is issuing a pass to oneself, which Entra never allows.
+Roles come from the ``wids`` claim (the template ids of the tenant-wide roles the user holds
+right now). The claim is a hint, not the tenant's verdict: it lists no role scoped to an
+administrative unit, no custom role, and no PIM role that is eligible but not yet activated. So
+the rules drawn from it (:mod:`tapdesk.core.readiness`) warn and explain; they never block what
+the tenant might allow.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
+
+from tapdesk.core.models import User
 
 # Role template ids, identical in every tenant and cloud (Microsoft Entra built-in roles,
 # MicrosoftDocs/entra-docs permissions-reference.md).
@@ -81,88 +82,22 @@ class Roles:
             return "roles unknown"
         return ", ".join(self.names()) or "no role that can issue passes"
 
-    def warnings(self) -> list[RoleWarning]:
-        """What to say right after sign-in, before any target is chosen."""
-        return preflight(self, target_is_admin=None, target_is_self=False)
-
-
-class Severity(StrEnum):
-    INFO = "info"  # nothing will fail because of it
-    WARNING = "warning"  # Entra will probably refuse; let the technician try anyway
-    REFUSED = "refused"  # Entra always refuses this request
-
 
 @dataclass(frozen=True, slots=True)
-class RoleWarning:
-    code: str
-    severity: Severity
-    message: str
-    hint: str = ""
+class Technician:
+    """Whoever is signed in and acting: who the audit names and whom the rules compare with."""
 
-    @property
-    def blocking(self) -> bool:
-        return self.severity is Severity.REFUSED
+    username: str
+    name: str = ""
+    roles: Roles = field(default_factory=Roles.unknown)
+    object_id: str | None = None
+    can_sign_out: bool = True  # False for a token handed in through the environment
 
-    def __str__(self) -> str:
-        return f"{self.message} {self.hint}".strip()
-
-
-_PIM_HINT = (
-    "If the role is assigned through Privileged Identity Management, activate it and sign in again."
-)
-
-
-def preflight(
-    roles: Roles, *, target_is_admin: bool | None, target_is_self: bool
-) -> list[RoleWarning]:
-    """Warnings to show before issuing a pass; only ``REFUSED`` ones should stop the attempt."""
-    found: list[RoleWarning] = []
-    if target_is_self:
-        found.append(
-            RoleWarning(
-                "self-target",
-                Severity.REFUSED,
-                "Entra does not let anyone issue a Temporary Access Pass to their own account.",
-                "Ask another administrator to issue it.",
-            )
-        )
-    if not roles.known:
-        found.append(
-            RoleWarning(
-                "roles-unknown",
-                Severity.INFO,
-                "Your directory roles could not be read from the sign-in; Entra will decide "
-                "whether you may issue this pass.",
-            )
-        )
-        return found
-    if not roles.can_issue_to_members:
-        needed = (
-            "Privileged Authentication Administrator"
-            if target_is_admin
-            else "Authentication Administrator or Privileged Authentication Administrator"
-        )
-        found.append(
-            RoleWarning(
-                "not-privileged",
-                Severity.WARNING,
-                f"Your account does not hold {needed}, so Entra will probably refuse to issue "
-                "the pass.",
-                f"Ask your administrator for the role. {_PIM_HINT}",
-            )
-        )
-    elif target_is_admin and not roles.can_issue_to_admins:
-        found.append(
-            RoleWarning(
-                "admin-target",
-                Severity.WARNING,
-                "This user holds an administrator role: only a Privileged Authentication "
-                "Administrator can issue them a pass.",
-                "Ask a colleague who holds Privileged Authentication Administrator, or use "
-                f"another account that holds it. {_PIM_HINT}",
-            )
-        )
-    return found
+    def is_user(self, user: User) -> bool:
+        """Is ``user`` the technician's own account? (by object id, else by sign-in name)"""
+        if self.object_id and user.id:
+            return self.object_id.lower() == user.id.lower()
+        return bool(self.username) and self.username.lower() == user.user_principal_name.lower()
 
 
 # Roles Entra still treats as "member" targets for password and method management (the

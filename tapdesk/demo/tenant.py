@@ -173,12 +173,19 @@ class DemoTenant:
         self._change_user(upn, lambda user: setattr(user, "roles", list(roles)))
 
     def add_user(
-        self, alias: str, given_name: str, surname: str, *, in_tap_group: bool = True
+        self,
+        alias: str,
+        given_name: str,
+        surname: str,
+        *,
+        in_tap_group: bool = True,
+        internal_guest: bool = False,
     ) -> str:
         """Add a new hire (``alias@northwind.example``, created today); returns their id.
 
         For large rosters in tests, benchmarks and training; the id is derived from the alias,
-        so the same call gives the same id in every run."""
+        so the same call gives the same id in every run. ``internal_guest``: userType Guest
+        with an account of this tenant (Entra lets them have a pass, unlike external guests)."""
         seed = SeedUser(
             str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{alias}.{DEMO_DOMAIN}")),
             alias,
@@ -193,7 +200,10 @@ class DemoTenant:
         with self._store.transaction() as state:
             if state.find_user(f"{alias}@{DEMO_DOMAIN}") is not None:
                 raise ValueError(f"{alias}@{DEMO_DOMAIN} already exists")
-            state.users[seed.id] = build_user(seed, self.server_now())
+            user = build_user(seed, self.server_now())
+            if internal_guest:
+                user.user_type = "Guest"
+            state.users[seed.id] = user
         return seed.id
 
     def delete_user(self, upn: str) -> None:

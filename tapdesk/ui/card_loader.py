@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from tapdesk.core import roles
 from tapdesk.core.models import TapPolicy, User, UserStatus
-from tapdesk.ui.checks import CardFacts
+from tapdesk.core.readiness import TargetFacts
 from tapdesk.ui.tasks import TaskRunner
+from tapdesk.workflows import target
 
 if TYPE_CHECKING:
     from tapdesk.graph.client import GraphClient
@@ -23,15 +23,10 @@ if TYPE_CHECKING:
 CHANNELS = ("card.status", "card.scope", "card.admin")
 
 
-def _is_admin(graph: GraphClient, user_id: str) -> bool | None:
-    """Does the user hold a directory role that needs a privileged technician? None: unknown."""
-    return roles.target_is_admin(graph.directory_roles(user_id))
-
-
 class CardLoader(QObject):
     status_loaded = Signal(object)  # UserStatus
     status_failed = Signal(object)  # TapdeskError
-    facts_changed = Signal(object)  # CardFacts | None
+    facts_changed = Signal(object)  # TargetFacts | None
 
     def __init__(
         self, runner: TaskRunner, graph: GraphClient, parent: QObject | None = None
@@ -39,11 +34,11 @@ class CardLoader(QObject):
         super().__init__(parent)
         self._runner = runner
         self._graph = graph
-        self.facts: CardFacts | None = None
+        self.facts: TargetFacts | None = None
 
     def load(self, user: User, policy: TapPolicy | None) -> None:
         self.cancel()
-        self.facts = CardFacts(user, policy=policy)
+        self.facts = TargetFacts(user, policy=policy)
         self.facts_changed.emit(self.facts)
         graph, uid = self._graph, user.id
         self._runner.submit(
@@ -54,14 +49,14 @@ class CardLoader(QObject):
             name="user status",
         )
         self._runner.submit(
-            lambda: graph.user_in_policy_scope(uid, policy or graph.get_tap_policy()),
+            lambda: target.scope_of(graph, uid, policy or graph.get_tap_policy()),
             lambda found: self.merge(in_scope=found, scope_checked=True),
             lambda _error: self.merge(scope_checked=True),
             channel="card.scope",
             name="policy scope",
         )
         self._runner.submit(
-            lambda: _is_admin(graph, uid),
+            lambda: target.is_admin(graph, uid),
             lambda found: self.merge(target_is_admin=found),
             lambda _error: None,
             channel="card.admin",

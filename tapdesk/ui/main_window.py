@@ -15,14 +15,16 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
+from tapdesk.core import readiness
 from tapdesk.core.clock import Clock
 from tapdesk.core.lifecycle import pass_state
 from tapdesk.core.models import AuthMethod, TapPolicy, TemporaryAccessPass, User, UserStatus
 from tapdesk.core.passrules import validate_request
-from tapdesk.core.roles import Roles
+from tapdesk.core.readiness import Finding, TargetFacts
+from tapdesk.core.roles import Roles, Technician
 from tapdesk.errors import NotFound, TapdeskError
 from tapdesk.issuing import Issued, Issuer
-from tapdesk.ui import checks, day_tools, theme
+from tapdesk.ui import day_tools, theme
 from tapdesk.ui.card_loader import CardLoader
 from tapdesk.ui.clipboard import ClipboardGuard
 from tapdesk.ui.finder import UserFinder
@@ -33,7 +35,7 @@ from tapdesk.ui.signin import SignIn
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.banner import Banner
-from tapdesk.ui.widgets.header import HeaderBar, Technician
+from tapdesk.ui.widgets.header import HeaderBar
 from tapdesk.ui.widgets.issue_form import IssueForm
 from tapdesk.ui.widgets.pass_panel import PanelState, PassPanel
 from tapdesk.ui.widgets.search import SearchPanel
@@ -80,7 +82,7 @@ class MainWindow(QMainWindow):
         self.runner = runner or TaskRunner(parent=self)
         self.policy: TapPolicy | None = None
         self.technician: Technician | None = None
-        self._problems: list[checks.Problem] = []
+        self._problems: list[Finding] = []
         self._notices: list[str] = []
         self._pass_final = False
         self._last_poll = 0.0
@@ -280,7 +282,7 @@ class MainWindow(QMainWindow):
         return self.card.user
 
     @property
-    def facts(self) -> checks.CardFacts | None:
+    def facts(self) -> TargetFacts | None:
         return self.loader.facts
 
     def select_user(self, user: User) -> None:
@@ -330,11 +332,9 @@ class MainWindow(QMainWindow):
         if self.policy is not None and facts.policy is None:
             self.loader.merge(policy=self.policy)  # comes back here with the policy filled in
             return
-        roles = self.technician.roles if self.technician else Roles.unknown()
-        upn = self.technician.username if self.technician else None
-        self._problems = checks.problems(facts, roles, upn, self.clock.now())
+        self._problems = readiness.assess(facts, self.technician, self.clock.now())
         self.card.set_problems(self._problems)
-        blocker = checks.blocking(self._problems)
+        blocker = readiness.blocking(self._problems)
         replaces = facts.tap is not None and not pass_state(facts.tap, self.clock.now()).final
         self.form.set_user_state(
             has_user=True, blocked=blocker.text if blocker else "", replaces=replaces

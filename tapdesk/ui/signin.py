@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from tapdesk.core.roles import Roles
+from tapdesk.core.roles import Roles, Technician
 from tapdesk.errors import AuthError, TapdeskError
 from tapdesk.services import built
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.widgets.device_code import DeviceCodeDialog
-from tapdesk.ui.widgets.header import HeaderBar, Technician
+from tapdesk.ui.widgets.header import HeaderBar
 
 if TYPE_CHECKING:
     from tapdesk.services import Services
@@ -32,6 +32,7 @@ def technician_from(account: Any) -> Technician:
         username=str(getattr(account, "username", "") or ""),
         name=str(getattr(account, "name", "") or ""),
         roles=roles if isinstance(roles, Roles) else Roles.unknown(),
+        object_id=str(getattr(account, "object_id", "") or "") or None,
     )
 
 
@@ -95,7 +96,11 @@ class SignIn(QObject):
     def _token_user(self, user: Any) -> None:
         self._header.set_busy(False)
         self.technician = Technician(
-            user.user_principal_name, user.display_name, Roles.unknown(), can_sign_out=False
+            user.user_principal_name,
+            user.display_name,
+            Roles.unknown(),
+            object_id=user.id,
+            can_sign_out=False,
         )
         self._header.show_signed_in(self.technician)
         self.signed_in.emit(self.technician)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontInfo, QGuiApplicati
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tapdesk.core.lifecycle import Urgency
+from tapdesk.core.readiness import Severity
 
 # Monospaced faces that tell 0 from O and 1 from l and I (slashed or dotted zero, serifed 1/l).
 PASS_FONTS = ("Cascadia Mono", "DejaVu Sans Mono", "Consolas", "Menlo", "SF Mono", "Noto Sans Mono")
@@ -24,6 +25,14 @@ class Tone(StrEnum):
     WARNING = "warning"
     ERROR = "error"
 
+
+# How a readiness finding looks, wherever it is shown (card, roster queue).
+SEVERITY_TONES = {
+    Severity.BLOCKS: Tone.ERROR,
+    Severity.WARNING: Tone.WARNING,
+    Severity.INFO: Tone.INFO,
+}
+ICONS = {Tone.ERROR: "✖", Tone.WARNING: "⚠", Tone.INFO: "ℹ", Tone.OK: "✓"}
 
 _HUES = {
     Tone.INFO: QColor(45, 125, 210),

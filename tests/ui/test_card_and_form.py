@@ -24,12 +24,13 @@ def test_a_user_outside_the_policy_groups_is_flagged_before_any_attempt(qtbot, w
     assert not window.form.can_issue
 
 
-def test_a_guest_is_flagged(qtbot, window):
+def test_an_external_guest_is_refused(qtbot, window):
     users = search(qtbot, window, "gina")
     window.select_user(users[0])
     qtbot.waitUntil(lambda: window.facts is not None and window.facts.tap_known)
     assert window.card.type_chip.text() == "Guest"
-    assert "guest" in window.card.problem_codes()
+    assert "external-guest" in window.card.problem_codes()
+    assert not window.form.can_issue
 
 
 def test_an_existing_pass_is_shown_without_its_value_and_will_be_replaced(qtbot, window):

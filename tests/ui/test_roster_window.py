@@ -96,14 +96,14 @@ def test_the_pre_check_of_the_seeded_cases(roster, qtbot, tmp_path) -> None:
     assert rows["ava.newhire"].precheck_text() == "Ready"
     assert "disabled" in rows["carl.disabled"].precheck_text()
     assert "pass policy" in rows["oscar.outside"].precheck_text()
-    assert "External guest" in rows["gina"].precheck_text()
+    assert "external guest" in rows["gina"].precheck_text()
     assert "administrator role" in rows["alex.admin"].precheck_text()
     assert "replaces" in rows["erin.existing"].precheck_text()
     assert "Passkey" in rows["priya.passkey"].precheck_text()
     assert "No such account" in rows["nobody"].precheck_text()
     problems = roster.problems.toPlainText()
     assert "Pre-check problems (5):" in problems
-    assert "Line 3 (carl.disabled@northwind.example): The account is disabled." in problems
+    assert "Line 3 (carl.disabled@northwind.example): The account is disabled:" in problems
     assert roster.problems_title.text() == "Problems (8)"
     assert roster.summary.text() == "10 people: 5 waiting · 5 problems"
     # The queue's model paints the pre-check column in the finding's tone, with a tooltip.

@@ -18,7 +18,7 @@ from tapdesk.auth import Account, Authenticator, CacheProtection, DeviceFlow
 from tapdesk.auth.cache import LOCKED_NOTICE, NO_KEYRING_NOTICE
 from tapdesk.auth.keystore import KEY_NAME, SERVICE
 from tapdesk.config import AppPaths, Settings
-from tapdesk.core.roles import preflight
+from tapdesk.core.readiness import technician_findings
 from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.demo.constants import DEVICE_LOGIN_URL
 from tapdesk.errors import AuthError, ConfigError, ConsentRequired, Offline, SignInRequired
@@ -280,7 +280,7 @@ def test_switch_to_another_account_with_login_hint(
     account = auth.sign_in_interactive(login_hint=UPN["pat.priv"], timeout=10)
     assert account.username == UPN["pat.priv"]
     assert account.roles.can_issue_to_admins
-    assert preflight(account.roles, target_is_admin=True, target_is_self=False) == []
+    assert technician_findings(account.roles) == []
 
     # One account at a time: a restart comes back as Pat, with no trace of Tess.
     restored = make_auth()

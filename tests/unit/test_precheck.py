@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from tapdesk.core.models import MethodKind, TapPolicy
-from tapdesk.core.roles import PRIVILEGED_AUTHENTICATION_ADMINISTRATOR, Roles
+from tapdesk.core.readiness import Severity
+from tapdesk.core.roles import PRIVILEGED_AUTHENTICATION_ADMINISTRATOR, Roles, Technician
 from tapdesk.core.roster import RosterError
 from tapdesk.demo import DEMO_GRAPH_URL, DemoTenant, Fault
 from tapdesk.errors import SignInRequired
 from tapdesk.graph.client import GraphClient
 from tapdesk.graph.retry import NO_RETRY
-from tapdesk.precheck import REQUESTS_PER_PERSON, Severity, check_person, read_roster
+from tapdesk.workflows.precheck import REQUESTS_PER_PERSON, check_person, read_roster
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import UPN
 
@@ -44,51 +45,54 @@ def test_a_new_hire_in_scope_is_ready(graph, policy, clock, tenant) -> None:
     assert result.findings == ()
     assert (result.summary, result.problem, result.worst) == ("Ready", False, None)
     assert result.user is not None and result.user.display_name == "Ava Newhire"
-    assert result.in_scope is True and result.target_is_admin is False
-    assert result.existing_pass is None
-    assert [m.kind for m in result.methods or ()] == [MethodKind.PASSWORD]
+    assert result.facts.in_scope is True and result.facts.target_is_admin is False
+    assert result.facts.tap is None
+    assert [m.kind for m in result.facts.methods or ()] == [MethodKind.PASSWORD]
     assert len(tenant.requests) - before == REQUESTS_PER_PERSON
 
 
 @pytest.mark.parametrize(
     ("who", "code", "severity"),
     [
-        ("carl.disabled", "disabled", Severity.PROBLEM),
-        ("oscar.outside", "out-of-scope", Severity.PROBLEM),
-        ("gina", "external-guest", Severity.PROBLEM),
+        ("carl.disabled", "disabled", Severity.BLOCKS),
+        ("oscar.outside", "out-of-scope", Severity.BLOCKS),
+        ("gina", "external-guest", Severity.BLOCKS),
         ("alex.admin", "admin-target", Severity.WARNING),
         ("alex.admin", "has-methods", Severity.INFO),
         ("erin.existing", "existing-pass", Severity.WARNING),
         ("priya.passkey", "has-methods", Severity.INFO),
-        ("ben.fresh", "not-found", Severity.PROBLEM),  # still replicating: not waited for
+        ("ben.fresh", "not-found", Severity.BLOCKS),  # still replicating: not waited for
     ],
 )
 def test_the_seeded_cases(graph, policy, clock, who, code, severity) -> None:
     result = check_person(graph, UPN[who], policy, clock=clock)
     assert codes(result).get(code) is severity, result.findings
-    assert result.problem is (severity is Severity.PROBLEM or result.problem)
+    assert result.problem is (severity is Severity.BLOCKS or result.problem)
 
 
 def test_details_of_the_seeded_cases(graph, policy, clock) -> None:
     erin = check_person(graph, UPN["erin.existing"], policy, clock=clock)
-    assert erin.existing_pass is not None and erin.existing_pass.code is None
+    assert erin.facts.tap is not None and erin.facts.tap.code is None
     assert not erin.problem and "replaces" in erin.summary
     # Once a session issued that very pass, "already holds a pass" is no longer news.
-    assert erin.about_own_pass(erin.existing_pass.id) == ()
+    assert erin.about_own_pass(erin.facts.tap.id) == ()
     assert erin.about_own_pass("another-pass") == erin.findings
     priya = check_person(graph, UPN["priya.passkey"], policy, clock=clock)
     assert "Microsoft Authenticator" in priya.summary and "Passkey" in priya.summary
     oscar = check_person(graph, UPN["oscar.outside"], policy, clock=clock)
-    assert oscar.in_scope is False
+    assert oscar.facts.in_scope is False
     assert "pass policy" in oscar.findings[0].text and oscar.findings[0].hint
     alex = check_person(graph, UPN["alex.admin"], policy, clock=clock)
-    assert alex.summary.startswith("Holds an administrator role")  # warnings before info
+    assert alex.summary.startswith("This user holds an administrator role")  # warnings before info
     covered = check_person(
         graph,
         UPN["alex.admin"],
         policy,
         clock=clock,
-        roles=Roles.from_wids([PRIVILEGED_AUTHENTICATION_ADMINISTRATOR]),
+        technician=Technician(
+            "pat@northwind.example",
+            roles=Roles.from_wids([PRIVILEGED_AUTHENTICATION_ADMINISTRATOR]),
+        ),
     )
     assert "admin-target-ok" in codes(covered) and "admin-target" not in codes(covered)
 
@@ -96,7 +100,7 @@ def test_details_of_the_seeded_cases(graph, policy, clock) -> None:
 def test_a_missing_account_stops_after_one_request(graph, policy, clock, tenant) -> None:
     before = len(tenant.requests)
     result = check_person(graph, "nobody@northwind.example", policy, clock=clock)
-    assert codes(result) == {"not-found": Severity.PROBLEM}
+    assert codes(result) == {"not-found": Severity.BLOCKS}
     assert result.user is None and "check again later" in result.findings[0].hint
     assert len(tenant.requests) - before == 1
     assert clock.sleeps == []  # no replication wait held the worker
@@ -104,9 +108,9 @@ def test_a_missing_account_stops_after_one_request(graph, policy, clock, tenant)
 
 def test_a_switched_off_policy_and_an_unreadable_one(graph, clock) -> None:
     off = check_person(graph, UPN["ava.newhire"], TapPolicy(enabled=False), clock=clock)
-    assert codes(off)["policy-disabled"] is Severity.PROBLEM
+    assert codes(off)["policy-disabled"] is Severity.BLOCKS
     unknown = check_person(graph, UPN["oscar.outside"], None, clock=clock)
-    assert unknown.in_scope is None and not unknown.problem
+    assert unknown.facts is not None and unknown.facts.in_scope is None and not unknown.problem
 
 
 def test_a_throttled_call_is_that_rows_problem_with_graphs_words(tenant, clock) -> None:
@@ -121,10 +125,12 @@ def test_a_throttled_call_is_that_rows_problem_with_graphs_words(tenant, clock) 
     tenant.inject(Fault.throttle("5", times=1, path_contains="/authentication/methods"))
     result = check_person(graph, UPN["ava.newhire"], graph.get_tap_policy(), clock=clock)
     error = next(f for f in result.findings if f.code == "error")
-    assert error.severity is Severity.PROBLEM
+    assert error.severity is Severity.BLOCKS
     assert error.text.startswith("Could not check sign-in methods: Microsoft Graph is throttling.")
     assert "request-id" in error.text
-    assert result.methods is None and result.in_scope is True  # the other checks still ran
+    assert (
+        result.facts.methods is None and result.facts.in_scope is True
+    )  # the other checks still ran
     # The next row is not affected.
     assert check_person(graph, UPN["nora.newhire"], None, clock=clock).findings == ()
     graph.close()

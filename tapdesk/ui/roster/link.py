@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from tapdesk.core.clock import Clock
 from tapdesk.core.models import TapPolicy, User
-from tapdesk.core.roles import Roles
+from tapdesk.core.roles import Technician
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
 
     from tapdesk.ui.main_window import MainWindow
-    from tapdesk.ui.widgets.header import Technician
 
 
 class MainWindowLink:
@@ -42,11 +41,6 @@ class MainWindowLink:
     @property
     def technician(self) -> Technician | None:
         return self.window.technician
-
-    @property
-    def roles(self) -> Roles | None:
-        technician = self.window.technician
-        return technician.roles if technician else None
 
     @property
     def policy(self) -> TapPolicy | None:

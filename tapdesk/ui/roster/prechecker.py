@@ -4,7 +4,7 @@ Why at most four at once (``LIMIT``):
 
 - Graph's identity-and-access limit is one token bucket per app and tenant (graph-tap §5.2), so
   every technician's tapdesk draws from it. A person costs about five calls
-  (:data:`tapdesk.precheck.REQUESTS_PER_PERSON`); firing a 200-person roster at once would be
+  (:data:`tapdesk.workflows.precheck.REQUESTS_PER_PERSON`); firing a 200-person roster at once would be
   1,000 requests in a few seconds and invite 429s on everybody's live sessions. Four in flight
   at Graph's usual 100-300 ms per call is roughly 13-40 requests/s, at most ~12 % of the
   smallest tenant's 3,500 units per 10 s: 200 people are checked in well under a minute and the
@@ -25,10 +25,11 @@ from PySide6.QtCore import QObject, Signal
 
 from tapdesk.core.clock import Clock
 from tapdesk.core.models import TapPolicy
-from tapdesk.core.roles import Roles
+from tapdesk.core.readiness import Finding, Severity
+from tapdesk.core.roles import Technician
 from tapdesk.errors import TapdeskError
-from tapdesk.precheck import Finding, Precheck, Severity, check_person
 from tapdesk.ui.tasks import Task, TaskRunner
+from tapdesk.workflows.precheck import Precheck, check_person
 
 if TYPE_CHECKING:
     from tapdesk.graph.client import GraphClient
@@ -60,7 +61,7 @@ class PrecheckQueue(QObject):
         self._pending: deque[tuple[int, str]] = deque()
         self._in_flight: dict[int, Task] = {}
         self._policy: TapPolicy | None = None
-        self._roles: Roles | None = None
+        self._technician: Technician | None = None
         self._done = 0
         self._total = 0
         self._generation = 0
@@ -74,12 +75,15 @@ class PrecheckQueue(QObject):
         return len(self._in_flight)
 
     def start(
-        self, people: Iterable[tuple[int, str]], policy: TapPolicy | None, roles: Roles | None
+        self,
+        people: Iterable[tuple[int, str]],
+        policy: TapPolicy | None,
+        technician: Technician | None,
     ) -> None:
         """Check ``(line, upn)`` in this order; replaces whatever was queued before."""
         self.stop()
         self._pending = deque(people)
-        self._policy, self._roles = policy, roles
+        self._policy, self._technician = policy, technician
         self._done, self._total = 0, len(self._pending)
         self.progress.emit(0, self._total)
         self._fill()
@@ -103,10 +107,10 @@ class PrecheckQueue(QObject):
             self._in_flight[line] = self._submit(self._generation, line, upn)
 
     def _submit(self, generation: int, line: int, upn: str) -> Task:
-        graph, clock, policy, roles = self._graph, self._clock, self._policy, self._roles
+        graph, clock, policy, technician = self._graph, self._clock, self._policy, self._technician
 
         def check() -> Precheck:
-            return check_person(graph, upn, policy, clock=clock, roles=roles)
+            return check_person(graph, upn, policy, clock=clock, technician=technician)
 
         def landed(result: Precheck) -> None:
             self._landed(generation, line, result)
@@ -135,5 +139,5 @@ class PrecheckQueue(QObject):
 
 def _failed(upn: str, error: TapdeskError) -> Precheck:
     """check_person never raises; this covers a bug in a worker all the same."""
-    finding = Finding("error", Severity.PROBLEM, f"Could not check: {error.title}. {error.message}")
+    finding = Finding("error", Severity.BLOCKS, f"Could not check: {error.title}. {error.message}")
     return Precheck(upn, findings=(finding,))

@@ -24,10 +24,11 @@ from PySide6.QtCore import (
 
 from tapdesk.core.checklist import ChecklistSnapshot
 from tapdesk.core.flows import Flow
+from tapdesk.core.readiness import Finding, Severity, summary, worst
 from tapdesk.core.roster import RosterEntry, RosterStatus, queue_status
-from tapdesk.precheck import Finding, Precheck, Severity, summary, worst
 from tapdesk.ui import theme
 from tapdesk.ui.theme import Tone
+from tapdesk.workflows.precheck import Precheck
 
 _Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,8 +61,6 @@ STATUS_TONES = {
     RosterStatus.DONE: Tone.OK,
     RosterStatus.PROBLEM: Tone.ERROR,
 }
-_SEVERITY_TONES = {Severity.PROBLEM: Tone.ERROR, Severity.WARNING: Tone.WARNING}
-_SEVERITY_MARKS = {Severity.PROBLEM: "✖ ", Severity.WARNING: "⚠ ", Severity.INFO: ""}
 
 
 def status_label(status: RosterStatus) -> str:
@@ -250,7 +249,7 @@ class QueueModel(QAbstractTableModel):
             return status_label(row.status)
         if col is Col.PRECHECK:
             most = worst(row.findings)
-            return (_SEVERITY_MARKS[most] if most else "") + row.precheck_text(self.signed_in)
+            return _mark(most) + row.precheck_text(self.signed_in)
         return {
             Col.START: row.start_text(),
             Col.NAME: row.name,
@@ -276,7 +275,7 @@ class QueueModel(QAbstractTableModel):
             return STATUS_TONES.get(row.status)
         if col is Col.PRECHECK and row.precheck is not None:
             most = worst(row.findings)
-            return _SEVERITY_TONES.get(most) if most else Tone.OK
+            return theme.SEVERITY_TONES[most] if most and most is not Severity.INFO else Tone.OK
         return None
 
     def _sort_key(self, row: QueueRow, col: Col) -> Any:
@@ -324,3 +323,10 @@ class QueueFilter(QSortFilterProxyModel):
         entry = row.entry
         haystack = " ".join((entry.upn, row.name, entry.device, entry.notes)).lower()
         return all(word in haystack for word in self._words)
+
+
+def _mark(most: Severity | None) -> str:
+    """The worst finding's icon before the text; notes alone get none (the row is ready)."""
+    if most is None or most is Severity.INFO:
+        return ""
+    return theme.ICONS[theme.SEVERITY_TONES[most]] + " "

@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
 from tapdesk.core.models import TapPolicy
 from tapdesk.core.roster import Roster, RosterStatus
 from tapdesk.errors import TapdeskError
-from tapdesk.precheck import Precheck, Severity, read_roster
 from tapdesk.ui import theme
 from tapdesk.ui.roster.link import MainWindowLink
 from tapdesk.ui.roster.prechecker import PrecheckQueue
@@ -67,6 +66,7 @@ from tapdesk.ui.roster.sessions import DaySessions, read_day_sessions
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.banner import Banner
+from tapdesk.workflows.precheck import Precheck, read_roster
 
 if TYPE_CHECKING:
     from tapdesk.core.flows import Flow
@@ -411,7 +411,7 @@ class RosterWindow(QMainWindow):
         self.progress.setRange(0, max(1, len(ordered)))
         self.progress.setValue(0)
         self.progress.setVisible(bool(ordered))
-        self.queue.start(((r.entry.line, r.upn) for r in ordered), policy, self.link.roles)
+        self.queue.start(((r.entry.line, r.upn) for r in ordered), policy, self.link.technician)
         self._update_buttons()
 
     def check_again(self) -> None:
@@ -595,7 +595,7 @@ def problems_text(roster: Roster | None, rows: list[QueueRow]) -> tuple[str, int
         for row in found:
             assert row.precheck is not None
             for finding in row.precheck.findings:
-                if finding.severity is Severity.PROBLEM:
+                if finding.blocks:
                     hint = f" {finding.hint}" if finding.hint else ""
                     lines.append(f"  Line {row.entry.line} ({row.upn}): {finding.text}{hint}")
     return "\n".join(lines), len(roster.problems) + len(found)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,21 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tapdesk.core.roles import Roles
+from tapdesk.core.roles import Technician
 from tapdesk.ui import theme
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.chips import Chip
 from tapdesk.ui.widgets.spinner import Spinner
-
-
-@dataclass(frozen=True, slots=True)
-class Technician:
-    """The signed-in technician as the header shows them."""
-
-    username: str
-    name: str = ""
-    roles: Roles = field(default_factory=Roles.unknown)
-    can_sign_out: bool = True  # False for a token handed in through the environment
 
 
 class HeaderBar(QFrame):

@@ -23,13 +23,11 @@ from PySide6.QtWidgets import (
 from tapdesk.core.aaguid import authenticator_name
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import AuthMethod, MethodKind, TemporaryAccessPass, User
+from tapdesk.core.readiness import Finding
 from tapdesk.ui import theme
-from tapdesk.ui.checks import Problem
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.chips import Chip
 from tapdesk.ui.widgets.spinner import Spinner
-
-_ICONS = {Tone.ERROR: "✖", Tone.WARNING: "⚠", Tone.INFO: "ℹ", Tone.OK: "✓"}
 
 
 def nice_date(value: datetime | None) -> str:
@@ -221,7 +219,7 @@ class UserCard(QFrame):
         if self._tap is not None:
             self.existing.setText(pass_line(self._tap, now, shown_here=self._shown_here))
 
-    def set_problems(self, found: list[Problem]) -> None:
+    def set_problems(self, found: list[Finding]) -> None:
         while self.problem_box.count():
             item = self.problem_box.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -242,18 +240,19 @@ class UserCard(QFrame):
 
 
 class _ProblemRow(QFrame):
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Finding) -> None:
         super().__init__()
         self.problem = problem
         self.setObjectName("problem")
         palette = theme.palette()
+        tone = theme.SEVERITY_TONES[problem.severity]
         self.setStyleSheet(
-            f"#problem {{ background: {theme.css(theme.tint(palette, problem.tone, 0.12))};"
-            f" border-left: 4px solid {theme.css(theme.hue(problem.tone))}; border-radius: 4px; }}"
+            f"#problem {{ background: {theme.css(theme.tint(palette, tone, 0.12))};"
+            f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
             "#problem QLabel { background: transparent; }"
         )
-        icon = QLabel(_ICONS[problem.tone])
-        icon.setStyleSheet(f"color: {theme.css(theme.ink(palette, problem.tone))};")
+        icon = QLabel(theme.ICONS[tone])
+        icon.setStyleSheet(f"color: {theme.css(theme.ink(palette, tone))};")
         body = html.escape(problem.text)
         if problem.hint:
             body += f"<br><small>{html.escape(problem.hint)}</small>"
