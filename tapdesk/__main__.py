@@ -11,7 +11,7 @@ def main() -> None:
     # Start-up allocates hundreds of thousands of long-lived objects (Qt bindings, modules):
     # collecting them again and again is wasted time. ui.run freezes them and turns GC back on.
     gc.disable()
-    from tapdesk.app import main as run
+    from tapdesk.app.main import main as run
 
     sys.exit(run())
 

@@ -19,12 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs
-
+from tapdesk.core.passrules import API_MAX_LIFETIME, API_MIN_LIFETIME
 from tapdesk.errors import ConfigError
-
-APP_NAME = "tapdesk"
-CONFIG_FILE = "tapdesk.toml"
+from tapdesk.runtime.paths import AppPaths
 
 
 class Cloud(str, Enum):
@@ -71,53 +68,6 @@ TAP_ONLY_SCOPES = (
 class QrPayload(str, Enum):
     PASS = "pass"  # noqa: S105 - the pass itself, for a phone to read
     SIGNIN = "signin"  # the sign-in page with the user's login hint
-
-
-def _site_config_dir() -> Path:
-    """The first system config folder that holds tapdesk.toml (else the first one).
-
-    Desktop sessions may list several (Ubuntu: /etc/xdg/xdg-ubuntu:/etc/xdg); IT puts the file
-    in /etc/xdg/tapdesk/, which is not the first.
-    """
-    listed = platformdirs.site_config_dir(APP_NAME, appauthor=False, multipath=True)
-    folders = [Path(p) for p in listed.split(os.pathsep) if p]
-    return next((f for f in folders if (f / CONFIG_FILE).is_file()), folders[0])
-
-
-@dataclass(frozen=True)
-class AppPaths:
-    site_config_dir: Path
-    config_dir: Path
-    data_dir: Path
-    cache_dir: Path
-    log_dir: Path
-
-    @classmethod
-    def default(cls, env: Mapping[str, str] | None = None) -> AppPaths:
-        env = os.environ if env is None else env
-        home = env.get("TAPDESK_HOME")
-        if home:
-            # One folder for everything: portable installs and tests.
-            root = Path(home)
-            return cls(root / "site", root / "config", root / "data", root / "cache", root / "log")
-        return cls(
-            site_config_dir=_site_config_dir(),
-            config_dir=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
-            data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
-            cache_dir=Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
-            log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
-        )
-
-    @property
-    def site_file(self) -> Path:
-        return self.site_config_dir / CONFIG_FILE
-
-    @property
-    def user_file(self) -> Path:
-        return self.config_dir / CONFIG_FILE
-
-    def all_dirs(self) -> tuple[Path, ...]:
-        return (self.config_dir, self.data_dir, self.cache_dir, self.log_dir)
 
 
 @dataclass(frozen=True)
@@ -224,8 +174,8 @@ def _convert(kind: str, value: Any) -> Any:
             number = int(value)
         except (TypeError, ValueError):
             raise ValueError("expected a whole number") from None
-        if kind == "lifetime" and not 10 <= number <= 43200:
-            raise ValueError("a pass lifetime is 10 to 43200 minutes")
+        if kind == "lifetime" and not API_MIN_LIFETIME <= number <= API_MAX_LIFETIME:
+            raise ValueError(f"a pass lifetime is {API_MIN_LIFETIME} to {API_MAX_LIFETIME} minutes")
         if kind == "seconds" and not 0 <= number <= 86400:
             raise ValueError("expected 0 to 86400 seconds (0 turns the timer off)")
         return number

@@ -34,7 +34,7 @@ from tapdesk.auth.strategies import (
     system_browser,
     use_broker,
 )
-from tapdesk.config import AppPaths, Settings
+from tapdesk.config import Settings
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.core.roles import Roles
 from tapdesk.errors import (
@@ -44,6 +44,7 @@ from tapdesk.errors import (
     StorageError,
     TapdeskError,
 )
+from tapdesk.runtime.paths import AppPaths
 
 log = logging.getLogger(__name__)
 MsalAccount = dict[str, Any]

@@ -45,7 +45,7 @@ def use_broker(settings: Settings, platform: str = sys.platform) -> bool:
 
 def system_browser(url: str) -> bool:
     # In a frozen Linux build the browser must not inherit the bundle's library path.
-    from tapdesk.frozen import open_url
+    from tapdesk.runtime.frozen import open_url
 
     return open_url(url)
 

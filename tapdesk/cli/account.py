@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
+from tapdesk.app.services import Services
 from tapdesk.cli import output
 from tapdesk.core.readiness import technician_findings
 from tapdesk.errors import SignInRequired, UsageError
-from tapdesk.services import Services
 
 if TYPE_CHECKING:
     from tapdesk.auth import Account, Authenticator

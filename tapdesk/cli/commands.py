@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TextIO
 
+from tapdesk.app.services import Services
 from tapdesk.auth.claims import jwt_payload, roles_from_access_token
 from tapdesk.cli import output
 from tapdesk.core.lifecycle import countdown
@@ -14,8 +15,7 @@ from tapdesk.core.passrules import IssueRequest, validate_request
 from tapdesk.core.readiness import Severity, assess, blocking
 from tapdesk.core.roles import Roles, Technician
 from tapdesk.core.upn import check_user_ref
-from tapdesk.issuing import Issuer
-from tapdesk.services import Services
+from tapdesk.workflows.issuing import Issuer
 from tapdesk.workflows.target import read_facts
 
 

@@ -14,8 +14,8 @@ import httpx
 import keyring
 import keyring.backend
 
+from tapdesk.app.services import Services
 from tapdesk.cli import output
-from tapdesk.services import Services
 
 SKEW_WARN_SECONDS = 300  # Entra tolerates about 5 minutes of clock skew
 

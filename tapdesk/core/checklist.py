@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
+from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.core.flows import Action, Check, Flow, Step, StepKind, TimerStart
 from tapdesk.core.models import AuthMethod, PassCode, TemporaryAccessPass
@@ -61,15 +62,6 @@ class Outcome(str, Enum):
     ABANDONED = "abandoned"
 
 
-class AuditKind(str, Enum):
-    ISSUE = "issue"
-    REVOKE = "revoke"
-    OVERRIDE = "override"
-    SKIP = "skip"
-    COMPLETE = "complete"
-    ABANDON = "abandon"
-
-
 @dataclass(frozen=True, slots=True)
 class StepRecord:
     step_id: str
@@ -103,24 +95,6 @@ class PassFacts:
     @property
     def expires(self) -> datetime:
         return self.effective_start + timedelta(minutes=self.lifetime_minutes)
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEvent:
-    """One line of the audit trail. No field can hold a pass value (see :func:`redact_pass`)."""
-
-    at: datetime
-    kind: AuditKind
-    technician: str
-    target_upn: str
-    target_id: str = ""
-    session_id: str = ""
-    flow_id: str = ""
-    step_id: str = ""
-    pass_id: str = ""
-    lifetime_minutes: int | None = None
-    usable_once: bool | None = None
-    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,13 +28,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from tapdesk.core.passrules import API_MAX_LIFETIME, API_MIN_LIFETIME
 from tapdesk.errors import ConfigError, UsageError
 
 _ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _ID_HINT = "Ids are 1-64 lowercase letters, digits and dashes, e.g. 'create-passkey'."
 MAX_TIMER_SECONDS = 86_400
-API_MIN_LIFETIME = 10
-API_MAX_LIFETIME = 43_200
 
 
 class FlowError(ConfigError):
@@ -338,7 +337,10 @@ class _Parser:
             or not isinstance(lifetime, int)
             or not API_MIN_LIFETIME <= lifetime <= API_MAX_LIFETIME
         ):
-            raise self.fail("must be a whole number from 10 to 43200", key="lifetime_minutes")
+            raise self.fail(
+                f"must be a whole number from {API_MIN_LIFETIME} to {API_MAX_LIFETIME}",
+                key="lifetime_minutes",
+            )
         reason = raw.get("reason", "")
         if not isinstance(reason, str):
             raise self.fail("must be a string", key="reason")

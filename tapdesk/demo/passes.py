@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from tapdesk.core.passrules import API_MAX_LIFETIME, API_MIN_LIFETIME
 from tapdesk.demo.model import DemoUser, JsonDict, PassRecord
 from tapdesk.demo.responses import GraphProblem, bad_request
 from tapdesk.demo.shapes import in_policy_scope, pass_expiry
@@ -19,7 +20,6 @@ from tapdesk.demo.shapes import in_policy_scope, pass_expiry
 # Entra does not document its alphabet; its examples ("+drkzqAD", "TAPRocks!") mix case and
 # punctuation, and so does the demo, look-alike characters included, so the UI must cope.
 _ALPHABET = string.ascii_letters + string.digits + "+!-"
-API_MIN_LIFETIME, API_MAX_LIFETIME = 10, 43200
 # A client that stamps "now" as the start time should not lose to clock skew.
 START_SKEW = timedelta(seconds=30)
 

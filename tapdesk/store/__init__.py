@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from tapdesk.config import AppPaths
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.errors import StorageError
+from tapdesk.runtime.paths import AppPaths
 from tapdesk.store.db import DB_NAME, DEFAULT_BUSY_TIMEOUT, AuditRecord, ConnectHook, Store
 from tapdesk.store.errors import DatabaseCorrupt, DatabaseLocked, DatabaseTooNew, DiskFull
 from tapdesk.store.export import write_audit_csv

@@ -24,9 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.core.checklist import (
-    AuditEvent,
-    AuditKind,
     ChecklistSnapshot,
     Outcome,
     PassFacts,

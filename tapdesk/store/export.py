@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC
 from typing import TextIO
 
-from tapdesk.core.checklist import AuditEvent
+from tapdesk.core.audit import AuditEvent
 
 HEADER = (
     "Time (UTC)",

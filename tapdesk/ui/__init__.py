@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from tapdesk.services import Services
+    from tapdesk.app.services import Services
 
 log = logging.getLogger(__name__)
 APP_NAME = "tapdesk"
@@ -55,7 +55,7 @@ def run(services: Services, args: Any = None) -> int:
     argv = [str(a) for a in args] if isinstance(args, (list, tuple)) else []
     app = application(argv, large_text=services.settings.large_text)
     if shots:
-        from tapdesk.ui.screenshots import write_screenshots
+        from tapdesk.ui.dev.screenshots import write_screenshots
 
         written = write_screenshots(services, Path(shots))
         for path in written:
@@ -63,24 +63,26 @@ def run(services: Services, args: Any = None) -> int:
         return 0
 
     if _option(args, "self_test"):
-        from tapdesk.ui.selftest import run_self_test
+        from tapdesk.ui.dev.selftest import run_self_test
 
         return run_self_test(services, app)
 
     from PySide6.QtCore import QTimer
 
-    from tapdesk.ui.main_window import MainWindow
+    from tapdesk.ui.window.main_window import MainWindow
 
     window = MainWindow(services)
     _install_excepthook(window)
     window.resize(1280, 860)
     window.show()
-    if os.environ.get("TAPDESK_QUIT_AFTER_FIRST_PAINT"):  # start-up benchmarks
-        QTimer.singleShot(0, lambda: _first_paint(app))
     QTimer.singleShot(0, window.start)  # first paint first; sign-in and the policy after
     QTimer.singleShot(0, _settle_memory)
-    if os.environ.get("TAPDESK_QUIT_WHEN_READY"):
-        _quit_when_ready(app, window)
+    if os.environ.get("TAPDESK_QUIT_AFTER_FIRST_PAINT") or os.environ.get(
+        "TAPDESK_QUIT_WHEN_READY"
+    ):
+        from tapdesk.ui.dev import bench
+
+        bench.install_probes(app, window)
     try:
         return int(app.exec())
     finally:
@@ -93,34 +95,6 @@ def _settle_memory() -> None:
 
     gc.freeze()
     gc.enable()
-
-
-def _first_paint(app: QApplication) -> None:
-    """Benchmarks read the wall-clock moment the window was first painted, then we leave."""
-    import time
-
-    app.processEvents()  # the paint the window's show() asked for
-    print(f"first-paint {time.time():.6f}", flush=True)
-    app.quit()
-
-
-def _quit_when_ready(app: QApplication, window: Any) -> None:
-    """Benchmarks: the moment a technician could issue (signed in, policy read), then leave."""
-    import time
-
-    from PySide6.QtCore import QTimer
-
-    probe = QTimer(window)
-    probe.setInterval(5)
-
-    def check() -> None:
-        if window.technician is not None and window.policy is not None:
-            probe.stop()
-            print(f"ready {time.time():.6f}", flush=True)
-            app.quit()
-
-    probe.timeout.connect(check)
-    probe.start()
 
 
 def _install_excepthook(window: Any) -> None:

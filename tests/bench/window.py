@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from tapdesk.core.clock import SYSTEM_CLOCK
 from tapdesk.demo import DemoTenant
 from tapdesk.ui import application
-from tapdesk.ui.main_window import MainWindow
+from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.qt import token_services
 
 AVA = "ava.newhire@northwind.example"

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tapdesk.app import main
-from tapdesk.config import AppPaths
+from tapdesk.app.main import main
 from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant, Fault
+from tapdesk.runtime.paths import AppPaths
 from tests.helpers.clock import FakeClock
 from tests.helpers.graph_server import serve_graph
 from tests.helpers.tokens import mint_token

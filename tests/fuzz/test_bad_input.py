@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tapdesk.app import main
-from tapdesk.config import AppPaths
+from tapdesk.app.main import main
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.errors import TapdeskError
 from tapdesk.graph import parse
 from tapdesk.graph.client import GraphClient
+from tapdesk.runtime.paths import AppPaths
 from tests.helpers.clock import FakeClock
 from tests.helpers.tokens import TokenSource
 

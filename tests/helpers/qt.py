@@ -12,12 +12,13 @@ import zxingcpp
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from tapdesk.config import AppPaths, Settings
+from tapdesk.app.services import Services
+from tapdesk.config import Settings
 from tapdesk.core.models import User
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.graph.client import GraphClient
-from tapdesk.services import Services
-from tapdesk.ui.main_window import MainWindow
+from tapdesk.runtime.paths import AppPaths
+from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import ScriptedBrowser
 from tests.helpers.keyring import MemoryKeyring
 
@@ -55,7 +56,7 @@ def auth_services(
     **settings: Any,
 ) -> Services:
     """The composition root's own wiring: real MSAL with a scripted browser, memory keyring."""
-    from tapdesk.app import build_services
+    from tapdesk.app.main import build_services
 
     browser = ScriptedBrowser(httpx.Client(transport=tenant.transport()))
     paths = AppPaths.default({"TAPDESK_HOME": str(home)})

@@ -10,7 +10,7 @@ import pytest
 
 from tapdesk.demo import DemoTenant
 from tapdesk.ui import application
-from tapdesk.ui.main_window import MainWindow
+from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.clock import FakeClock
 from tests.helpers.qt import sign_in_with_token, token_services
 

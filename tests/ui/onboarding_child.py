@@ -15,12 +15,13 @@ import os
 import sys
 from typing import Any
 
-from tapdesk.app import prepare_services
-from tapdesk.config import AppPaths, load_settings
+from tapdesk.app.main import prepare_services
+from tapdesk.config import load_settings
 from tapdesk.core.checklist import StepState
+from tapdesk.runtime.paths import AppPaths
 from tapdesk.ui import application
-from tapdesk.ui.main_window import MainWindow
-from tapdesk.ui.screenshots import pump
+from tapdesk.ui.dev.screenshots import pump
+from tapdesk.ui.window.main_window import MainWindow
 
 AVA = "ava.newhire@northwind.example"
 

@@ -14,12 +14,12 @@ from tapdesk.core.checklist import SYSTEM_ACTOR, StepState
 from tapdesk.core.flows import Action, Check, Flow, StepKind, load_flows
 from tapdesk.core.polling import PollPhase
 from tapdesk.demo import DemoTenant
-from tapdesk.onboarding import OnboardingSession
-from tapdesk.resources import flows_dir
+from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import Store
 from tapdesk.ui import application
-from tapdesk.ui.main_window import MainWindow
 from tapdesk.ui.onboarding.step_row import StepRow
+from tapdesk.ui.window.main_window import MainWindow
+from tapdesk.workflows.onboarding import OnboardingSession
 from tests.helpers.clock import FakeClock
 from tests.helpers.qt import WAIT_MS, open_user, sign_in_with_token, token_services
 

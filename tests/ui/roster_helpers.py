@@ -12,10 +12,10 @@ from tapdesk.core.checklist import Checklist
 from tapdesk.core.flows import load_flows
 from tapdesk.core.models import TemporaryAccessPass
 from tapdesk.core.roster import RosterStatus
-from tapdesk.resources import flows_dir
+from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import Store
-from tapdesk.ui.main_window import MainWindow
 from tapdesk.ui.roster.window import RosterWindow
+from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
 
 WAIT_MS = 15_000

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from tapdesk.core.checklist import AuditEvent, AuditKind
+from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.store import DatabaseLocked, DiskFull, Store
-from tapdesk.ui.audit_dialog import AuditDialog, day_range
+from tapdesk.ui.tools.audit_dialog import AuditDialog, day_range
 from tests.helpers.demo import UPN
 from tests.helpers.qt import WAIT_MS, issue, open_user, wait_idle
 from tests.ui.roster_helpers import with_store

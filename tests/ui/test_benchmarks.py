@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tapdesk.ui.main_window import MainWindow
+from tapdesk.ui.window.main_window import MainWindow
 from tests.bench import startup
 from tests.bench.window import Heartbeat
 from tests.helpers.demo import UPN

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.ui import theme
-from tapdesk.ui.main_window import MainWindow
-from tapdesk.ui.screenshots import dark_palette
+from tapdesk.ui.dev.screenshots import dark_palette
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.pass_panel import PanelState
+from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
 from tests.helpers.qt import (
     decode_widget,

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from tapdesk.core.checklist import AuditKind, Outcome, StepState
+from tapdesk.core.audit import AuditKind
+from tapdesk.core.checklist import Outcome, StepState
 from tapdesk.core.flows import StepKind
 from tapdesk.core.polling import PollPhase, Visibility
 from tapdesk.core.roster import RosterStatus

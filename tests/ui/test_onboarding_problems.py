@@ -10,13 +10,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tapdesk.core.checklist import AuditEvent, AuditKind, ChecklistSnapshot, StepState
+from tapdesk.core.audit import AuditEvent, AuditKind
+from tapdesk.core.checklist import ChecklistSnapshot, StepState
 from tapdesk.core.polling import PollPhase
 from tapdesk.core.roster import RosterStatus
 from tapdesk.demo import Fault
 from tapdesk.store import DiskFull, Store
-from tapdesk.ui.main_window import MainWindow
 from tapdesk.ui.theme import Tone
+from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.clock import START
 from tests.helpers.demo import UPN
 from tests.helpers.qt import WAIT_MS, open_user, sign_in_with_token, token_services

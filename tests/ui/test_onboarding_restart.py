@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tapdesk.core.checklist import AuditKind
+from tapdesk.core.audit import AuditKind
 from tapdesk.demo import DemoTenant
 from tapdesk.store import Store
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tapdesk.app import main
-from tapdesk.config import AppPaths
+from tapdesk.app.main import main
 from tapdesk.core.readiness import RULES, Finding, Severity
 from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.demo.seed import SEED_USERS
+from tapdesk.runtime.paths import AppPaths
 from tapdesk.workflows.precheck import check_person
 from tests.helpers.qt import open_user
 

@@ -46,9 +46,9 @@ from tapdesk.core.verify import GraphRead
 from tapdesk.demo import DemoTenant
 from tapdesk.errors import TapdeskError, Throttled
 from tapdesk.graph.retry import NO_RETRY
-from tapdesk.resources import flows_dir
+from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import Store
-from tapdesk.ui.main_window import MainWindow
+from tapdesk.ui.window.main_window import MainWindow
 from tapdesk.workflows.precheck import REQUESTS_PER_PERSON
 from tests.helpers.qt import sign_in_with_token, token_services
 from tests.ui.roster_helpers import settled

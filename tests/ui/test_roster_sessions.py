@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from tapdesk.core.checklist import Checklist
 from tapdesk.core.flows import load_flows
-from tapdesk.resources import flows_dir
+from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import Store
 from tapdesk.ui.roster.sessions import read_day_sessions
 from tapdesk.ui.roster.window import local_day

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from tapdesk.core.roster import RosterStatus
 from tapdesk.demo import Fault
-from tapdesk.ui.main_window import MainWindow
 from tapdesk.ui.roster.prechecker import LIMIT
 from tapdesk.ui.roster.queue import Col
+from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
 from tests.helpers.qt import sign_in_with_token, token_services
 from tests.ui.roster_helpers import (

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from tapdesk.errors import ConfigError
-from tapdesk.ui.screenshots import write_screenshots
+from tapdesk.ui.dev.screenshots import write_screenshots
 from tests.helpers.qt import auth_services, decode, token_services
 
 EXPECTED = [

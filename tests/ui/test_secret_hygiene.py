@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from tapdesk import logs
+from tapdesk.runtime import logs
 from tests.helpers.demo import UPN
 from tests.ui.onboarding_helpers import FLOWS, onboarding_window, start_flow, walk
 

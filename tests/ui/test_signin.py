@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from shiboken6 import isValid
 
-from tapdesk.ui.main_window import MainWindow
+from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
 from tests.helpers.qt import auth_services, decode_widget, open_user, wait_idle
 
@@ -117,8 +117,9 @@ def test_closing_the_window_during_a_device_code_sign_in_does_not_hang(qtbot, au
 
 def test_demo_browser_completes_a_browser_sign_in(tmp_path) -> None:
     """`tapdesk --demo`: Sign in with the browser works without a real browser or network."""
-    from tapdesk.app import build_services
-    from tapdesk.config import AppPaths, load_settings
+    from tapdesk.app.main import build_services
+    from tapdesk.config import load_settings
+    from tapdesk.runtime.paths import AppPaths
     from tests.helpers.keyring import MemoryKeyring
 
     paths = AppPaths.default({"TAPDESK_HOME": str(tmp_path)})

@@ -8,7 +8,7 @@ import sys
 
 def test_the_window_path_imports_neither_httpx_nor_msal() -> None:
     probe = (
-        "import sys, tapdesk.app, tapdesk.ui, tapdesk.ui.main_window;"
+        "import sys, tapdesk.app.main, tapdesk.ui, tapdesk.ui.window.main_window;"
         "print(sorted(m for m in ('httpx', 'msal', 'keyring', 'sqlite3') if m in sys.modules))"
     )
     result = subprocess.run(

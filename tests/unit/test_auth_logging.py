@@ -13,8 +13,9 @@ import pytest
 
 from tapdesk.auth import Authenticator
 from tapdesk.auth.logguard import guard_msal_logging
-from tapdesk.config import AppPaths, Settings
+from tapdesk.config import Settings
 from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DemoTenant
+from tapdesk.runtime.paths import AppPaths
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import UPN, ScriptedBrowser
 from tests.helpers.keyring import MemoryKeyring

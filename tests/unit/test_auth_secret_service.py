@@ -18,8 +18,9 @@ from keyring.backend import KeyringBackend
 
 from tapdesk.auth import Authenticator, CacheProtection
 from tapdesk.auth.keystore import KEY_NAME, SERVICE
-from tapdesk.config import AppPaths, Settings
+from tapdesk.config import Settings
 from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.runtime.paths import AppPaths
 from tests.helpers.clock import FakeClock
 
 pytestmark = pytest.mark.secret_service

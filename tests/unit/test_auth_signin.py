@@ -17,11 +17,12 @@ from keyring.backends import fail
 from tapdesk.auth import Account, Authenticator, CacheProtection, DeviceFlow
 from tapdesk.auth.cache import LOCKED_NOTICE, NO_KEYRING_NOTICE
 from tapdesk.auth.keystore import KEY_NAME, SERVICE
-from tapdesk.config import AppPaths, Settings
+from tapdesk.config import Settings
 from tapdesk.core.readiness import technician_findings
 from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.demo.constants import DEVICE_LOGIN_URL
 from tapdesk.errors import AuthError, ConfigError, ConsentRequired, Offline, SignInRequired
+from tapdesk.runtime.paths import AppPaths
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import UPN, ScriptedBrowser
 from tests.helpers.keyring import LockedKeyring, MemoryKeyring

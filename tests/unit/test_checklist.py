@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from tapdesk.core.aaguid import AUTHENTICATOR_ANDROID
+from tapdesk.core.audit import AuditKind
 from tapdesk.core.checklist import (
     SYSTEM_ACTOR,
-    AuditKind,
     Checklist,
     ChecklistError,
     Outcome,
@@ -25,7 +25,7 @@ from tapdesk.core.models import (
 )
 from tapdesk.core.roster import RosterStatus, queue_status
 from tapdesk.core.verify import GraphRead, Observation
-from tapdesk.resources import flows_dir
+from tapdesk.runtime.resources import flows_dir
 from tests.helpers.clock import START, FakeClock
 
 PASSWORD = AuthMethod("pw", MethodKind.PASSWORD)

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tapdesk.config import AppPaths, Cloud, QrPayload, check_graph_url, load_settings
+from tapdesk.config import Cloud, QrPayload, check_graph_url, load_settings
 from tapdesk.errors import ConfigError
+from tapdesk.runtime.paths import AppPaths
 
 GUID = "11111111-2222-3333-4444-555555555555"
 

@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN = ("PySide6", "tapdesk.ui", "tapdesk.cli", "tapdesk.app", "tapdesk.graph", "tapdesk.auth")
+FORBIDDEN = (
+    "PySide6",
+    "tapdesk.ui",
+    "tapdesk.cli",
+    "tapdesk.app",
+    "tapdesk.graph",
+    "tapdesk.auth",
+)
 
 
 def test_demo_sources_import_nothing_forbidden() -> None:

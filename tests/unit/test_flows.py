@@ -21,7 +21,7 @@ from tapdesk.core.flows import (
     parse_flow,
 )
 from tapdesk.errors import ConfigError
-from tapdesk.resources import flows_dir, resources_dir
+from tapdesk.runtime.resources import flows_dir, resources_dir
 
 SOURCE = "flows/test.toml"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tapdesk import frozen
+from tapdesk.runtime import frozen
 
 BUNDLE = str(Path("/opt/tapdesk/_internal"))
 IN_BUNDLE = str(Path(BUNDLE, "PySide6", "Qt", "plugins"))

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from tapdesk.config import AppPaths
-from tapdesk.core.checklist import AuditEvent, AuditKind
+from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import AUTHENTICATION_ADMINISTRATOR, Roles
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.errors import AdminTargetError
 from tapdesk.graph.client import GraphClient
-from tapdesk.issuing import Issuer
+from tapdesk.runtime.paths import AppPaths
 from tapdesk.store import DiskFull, open_store
+from tapdesk.workflows.issuing import Issuer
 from tests.helpers.clock import FakeClock
 from tests.helpers.tokens import TokenSource
 

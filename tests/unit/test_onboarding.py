@@ -6,14 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from tapdesk.core.checklist import AuditKind, StepState
+from tapdesk.core.audit import AuditKind
+from tapdesk.core.checklist import StepState
 from tapdesk.core.flows import load_flows
 from tapdesk.core.models import PassCode, TemporaryAccessPass, User
 from tapdesk.core.verify import GraphRead
 from tapdesk.demo import DEMO_GRAPH_URL, DemoTenant, Fault
 from tapdesk.errors import NotFound, NotPermitted, Offline, StorageError, Throttled
 from tapdesk.graph.client import GraphClient
-from tapdesk.onboarding import (
+from tapdesk.runtime.resources import flows_dir
+from tapdesk.store import DiskFull, Store
+from tapdesk.workflows.onboarding import (
     OnboardingSession,
     ProblemKind,
     describe_poll_failure,
@@ -22,8 +25,6 @@ from tapdesk.onboarding import (
     resume,
     save,
 )
-from tapdesk.resources import flows_dir
-from tapdesk.store import DiskFull, Store
 from tests.helpers.clock import START, FakeClock
 
 FLOWS = {flow.id: flow for flow in load_flows(flows_dir())[0]}
@@ -168,8 +169,9 @@ def test_poll_failures_say_what_happened_and_whether_waiting_helps(error, kind, 
 
 
 def test_notices_of_prepared_services_come_from_the_built_ones(tmp_path):
-    from tapdesk.config import AppPaths, Settings
-    from tapdesk.services import Prepared, Services, notices_of
+    from tapdesk.app.services import Prepared, Services, notices_of
+    from tapdesk.config import Settings
+    from tapdesk.runtime.paths import AppPaths
 
     paths = AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
     clock = FakeClock()
@@ -189,8 +191,8 @@ def test_issuing_for_a_session_reads_the_baseline_first_unless_the_card_already_
 ) -> None:
     from tapdesk.core.passrules import IssueRequest
     from tapdesk.core.roles import Roles
-    from tapdesk.issuing import Issuer
-    from tapdesk.onboarding import issue_pass
+    from tapdesk.workflows.issuing import Issuer
+    from tapdesk.workflows.onboarding import issue_pass
 
     clock = FakeClock()
     tenant = DemoTenant(clock=clock)

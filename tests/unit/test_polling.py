@@ -14,7 +14,7 @@ from tapdesk.core.polling import (
     requests_per_second,
 )
 from tapdesk.core.verify import GraphRead
-from tapdesk.resources import flows_dir
+from tapdesk.runtime.resources import flows_dir
 from tests.helpers.clock import START, FakeClock
 
 FIDO = frozenset({GraphRead.FIDO2})

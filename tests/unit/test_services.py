@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tapdesk.services import Prepared, built
+from tapdesk.app.services import Prepared, built
 
 
 class Thing:

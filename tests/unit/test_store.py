@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tapdesk.config import AppPaths
-from tapdesk.core.checklist import AuditEvent, AuditKind, Checklist, ChecklistSnapshot, StepState
+from tapdesk.core.audit import AuditEvent, AuditKind
+from tapdesk.core.checklist import Checklist, ChecklistSnapshot, StepState
 from tapdesk.core.flows import Flow, load_flow
 from tapdesk.core.models import (
     AuthMethod,
@@ -25,7 +25,8 @@ from tapdesk.core.models import (
 )
 from tapdesk.core.verify import GraphRead, Observation
 from tapdesk.errors import StorageError
-from tapdesk.resources import flows_dir
+from tapdesk.runtime.paths import AppPaths
+from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import (
     DatabaseLocked,
     DiskFull,
@@ -442,7 +443,7 @@ from pathlib import Path
 from tapdesk.core.checklist import Checklist
 from tapdesk.core.flows import load_flow
 from tapdesk.core.models import AuthMethod, MethodKind, TemporaryAccessPass
-from tapdesk.resources import flows_dir
+from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import Store
 from tests.helpers.clock import START, FakeClock
 

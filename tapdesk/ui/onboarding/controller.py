@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from tapdesk.app.services import notices_of
 from tapdesk.core.checklist import ChecklistError
 from tapdesk.core.clock import Clock
 from tapdesk.core.flows import Flow, FlowError, load_flows
@@ -26,7 +27,10 @@ from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.polling import PollPhase, Visibility
 from tapdesk.core.verify import Observation
 from tapdesk.errors import StorageError, TapdeskError
-from tapdesk.onboarding import (
+from tapdesk.runtime.resources import flows_dir
+from tapdesk.ui.onboarding.poller import SessionPoller
+from tapdesk.ui.tasks import TaskRunner
+from tapdesk.workflows.onboarding import (
     IssuedForSession,
     OnboardingSession,
     ProblemKind,
@@ -40,14 +44,10 @@ from tapdesk.onboarding import (
     revoke_pass,
     save,
 )
-from tapdesk.resources import flows_dir
-from tapdesk.services import notices_of
-from tapdesk.ui.onboarding.poller import SessionPoller
-from tapdesk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from tapdesk.issuing import Issued, Issuer
-    from tapdesk.services import Services
+    from tapdesk.app.services import Services
+    from tapdesk.workflows.issuing import Issued, Issuer
 
 log = logging.getLogger(__name__)
 SAVE_RETRY_SECONDS = 30.0

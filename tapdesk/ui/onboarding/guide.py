@@ -15,17 +15,17 @@ from PySide6.QtCore import QObject, Qt
 from tapdesk.core.models import AuthMethod, User
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.errors import TapdeskError
-from tapdesk.onboarding import OnboardingSession, SessionSummary
 from tapdesk.ui.onboarding.controller import IssuePlan, Onboarding
 from tapdesk.ui.onboarding.panel import ChecklistPanel
 from tapdesk.ui.onboarding.session_list import SessionList
 from tapdesk.ui.theme import Tone
+from tapdesk.workflows.onboarding import OnboardingSession, SessionSummary
 
 if TYPE_CHECKING:
-    from tapdesk.issuing import Issued, Issuer
-    from tapdesk.ui.main_window import MainWindow
     from tapdesk.ui.onboarding.phone import PhonePanel
     from tapdesk.ui.onboarding.reason import ReasonDialog
+    from tapdesk.ui.window.main_window import MainWindow
+    from tapdesk.workflows.issuing import Issued, Issuer
 
 
 class Guide(QObject):

@@ -1,6 +1,6 @@
 """The checklist of the selected user's session, in the work area under the form and the pass.
 
-It shows one :class:`~tapdesk.onboarding.OnboardingSession`: the flow, its steps in order, what
+It shows one :class:`~tapdesk.workflows.onboarding.OnboardingSession`: the flow, its steps in order, what
 the active step waits for, the registration-window countdown, and notes that need the
 technician (the pass value lost in a restart, a poll that failed, a save that failed). It never
 changes the session itself: every button is a signal the window's guide acts on.
@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from tapdesk.core.checklist import Outcome
 from tapdesk.core.flows import Action, Flow, Step, StepKind
-from tapdesk.onboarding import OnboardingSession, ProblemKind
 from tapdesk.ui import theme
 from tapdesk.ui.onboarding.step_row import StepRow, StepView, clock_time
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.chips import Chip
 from tapdesk.ui.widgets.section import Section
+from tapdesk.workflows.onboarding import OnboardingSession, ProblemKind
 
 # Keyed by RosterStatus values (str enum): the roster module itself is not needed at start-up.
 STATUS_TEXT = {

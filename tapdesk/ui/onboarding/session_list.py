@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from tapdesk.onboarding import SessionSummary
 from tapdesk.ui import theme
 from tapdesk.ui.onboarding.panel import STATUS_TEXT
+from tapdesk.workflows.onboarding import SessionSummary
 
 _ICONS = {
     "waiting": "○",

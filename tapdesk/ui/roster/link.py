@@ -18,7 +18,7 @@ from tapdesk.core.roles import Technician
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
 
-    from tapdesk.ui.main_window import MainWindow
+    from tapdesk.ui.window.main_window import MainWindow
 
 
 class MainWindowLink:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tapdesk.core.checklist import ChecklistSnapshot
 from tapdesk.core.flows import Flow, load_flows
-from tapdesk.resources import flows_dir
+from tapdesk.runtime.resources import flows_dir
 
 if TYPE_CHECKING:
     from tapdesk.store import Store

@@ -25,13 +25,13 @@ from tapdesk.core.clock import Clock
 from tapdesk.core.lifecycle import Countdown, CountdownView, PassState
 from tapdesk.core.models import PassCode, TemporaryAccessPass, User
 from tapdesk.ui import theme
-from tapdesk.ui.clipboard import ClipboardGuard
 from tapdesk.ui.qr import QrView
 from tapdesk.ui.spell import spell_out
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.pass_text import PassText
 from tapdesk.ui.widgets.section import Section
 from tapdesk.ui.widgets.spinner import Spinner
+from tapdesk.ui.window.clipboard import ClipboardGuard
 
 GROUP = 4
 HIDDEN_TEXT = (

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tapdesk.core.checklist import AuditEvent, AuditKind
+from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.core.clock import Clock
 from tapdesk.core.models import TemporaryAccessPass, User
 from tapdesk.core.passrules import IssueRequest

@@ -13,11 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tapdesk import logs
-from tapdesk.config import AppPaths, Settings, load_settings
+from tapdesk.app.services import Prepared, Services
+from tapdesk.config import Settings, load_settings
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.errors import ExitCode, TapdeskError
-from tapdesk.services import Prepared, Services
+from tapdesk.runtime import logs
+from tapdesk.runtime.paths import AppPaths
 
 if TYPE_CHECKING:
     import httpx

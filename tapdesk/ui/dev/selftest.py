@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
-from tapdesk.ui.main_window import MainWindow
+from tapdesk.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from tapdesk.services import Services
+    from tapdesk.app.services import Services
 
 NEW_HIRE = "ava.newhire@northwind.example"
 TIMEOUT = 30.0

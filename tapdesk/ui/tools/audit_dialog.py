@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tapdesk.core.checklist import AuditEvent, AuditKind
+from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.core.clock import Clock
 from tapdesk.errors import StorageError, TapdeskError
 from tapdesk.ui import theme

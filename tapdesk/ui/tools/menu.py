@@ -14,9 +14,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolButton
 
 if TYPE_CHECKING:
-    from tapdesk.ui.audit_dialog import AuditDialog
-    from tapdesk.ui.main_window import MainWindow
     from tapdesk.ui.roster.window import RosterWindow
+    from tapdesk.ui.tools.audit_dialog import AuditDialog
+    from tapdesk.ui.window.main_window import MainWindow
 
 
 class DayTools(QObject):
@@ -51,7 +51,7 @@ class DayTools(QObject):
 
     def open_audit(self) -> AuditDialog:
         if self.audit is None:
-            from tapdesk.ui.audit_dialog import AuditDialog
+            from tapdesk.ui.tools.audit_dialog import AuditDialog
 
             window = self.window
             self.audit = AuditDialog(

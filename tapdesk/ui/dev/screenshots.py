@@ -21,8 +21,8 @@ from tapdesk.core.clock import Clock
 from tapdesk.errors import ConfigError, TapdeskError
 
 if TYPE_CHECKING:
-    from tapdesk.services import Services
-    from tapdesk.ui.main_window import MainWindow
+    from tapdesk.app.services import Services
+    from tapdesk.ui.window.main_window import MainWindow
 
 SIZE = (1280, 860)
 TIMEOUT = 30.0
@@ -97,7 +97,7 @@ def dark_palette() -> QPalette:
 
 
 def write_screenshots(services: Services, out_dir: Path) -> list[Path]:
-    from tapdesk.ui.main_window import MainWindow
+    from tapdesk.ui.window.main_window import MainWindow
 
     tenant = services.demo
     if tenant is None:
@@ -179,7 +179,7 @@ def _find(window: MainWindow, query: str, upn_prefix: str) -> None:
 @contextmanager
 def _dark_window(services: Services) -> Iterator[MainWindow]:
     """A started window in the dark palette; the light palette comes back afterwards."""
-    from tapdesk.ui.main_window import MainWindow
+    from tapdesk.ui.window.main_window import MainWindow
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -225,7 +225,7 @@ Andy App;andy.app@northwind.example;11:00;LAP-0151;
 def _day_tools(services: Services, out_dir: Path) -> list[Path]:
     """The new-hire-day queue (everyone, then only the problems) and the audit trail."""
     from tapdesk.core.roster import RosterStatus, parse_roster
-    from tapdesk.ui.main_window import MainWindow
+    from tapdesk.ui.window.main_window import MainWindow
 
     window = MainWindow(services, heartbeat_ms=0)
     window.resize(*SIZE)
@@ -255,7 +255,7 @@ def _onboarding(services: Services, out_dir: Path) -> list[Path]:
     """A passkey flow from start to done with the simulated phone, a throttled check, the phone
     refusing a spent pass, and (in the dark palette) a session resumed after a restart."""
     from tapdesk.demo import Fault
-    from tapdesk.ui.main_window import MainWindow
+    from tapdesk.ui.window.main_window import MainWindow
 
     tenant = services.demo
     assert tenant is not None
@@ -367,7 +367,7 @@ def _resumed(services: Services, session_id: str, path: Path) -> Path:
 def _tidy(services: Services, since: datetime) -> None:
     """Close the checklists this run opened (each pass issued starts one), so the technician's
     next start does not resume them; sessions that were open before are left alone."""
-    from tapdesk.ui.main_window import MainWindow
+    from tapdesk.ui.window.main_window import MainWindow
 
     window = MainWindow(services, heartbeat_ms=0)
     window.start()

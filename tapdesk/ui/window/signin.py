@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from tapdesk.app.services import built
 from tapdesk.core.roles import Roles, Technician
 from tapdesk.errors import AuthError, TapdeskError
-from tapdesk.services import built
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.widgets.device_code import DeviceCodeDialog
 from tapdesk.ui.widgets.header import HeaderBar
 
 if TYPE_CHECKING:
-    from tapdesk.services import Services
+    from tapdesk.app.services import Services
 
 log = logging.getLogger(__name__)
 CHANNEL = "signin"

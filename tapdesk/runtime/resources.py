@@ -1,9 +1,7 @@
 """Where the shipped resources (flows, icons) are: in the wheel, or in a source checkout.
 
 The wheel carries the top-level ``resources/`` folder as ``tapdesk/resources`` (hatch
-force-include); a source checkout or an editable install has it next to the package. This module
-and that folder share a name: a plain module wins over a folder without ``__init__.py``, so
-``import tapdesk.resources`` always means this file.
+force-include); a source checkout or an editable install has it next to the package.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ runs the I/O helpers of this module on workers:
   client without in-call retries (:func:`poll_client`), so the poller's own backoff decides
   when to ask again;
 - :func:`issue_pass` reads the user's methods (the baseline "new" is measured against), then
-  issues through the :class:`~tapdesk.issuing.Issuer`; :func:`revoke_pass` deletes the pass;
+  issues through the :class:`~tapdesk.workflows.issuing.Issuer`; :func:`revoke_pass` deletes the pass;
 - :func:`save` stores the snapshot with its audit events; :func:`resume` rebuilds the open
   sessions after a restart.
 
@@ -30,8 +30,8 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from tapdesk.core.audit import AuditEvent
 from tapdesk.core.checklist import (
-    AuditEvent,
     Checklist,
     ChecklistSnapshot,
     PassFacts,
@@ -54,7 +54,7 @@ from tapdesk.errors import (
 if TYPE_CHECKING:  # the window imports this module before httpx is loaded
     from tapdesk.core.roster import RosterStatus
     from tapdesk.graph.client import GraphClient, MethodFilter
-    from tapdesk.issuing import Issued, Issuer
+    from tapdesk.workflows.issuing import Issued, Issuer
 
 
 class SessionStore(Protocol):

@@ -23,17 +23,12 @@ from tapdesk.core.passrules import validate_request
 from tapdesk.core.readiness import Finding, TargetFacts
 from tapdesk.core.roles import Roles, Technician
 from tapdesk.errors import NotFound, TapdeskError
-from tapdesk.issuing import Issued, Issuer
-from tapdesk.ui import day_tools, theme
-from tapdesk.ui.card_loader import CardLoader
-from tapdesk.ui.clipboard import ClipboardGuard
-from tapdesk.ui.finder import UserFinder
-from tapdesk.ui.idle import IdleWatch
+from tapdesk.ui import theme
 from tapdesk.ui.onboarding.guide import Guide
 from tapdesk.ui.qr import qr_payload
-from tapdesk.ui.signin import SignIn
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.theme import Tone
+from tapdesk.ui.tools import menu as tools_menu
 from tapdesk.ui.widgets.banner import Banner
 from tapdesk.ui.widgets.header import HeaderBar
 from tapdesk.ui.widgets.issue_form import IssueForm
@@ -41,10 +36,16 @@ from tapdesk.ui.widgets.pass_panel import PanelState, PassPanel
 from tapdesk.ui.widgets.search import SearchPanel
 from tapdesk.ui.widgets.user_card import UserCard
 from tapdesk.ui.widgets.work_area import WorkArea
+from tapdesk.ui.window.card_loader import CardLoader
+from tapdesk.ui.window.clipboard import ClipboardGuard
+from tapdesk.ui.window.finder import UserFinder
+from tapdesk.ui.window.idle import IdleWatch
+from tapdesk.ui.window.signin import SignIn
+from tapdesk.workflows.issuing import Issued, Issuer
 
 if TYPE_CHECKING:
-    from tapdesk.onboarding import SessionSummary
-    from tapdesk.services import Services
+    from tapdesk.app.services import Services
+    from tapdesk.workflows.onboarding import SessionSummary
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class MainWindow(QMainWindow):
         self.guide = Guide(self)  # the onboarding checklist, session list and simulated phone
         self._connect()
         self._shortcuts()
-        self.day_tools = day_tools.install(self)  # Tools menu: new-hire day roster, audit
+        self.day_tools = tools_menu.install(self)  # Tools menu: new-hire day roster, audit
         self._set_signed_in(False)
 
         self.heartbeat = QTimer(self)

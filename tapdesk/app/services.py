@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from tapdesk.config import AppPaths, Settings
+from tapdesk.config import Settings
 from tapdesk.core.clock import Clock
+from tapdesk.runtime.paths import AppPaths
 
 if TYPE_CHECKING:
     import httpx

@@ -1,0 +1,1 @@
+"""Not for technicians: screenshots, the frozen build's self-test and benchmark probes."""
