@@ -49,3 +49,45 @@ def test_ci_runs_the_readme_test_command() -> None:
     )
     assert command in readme.split("\n## ")[0], "README's first screen must give the test command"
     assert command in ci
+
+
+def _import_cycles(package: str) -> list[list[str]]:
+    """Strongly connected groups of modules (type-checking imports count: they are imports)."""
+    import grimp
+
+    graph = grimp.build_graph(package)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                group.append(top)
+                if top == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_import_circle_anywhere_in_tapdesk() -> None:
+    assert _import_cycles("tapdesk") == []

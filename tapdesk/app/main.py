@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tapdesk.app.services import Prepared, Services
+from tapdesk.app.services import Backend, Services
 from tapdesk.config import Settings, load_settings
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.errors import ExitCode, TapdeskError
@@ -102,25 +102,14 @@ def build_services(
     )
 
 
-def prepare_services(settings: Settings, paths: AppPaths, **options: Any) -> Services:
-    """For the window: the same services, built on a background thread while it paints.
+def prepare_services(settings: Settings, paths: AppPaths, **options: Any) -> Backend:
+    """For the window: the same services, built on a worker on first use while it paints.
 
     Importing httpx and MSAL, probing the keyring and opening the demo tenant's file take a few
     hundred milliseconds that the technician should not stare at an empty screen for.
     """
-    whole = Prepared(lambda: build_services(settings, paths, **options), name="services")
-    return Services(
-        settings,
-        paths,
-        graph=whole.part("graph"),
-        auth=None if settings.access_token else whole.part("auth"),
-        clock=options.get("clock", SYSTEM_CLOCK),
-        demo=whole.part("demo") if settings.demo else None,
-        http=whole.part("http"),
-        authority=settings.authority,
-        store=whole.part("store"),
-        notices=whole.part("notices"),  # read them with services.notices_of, on a worker
-    )
+    clock = options.get("clock", SYSTEM_CLOCK)
+    return Backend(settings, paths, clock, lambda: build_services(settings, paths, **options))
 
 
 def _self_test_settings(settings: Settings, options: dict[str, Any]) -> Settings:
@@ -184,7 +173,7 @@ def main(
     from tapdesk.cli.parser import build_parser
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    services: Services | None = None
+    services: Services | Backend | None = None
     try:
         args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         paths = paths or AppPaths.default(env)
@@ -218,17 +207,18 @@ def main(
         if gui and args.self_test:
             from tapdesk import ui
 
-            services = build_services(_self_test_settings(settings, options), paths, **options)
+            test_settings = _self_test_settings(settings, options)
+            services = Backend.of(build_services(test_settings, paths, **options))
             return ui.run(services, args)
         if gui:
             from tapdesk import ui
 
             services = prepare_services(settings, paths, **options)
             return ui.run(services, args)
-        services = build_services(settings, paths, **options)
-        for notice in services.notices:
+        built = services = build_services(settings, paths, **options)
+        for notice in built.notices:
             err.write(f"tapdesk: {notice}\n")
-        return _commands()[args.command](services, args, out, err)
+        return _commands()[args.command](built, args, out, err)
     except TapdeskError as exc:
         log.info("command failed: %s (%s)", type(exc).__name__, exc.request_id or "no request-id")
         err.write(f"tapdesk: {exc.one_line()}\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
 
@@ -205,7 +205,3 @@ class UserStatus:
     user: User
     tap: TemporaryAccessPass | None
     methods: tuple[AuthMethod, ...]
-
-
-def as_date(value: datetime | None) -> date | None:
-    return value.date() if value else None

@@ -82,16 +82,23 @@ class PollSettings:
 DEFAULT_SETTINGS = PollSettings()
 
 
+# The window's watcher of the pass on screen (one at most) looks this often, on the same rules.
+PASS_WATCH_INTERVAL = 20.0
+
+
 def requests_per_second(
     foreground: int,
     background: int = 0,
     reads_per_poll: int = 1,
     settings: PollSettings = DEFAULT_SETTINGS,
+    *,
+    pass_on_screen: bool = False,
 ) -> float:
     """Worst-case Graph request rate of one tapdesk (shortest jittered intervals)."""
     fastest = settings.interval * (1 - settings.jitter)
     slowest_bg = settings.background_interval * (1 - settings.jitter)
-    return reads_per_poll * (foreground / fastest + background / slowest_bg)
+    watch = 1 / (PASS_WATCH_INTERVAL * (1 - settings.jitter)) if pass_on_screen else 0.0
+    return reads_per_poll * (foreground / fastest + background / slowest_bg) + watch
 
 
 class Poller:

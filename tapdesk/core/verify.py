@@ -41,12 +41,6 @@ READS_FOR_CHECK: dict[Check, frozenset[GraphRead]] = {
     Check.PASS_USED: frozenset({GraphRead.PASS}),
     Check.PASS_REVOKED: frozenset({GraphRead.PASS}),
 }
-_READ_OF_KIND = {
-    MethodKind.AUTHENTICATOR: GraphRead.AUTHENTICATOR,
-    MethodKind.FIDO2: GraphRead.FIDO2,
-    MethodKind.WINDOWS_HELLO: GraphRead.WINDOWS_HELLO,
-}
-
 WAITING_FOR: dict[Check, str] = {
     Check.AUTHENTICATOR_ADDED: "Waiting for Microsoft Authenticator to appear on the account",
     Check.AUTHENTICATOR_PASSKEY: "Waiting for a passkey in Microsoft Authenticator (iOS or Android)",
@@ -205,8 +199,3 @@ def _pass_check(check: Check, baseline: Baseline, tap: TemporaryAccessPass | Non
             "Graph shows no use of a reusable pass; tick when the sign-in worked",
         )
     return CheckResult(check, False, True, WAITING_FOR[check])
-
-
-def read_for_kind(kind: MethodKind) -> GraphRead:
-    """The narrow list that returns methods of ``kind`` (everything else: all methods)."""
-    return _READ_OF_KIND.get(kind, GraphRead.ALL_METHODS)

@@ -394,10 +394,6 @@ class GraphClient:
             parse.temporary_access_pass(item) for item in parse.collection(self._json(response))
         ]
 
-    def get_tap(self, user_id: str, tap_id: str) -> TemporaryAccessPass:
-        response = self._request("GET", self._tap_path(user_id, tap_id), subject=f"pass {tap_id}")
-        return parse.temporary_access_pass(self._json(response))
-
     def delete_tap(self, user_id: str, tap_id: str, *, who: str | None = None) -> None:
         """Revoke. A pass already gone counts as revoked."""
         try:

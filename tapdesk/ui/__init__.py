@@ -1,4 +1,4 @@
-"""The PySide6 window. ``run(services, args)`` is all the composition root needs.
+"""The PySide6 window. ``run(backend, args)`` is all the composition root needs.
 
 Importing this package imports no Qt: ``tapdesk`` commands never pay for it.
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from tapdesk.app.services import Services
+    from tapdesk.app.services import Backend
 
 log = logging.getLogger(__name__)
 APP_NAME = "tapdesk"
@@ -47,17 +47,17 @@ def application(argv: Sequence[str] | None = None, *, large_text: bool = False) 
     return app
 
 
-def run(services: Services, args: Any = None) -> int:
+def run(backend: Backend, args: Any = None) -> int:
     """Show the window (or write screenshots with ``--screenshots DIR``); returns the exit code."""
     shots = _option(args, "screenshots")
     if shots and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display needed for screenshots
     argv = [str(a) for a in args] if isinstance(args, (list, tuple)) else []
-    app = application(argv, large_text=services.settings.large_text)
+    app = application(argv, large_text=backend.settings.large_text)
     if shots:
         from tapdesk.ui.dev.screenshots import write_screenshots
 
-        written = write_screenshots(services, Path(shots))
+        written = write_screenshots(backend, Path(shots))
         for path in written:
             print(path)
         return 0
@@ -65,24 +65,24 @@ def run(services: Services, args: Any = None) -> int:
     if _option(args, "self_test"):
         from tapdesk.ui.dev.selftest import run_self_test
 
-        return run_self_test(services, app)
+        return run_self_test(backend, app)
 
     from PySide6.QtCore import QTimer
 
     from tapdesk.ui.window.main_window import MainWindow
 
-    window = MainWindow(services)
+    window = MainWindow(backend)
     _install_excepthook(window)
     window.resize(1280, 860)
     window.show()
-    QTimer.singleShot(0, window.start)  # first paint first; sign-in and the policy after
-    QTimer.singleShot(0, _settle_memory)
     if os.environ.get("TAPDESK_QUIT_AFTER_FIRST_PAINT") or os.environ.get(
         "TAPDESK_QUIT_WHEN_READY"
     ):
         from tapdesk.ui.dev import bench
 
-        bench.install_probes(app, window)
+        bench.install_probes(app, window)  # first in the queue: it reads the first paint
+    QTimer.singleShot(0, window.start)  # first paint first; sign-in and the policy after
+    QTimer.singleShot(0, _settle_memory)
     try:
         return int(app.exec())
     finally:

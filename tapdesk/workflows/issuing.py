@@ -1,8 +1,11 @@
-"""Issuing and revoking a pass, shared by the window and the CLI.
+"""Issuing and revoking a pass: the one route for the window, its checklists and the CLI.
 
-Graph's refusals are put in the technician's terms, and every issue and revoke leaves an audit
-record (never the pass). An audit write that fails (disk full, locked database) does not hide
-a pass that Graph already created: the technician still gets it, with a warning.
+Graph's refusals are put in the technician's terms, and every issue and revoke leaves exactly
+one audit record (never the pass). Who writes it is decided here and nowhere else: a pass that
+belongs to a checklist session is recorded by that session's checklist (saved with it, step and
+all); any other pass by the issuer, straight into the store. An audit write that fails (disk
+full, locked database) does not hide a pass that Graph already created: the technician still
+gets it, with a warning.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.core.clock import Clock
-from tapdesk.core.models import TemporaryAccessPass, User
+from tapdesk.core.models import AuthMethod, TemporaryAccessPass, User
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import Roles
 from tapdesk.errors import AdminTargetError, NotPermitted, StorageError
@@ -27,9 +30,21 @@ class AuditTrail(Protocol):
 
 
 @dataclass(frozen=True)
+class ForSession:
+    """A pass for a checklist session: its checklist records it and measures "new" against
+    the methods the user had before it (``known_methods``: read with the user card already)."""
+
+    session_id: str
+    flow_id: str
+    replacing: bool = False  # a replacement keeps the session's first baseline
+    known_methods: tuple[AuthMethod, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Issued:
     tap: TemporaryAccessPass
     warnings: tuple[str, ...] = ()
+    baseline: tuple[AuthMethod, ...] = ()  # for a session: the methods before the pass
 
 
 @dataclass(frozen=True)
@@ -56,12 +71,19 @@ class Issuer:
         user: User,
         request: IssueRequest,
         *,
+        session: ForSession | None = None,
         on_status: Callable[[str], None] | None = None,
-        session_id: str = "",
-        flow_id: str = "",
     ) -> Issued:
-        """Create the pass. Graph's 403 does not say why; the technician's roles usually do."""
+        """Create the pass. Graph's 403 does not say why; the technician's roles usually do.
+
+        For a session the methods are read first: without them an Authenticator the user
+        already had would look new, so a failure there stops before any pass exists.
+        """
         who = user.user_principal_name or user.id
+        baseline: tuple[AuthMethod, ...] = ()
+        if session is not None and not session.replacing:
+            known = session.known_methods
+            baseline = known if known is not None else tuple(graph.list_methods(user.id))
         try:
             tap = graph.create_tap(user.id, request, on_status=on_status, who=who)
         except NotPermitted as refused:
@@ -79,12 +101,12 @@ class Issuer:
                     code=refused.code,
                 ) from None
             raise
+        if session is not None:  # the session's checklist records it, with the session
+            return Issued(tap, (), baseline)
         event = self._event(
             AuditKind.ISSUE,
             user,
             tap.id,
-            session_id=session_id,
-            flow_id=flow_id,
             lifetime_minutes=tap.lifetime_minutes,
             usable_once=tap.usable_once,
         )
@@ -93,9 +115,12 @@ class Issuer:
     def revoke(
         self, graph: GraphClient, user: User, tap_id: str, *, session_id: str = ""
     ) -> tuple[str, ...]:
-        """Delete the pass; returns warnings (an audit record that could not be saved)."""
+        """Delete the pass (already gone counts as revoked); returns warnings (an audit record
+        that could not be saved). A session's pass is recorded by the session's checklist."""
         graph.delete_tap(user.id, tap_id, who=user.user_principal_name)
-        return self._record(self._event(AuditKind.REVOKE, user, tap_id, session_id=session_id))
+        if session_id:
+            return ()
+        return self._record(self._event(AuditKind.REVOKE, user, tap_id))
 
     def _event(self, kind: AuditKind, user: User, pass_id: str, **details: Any) -> AuditEvent:
         return AuditEvent(

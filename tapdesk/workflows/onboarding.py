@@ -7,8 +7,9 @@ runs the I/O helpers of this module on workers:
 - :func:`read` fetches exactly the lists :meth:`Checklist.reads_needed` asks for, through a
   client without in-call retries (:func:`poll_client`), so the poller's own backoff decides
   when to ask again;
-- :func:`issue_pass` reads the user's methods (the baseline "new" is measured against), then
-  issues through the :class:`~tapdesk.workflows.issuing.Issuer`; :func:`revoke_pass` deletes the pass;
+- a session's pass is issued and revoked through the one route for every pass,
+  :class:`~tapdesk.workflows.issuing.Issuer` (with a :class:`~tapdesk.workflows.issuing.ForSession`):
+  it reads the baseline "new" is measured against, and leaves the audit record to the checklist;
 - :func:`save` stores the snapshot with its audit events; :func:`resume` rebuilds the open
   sessions after a restart.
 
@@ -40,7 +41,6 @@ from tapdesk.core.checklist import (
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.core.flows import Flow, Step
 from tapdesk.core.models import AuthMethod, TemporaryAccessPass, User
-from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.verify import GraphRead, Observation
 from tapdesk.errors import (
     NotFound,
@@ -54,7 +54,6 @@ from tapdesk.errors import (
 if TYPE_CHECKING:  # the window imports this module before httpx is loaded
     from tapdesk.core.roster import RosterStatus
     from tapdesk.graph.client import GraphClient, MethodFilter
-    from tapdesk.workflows.issuing import Issued, Issuer
 
 
 class SessionStore(Protocol):
@@ -111,12 +110,6 @@ class SessionSummary:
     opened_at: datetime
     closed: bool
     complete: bool
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedForSession:
-    issued: Issued
-    methods: tuple[AuthMethod, ...]  # the user's methods just before the pass (the baseline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,42 +378,6 @@ def read(
             for method in graph.list_methods(user_id, _FILTERS[item]):
                 methods.setdefault(method.id, method)
     return Observation(clock.now(), wanted, tuple(methods.values()), tap)
-
-
-def issue_pass(
-    graph: GraphClient,
-    issuer: Issuer,
-    user: User,
-    request: IssueRequest,
-    *,
-    session_id: str,
-    flow_id: str,
-    replacing: bool,
-    known_methods: tuple[AuthMethod, ...] | None = None,
-) -> IssuedForSession:
-    """Read the methods the checklist compares against, then issue.
-
-    ``known_methods``: the methods the window read with the user card, before any pass existed.
-    They serve as the baseline, so the Issue click costs one Graph call.
-
-    The methods are read first: without them an Authenticator the user already had would look
-    new, so a failure here stops before any pass exists. A replacement keeps the first
-    baseline and skips the read. The session's checklist writes the audit record (one per pass,
-    saved with the session), so ``issuer`` should have ``audit=None``.
-    """
-    if replacing:
-        methods: tuple[AuthMethod, ...] = ()
-    else:
-        methods = known_methods if known_methods is not None else tuple(graph.list_methods(user.id))
-    issued = issuer.issue(graph, user, request, session_id=session_id, flow_id=flow_id)
-    return IssuedForSession(issued, methods)
-
-
-def revoke_pass(
-    graph: GraphClient, issuer: Issuer, user: User, pass_id: str, *, session_id: str
-) -> tuple[str, ...]:
-    """Delete the session's pass (already gone counts as revoked)."""
-    return issuer.revoke(graph, user, pass_id, session_id=session_id)
 
 
 def save(store: SessionStore | None, batch: SaveBatch) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from tapdesk.app.services import Backend
 from tapdesk.core.clock import SYSTEM_CLOCK
 from tapdesk.demo import DemoTenant
 from tapdesk.ui import application
@@ -63,7 +64,8 @@ class Bench:
         self._home = tempfile.TemporaryDirectory()
         self.tenant = DemoTenant()
         self.tenant.token_lifetime = 86400.0
-        self.window = MainWindow(token_services(self.tenant, SYSTEM_CLOCK, Path(self._home.name)))
+        services = token_services(self.tenant, SYSTEM_CLOCK, Path(self._home.name))
+        self.window = MainWindow(Backend.of(services))
         self.window.resize(1280, 860)
         self.window.show()
         self.window.start()

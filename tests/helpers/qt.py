@@ -44,7 +44,10 @@ def token_services(
         clock=clock,
     )
     paths = AppPaths.default({"TAPDESK_HOME": str(home)})
-    return Services(Settings(demo=True, **settings), paths, graph, None, clock, tenant)
+    # As the composition root does for TAPDESK_ACCESS_TOKEN: a token, so nobody signs in.
+    return Services(
+        Settings(demo=True, access_token=token, **settings), paths, graph, None, clock, tenant
+    )
 
 
 def auth_services(

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tapdesk.app.services import Backend
 from tapdesk.demo import DemoTenant
 from tapdesk.ui import application
 from tapdesk.ui.window.main_window import MainWindow
@@ -33,7 +34,9 @@ def make_window(
         *, sign_in: bool = True, scopes: list[str] | None = None, **settings: Any
     ) -> MainWindow:
         services = token_services(tenant, clock, tmp_path / "home", scopes=scopes, **settings)
-        window = MainWindow(services, heartbeat_ms=0)  # tests drive tick() on the fake clock
+        window = MainWindow(
+            Backend.of(services), heartbeat_ms=0
+        )  # tests drive tick() on the fake clock
         qtbot.addWidget(window)
         window.resize(1280, 860)
         window.show()

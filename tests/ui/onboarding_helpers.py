@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tapdesk.app.services import Backend
 from tapdesk.core.checklist import SYSTEM_ACTOR, StepState
 from tapdesk.core.flows import Action, Check, Flow, StepKind, load_flows
 from tapdesk.core.polling import PollPhase
@@ -49,7 +50,7 @@ def onboarding_window(
     application()
     services = token_services(tenant, clock, home, **settings)
     services.store = store or Store.open(home / "data" / "tapdesk.db")
-    window = MainWindow(services, heartbeat_ms=0)
+    window = MainWindow(Backend.of(services), heartbeat_ms=0)
     if store is None:
         window.destroyed.connect(services.store.close)
     qtbot.addWidget(window)

@@ -6,8 +6,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-
 from tapdesk.core.checklist import Checklist
 from tapdesk.core.flows import load_flows
 from tapdesk.core.models import TemporaryAccessPass
@@ -83,24 +81,23 @@ def statuses(roster: RosterWindow) -> dict[str, RosterStatus]:
     return {r.upn.split("@")[0].split("_")[0]: r.status for r in roster.model.rows}
 
 
-class SessionsHook(QObject):
-    """Stands in for the main window's ``sessions_changed`` signal (the checklist's)."""
+class SessionsHook:
+    """The main window's ``sessions_changed`` signal, to fire by hand after a direct save."""
 
-    changed = Signal()
+    def __init__(self, window: MainWindow) -> None:
+        self.changed = window.sessions_changed
 
 
 def attach_hooks(window: MainWindow) -> tuple[list[str], SessionsHook]:
-    """Give the window the session hooks the onboarding work adds; returns what they record."""
+    """Record what the roster asks the window to open; returns it and the sessions signal."""
     opened: list[str] = []
-    hook = SessionsHook(window)
-    window.open_user = opened.append  # type: ignore[attr-defined]
-    window.sessions_changed = hook.changed  # type: ignore[attr-defined]
-    return opened, hook
+    window.open_user = opened.append  # type: ignore[method-assign]
+    return opened, SessionsHook(window)
 
 
 def with_store(window: MainWindow, path: Path) -> Store:
     store = Store.open(path)
-    window.services.store = store
+    window.backend.services().store = store
     return store
 
 

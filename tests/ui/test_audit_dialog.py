@@ -137,7 +137,7 @@ class TroubledStore:
 def test_disk_full_and_locked_are_shown_inline(store_window, qtbot, tmp_path) -> None:
     window, store = store_window
     troubled = TroubledStore(store)
-    window.services.store = troubled
+    window.backend.services().store = troubled
     dialog = window.day_tools.open_audit()
     loaded(qtbot, dialog)
     dialog.choose_path = lambda parent, suggested: tmp_path / "audit.csv"
@@ -155,7 +155,7 @@ def test_disk_full_and_locked_are_shown_inline(store_window, qtbot, tmp_path) ->
 
 
 def test_without_a_database_the_dialog_says_so(window, qtbot) -> None:
-    assert window.services.store is None
+    assert window.backend.services().store is None
     dialog = window.day_tools.open_audit()
     qtbot.waitUntil(lambda: not dialog.banner.isHidden(), timeout=WAIT_MS)
     assert "no database" in dialog.banner.message.text()

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from tapdesk.app.services import Backend
 from tapdesk.ui.window.main_window import MainWindow
 from tests.bench import startup
 from tests.bench.window import Heartbeat
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_gui_thread_stall_with_one_second_of_graph_latency(qtbot, tenant, clock, tmp_path, capsys):
-    window = MainWindow(token_services(tenant, clock, tmp_path), heartbeat_ms=1000)
+    window = MainWindow(Backend.of(token_services(tenant, clock, tmp_path)), heartbeat_ms=1000)
     qtbot.addWidget(window)
     window.resize(1280, 860)
     window.show()

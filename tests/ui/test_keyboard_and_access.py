@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tapdesk.app.services import Backend
 from tapdesk.ui import theme
 from tapdesk.ui.dev.screenshots import dark_palette
 from tapdesk.ui.theme import Tone
@@ -74,7 +75,7 @@ def test_a_slow_stale_search_never_replaces_a_newer_answer(qtbot, tenant, clock,
 
     transport = httpx.MockTransport(handler)
     window = MainWindow(
-        token_services(tenant, clock, tmp_path, transport=transport), heartbeat_ms=0
+        Backend.of(token_services(tenant, clock, tmp_path, transport=transport)), heartbeat_ms=0
     )
     qtbot.addWidget(window)
     window.show()

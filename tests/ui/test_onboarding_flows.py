@@ -61,7 +61,7 @@ def test_each_shipped_flow_walks_to_done(qtbot, tenant, clock, tmp_path, caplog,
     assert session.summary().status is RosterStatus.DONE
     assert tenant.users[AVA].tap is None  # revoked
     # Saved as it went: the store has the finished session and its audit trail.
-    store = window.services.store
+    store = window.backend.services().store
     saved = store.session(session.session_id)
     assert saved is not None and saved.outcome is Outcome.COMPLETED
     kinds = [r.event.kind for r in store.audit(START, START + timedelta(days=1))]

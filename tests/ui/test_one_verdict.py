@@ -74,7 +74,7 @@ def test_card_roster_and_cli_give_every_person_the_same_verdict(
         assert set(window.card.problem_codes()) == {f.code for f in window._problems}
         assert window.form.can_issue is not card["blocks"], upn
         roster = check_person(
-            window.services.graph, upn, policy, clock=clock, technician=window.technician
+            window.backend.services().graph, upn, policy, clock=clock, technician=window.technician
         )
         assert _verdict(roster.findings) == card, upn
         assert roster.problem is bool(card["blocks"]), upn

@@ -156,7 +156,7 @@ def test_masked_until_revealed_hides_value_and_qr_until_show(qtbot, make_window)
 
 
 def test_a_result_for_a_user_left_behind_is_not_shown(qtbot, window, tenant):
-    andy = window.graph.get_user(UPN["andy.app"])
+    andy = window.backend.services().graph.get_user(UPN["andy.app"])
     open_user(qtbot, window, "ava", AVA)
     window.form.issue_button.click()
     window.select_user(andy)  # before the answer is delivered (deliveries queue on this thread)

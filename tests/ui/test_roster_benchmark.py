@@ -36,6 +36,7 @@ import httpx
 import pytest
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from tapdesk.app.services import Backend
 from tapdesk.core.checklist import Checklist
 from tapdesk.core.clock import SYSTEM_CLOCK
 from tapdesk.core.flows import load_flows
@@ -138,7 +139,9 @@ class Pollers:
 
     def __init__(self, window: MainWindow, user_ids: list[str], on_answer: Callable[[], None]):
         self._window = window
-        self._graph = window.graph.with_retry(NO_RETRY)  # pollers own their backoff
+        self._graph = window.backend.services().graph.with_retry(
+            NO_RETRY
+        )  # pollers own their backoff
         self._on_answer = on_answer
         self.pollers = []
         for user_id in user_ids:
@@ -217,7 +220,7 @@ def test_a_200_person_day_with_20_sessions_polling(qtbot, tmp_path, capsys) -> N
     store = Store.open(tmp_path / "tapdesk.db")
     services.store = store
     polled_ids = _sessions(store, people)
-    window = MainWindow(services, heartbeat_ms=1000)
+    window = MainWindow(Backend.of(services), heartbeat_ms=1000)
     qtbot.addWidget(window)
     window.resize(1280, 860)
     window.show()

@@ -8,8 +8,8 @@ from tapdesk.core.checklist import Checklist
 from tapdesk.core.flows import load_flows
 from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import Store
-from tapdesk.ui.roster.sessions import read_day_sessions
 from tapdesk.ui.roster.window import local_day
+from tapdesk.workflows.day import read_day_sessions
 from tests.helpers.clock import FakeClock
 
 UPN = "Ava.Newhire@northwind.example"
@@ -39,13 +39,12 @@ def test_open_beats_closed_and_yesterday_is_left_out(tmp_path) -> None:
     again = _start(clock, flow, UPN.lower())
     store.save_session(again.snapshot())
 
-    day = read_day_sessions(store, start, end)
+    by_id = {f.id: f for f in flows}  # the window's flows, loaded once
+    day = read_day_sessions(store, start, end, by_id)
     assert set(day.by_upn) == {UPN.lower()}  # keyed case-insensitively; yesterday's closed one gone
     assert day.by_upn[UPN.lower()].session_id == again.session_id
-    assert flow.id in day.flows
-    # Flows are loaded once: a later call passes them back in.
-    assert read_day_sessions(store, start, end, day.flows).flows is day.flows
-    assert read_day_sessions(None, start, end, day.flows).by_upn == {}
+    assert day.flows is by_id
+    assert read_day_sessions(None, start, end, by_id).by_upn == {}
     store.close()
 
 

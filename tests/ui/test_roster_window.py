@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tapdesk.app.services import Backend
 from tapdesk.core.roster import RosterStatus
 from tapdesk.demo import Fault
 from tapdesk.ui.roster.prechecker import LIMIT
@@ -289,7 +290,7 @@ def test_at_most_four_checks_at_once_and_the_main_window_stays_free(
     services = token_services(
         tenant, clock, tmp_path / "home", transport=httpx.MockTransport(counting)
     )
-    window = MainWindow(services, heartbeat_ms=0)
+    window = MainWindow(Backend.of(services), heartbeat_ms=0)
     qtbot.addWidget(window)
     window.show()
     sign_in_with_token(qtbot, window)

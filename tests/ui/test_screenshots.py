@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QImage
 
+from tapdesk.app.services import Backend
 from tapdesk.errors import ConfigError
 from tapdesk.ui.dev.screenshots import write_screenshots
 from tests.helpers.qt import auth_services, decode, token_services
@@ -35,7 +36,7 @@ def test_screenshots_of_the_main_states(qtbot, tenant, clock, tmp_path):
     tenant.auto_approve_after = None
     services = auth_services(tenant, clock, tmp_path / "home")
     try:
-        written = write_screenshots(services, tmp_path / "shots")
+        written = write_screenshots(Backend.of(services), tmp_path / "shots")
     finally:
         services.close()
     assert [p.name for p in written] == EXPECTED
@@ -50,4 +51,4 @@ def test_screenshots_refuse_a_real_tenant(qtbot, tenant, clock, tmp_path):
     services = token_services(tenant, clock, tmp_path)
     services.demo = None
     with pytest.raises(ConfigError):
-        write_screenshots(services, tmp_path / "shots")
+        write_screenshots(Backend.of(services), tmp_path / "shots")

@@ -26,15 +26,15 @@ def test_no_pass_or_token_anywhere_after_every_flow(
 ) -> None:
     home = tmp_path / "home"
     window = onboarding_window(qtbot, tenant, clock, home)
-    paths = window.services.paths
+    paths = window.backend.services().paths
     logs.configure(paths.log_dir, verbose=True)  # the app's own handlers: a file, and stderr
     caplog.set_level(logging.DEBUG)
     codes: list[str] = []
     for upn, flow_id in zip(NEW_HIRES, sorted(FLOWS), strict=True):
         start_flow(qtbot, window, upn, FLOWS[flow_id])
         walk(qtbot, window, tenant, clock, codes)
-    token = window.services.graph._token()  # the bearer token the window sent all along
-    window.services.store.close()
+    token = window.backend.services().graph._token()  # the bearer token the window sent all along
+    window.backend.services().store.close()
     logs.configure(None)
 
     secrets = [*codes, token]

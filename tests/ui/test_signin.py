@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from shiboken6 import isValid
 
+from tapdesk.app.services import Backend
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
 from tests.helpers.qt import auth_services, decode_widget, open_user, wait_idle
@@ -14,7 +15,7 @@ from tests.helpers.qt import auth_services, decode_widget, open_user, wait_idle
 def auth_window(qtbot, tenant, clock, tmp_path):
     tenant.auto_approve_after = None  # device codes wait for the test to approve them
     services = auth_services(tenant, clock, tmp_path / "home")
-    window = MainWindow(services, heartbeat_ms=0)
+    window = MainWindow(Backend.of(services), heartbeat_ms=0)
     qtbot.addWidget(window)
     window.resize(1280, 860)
     window.show()
@@ -90,7 +91,7 @@ def test_a_browser_sign_in_that_never_returns_can_be_cancelled(qtbot, tenant, cl
     services = auth_services(
         tenant, clock, tmp_path / "home", open_browser=browser_that_never_comes_back
     )
-    window = MainWindow(services, heartbeat_ms=0)
+    window = MainWindow(Backend.of(services), heartbeat_ms=0)
     qtbot.addWidget(window)
     window.show()
     window.header.sign_in.click()

@@ -65,6 +65,24 @@ def test_issue_and_revoke_are_recorded(world, tmp_path: Path) -> None:  # type: 
     store.close()
 
 
+def test_a_sessions_pass_is_left_to_its_checklist_to_record(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """One route, one record: the issuer writes the audit for a pass of no session, and none
+    for a session's pass (its checklist records it with the session)."""
+    from tapdesk.workflows.issuing import ForSession
+
+    clock, _tenant, graph = world
+    store, _ = open_store(AppPaths.default({"TAPDESK_HOME": str(tmp_path)}), clock=clock)
+    issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, store, clock)
+    user = graph.get_user(AVA)
+    issued = issuer.issue(graph, user, IssueRequest(), session=ForSession("s1", "f"))
+    assert issued.tap.code is not None and issued.baseline  # the methods before the pass
+    assert issuer.revoke(graph, user, issued.tap.id, session_id="s1") == ()
+    span = (clock.now().replace(year=2000), clock.now().replace(year=2100))
+    assert store.audit(*span) == []
+    assert graph.list_taps(user.id) == []
+    store.close()
+
+
 def test_disk_full_on_the_audit_write_still_hands_over_the_pass(world) -> None:  # type: ignore[no-untyped-def]
     clock, _tenant, graph = world
     disk = FullDisk()

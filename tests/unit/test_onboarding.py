@@ -168,31 +168,12 @@ def test_poll_failures_say_what_happened_and_whether_waiting_helps(error, kind, 
     assert problem.title and problem.message
 
 
-def test_notices_of_prepared_services_come_from_the_built_ones(tmp_path):
-    from tapdesk.app.services import Prepared, Services, notices_of
-    from tapdesk.config import Settings
-    from tapdesk.runtime.paths import AppPaths
-
-    paths = AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
-    clock = FakeClock()
-    said = ["Database damaged: set aside as tapdesk.db.corrupt-1."]
-    built = Services(Settings(demo=True), paths, None, None, clock, notices=said)  # type: ignore[arg-type]
-    whole = Prepared(lambda: built, name="services")
-    prepared = Services(
-        Settings(demo=True), paths, whole.part("graph"), None, clock, notices=whole.part("notices")
-    )
-    assert not whole.ready
-    assert notices_of(prepared) == said and whole.ready
-    assert notices_of(built) == said
-
-
 def test_issuing_for_a_session_reads_the_baseline_first_unless_the_card_already_did(
     tmp_path,
 ) -> None:
     from tapdesk.core.passrules import IssueRequest
     from tapdesk.core.roles import Roles
-    from tapdesk.workflows.issuing import Issuer
-    from tapdesk.workflows.onboarding import issue_pass
+    from tapdesk.workflows.issuing import ForSession, Issuer
 
     clock = FakeClock()
     tenant = DemoTenant(clock=clock)
@@ -206,10 +187,9 @@ def test_issuing_for_a_session_reads_the_baseline_first_unless_the_card_already_
 
     def calls(**kw: object) -> list[str]:
         before = len(tenant.requests)
-        result = issue_pass(
-            graph, issuer, ava, IssueRequest(), session_id="s", flow_id="f", replacing=False, **kw
-        )  # type: ignore[arg-type]
-        assert {m.id for m in result.methods} == {m.id for m in known}
+        session = ForSession("s", "f", replacing=False, **kw)  # type: ignore[arg-type]
+        result = issuer.issue(graph, ava, IssueRequest(), session=session)
+        assert {m.id for m in result.baseline} == {m.id for m in known}
         return [method for method, _path, _h in tenant.requests[before:]]
 
     assert calls() == ["GET", "POST"]  # methods first: a failure there leaves no pass behind

@@ -227,3 +227,9 @@ def test_follow_a_checklist_until_it_closes() -> None:
     checklist.abandon("test over")
     p.follow(checklist)
     assert p.phase is PollPhase.STOPPED
+
+
+def test_the_pass_on_screen_counts_in_the_budget() -> None:
+    without = requests_per_second(foreground=1)
+    watched = requests_per_second(foreground=1, pass_on_screen=True)
+    assert watched - without == pytest.approx(1 / (20.0 * 0.8))

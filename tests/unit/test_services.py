@@ -1,61 +1,65 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
-from tapdesk.app.services import Prepared, built
+from tapdesk.app.services import Backend, Services
+from tapdesk.config import Settings
+from tapdesk.runtime.paths import AppPaths
+from tests.helpers.clock import FakeClock
 
 
-class Thing:
+class Graph:
     def __init__(self) -> None:
         self.closed = False
-
-    def hello(self) -> str:
-        return "hi"
 
     def close(self) -> None:
         self.closed = True
 
 
-def test_prepared_builds_once_on_first_use_from_any_thread() -> None:
+def _services(tmp_path: Path) -> Services:
+    paths = AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
+    return Services(Settings(demo=True), paths, Graph(), None, FakeClock())  # type: ignore[arg-type]
+
+
+def test_services_are_built_once_on_first_use_from_any_thread(tmp_path: Path) -> None:
     builds: list[int] = []
+    built = _services(tmp_path)
 
-    def build() -> Thing:
+    def build() -> Services:
         builds.append(1)
-        return Thing()
+        return built
 
-    value = Prepared(build, name="thing")
-    assert builds == [] and not built(value)
-    results: list[str] = []
-    threads = [threading.Thread(target=lambda: results.append(value.hello())) for _ in range(8)]
+    backend = Backend(built.settings, built.paths, built.clock, build)
+    assert builds == [] and not backend.ready
+    assert backend.demo and backend.signs_in  # known before anything is built
+    found: list[Services] = []
+    threads = [threading.Thread(target=lambda: found.append(backend.services())) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert results == ["hi"] * 8 and builds == [1] and built(value)
+    assert found == [built] * 8 and builds == [1] and backend.ready
+    backend.close()
+    assert built.graph.closed  # type: ignore[attr-defined]
 
 
-def test_a_build_error_reaches_every_user_and_close_never_builds() -> None:
-    def broken() -> Thing:
+def test_a_build_error_reaches_every_caller_and_close_never_builds(tmp_path: Path) -> None:
+    def broken() -> Services:
         raise RuntimeError("no keyring")
 
-    value = Prepared(broken, name="broken")
-    value.close()  # nothing built: nothing to close, and no build forced
+    paths = AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
+    backend = Backend(Settings(access_token="t"), paths, FakeClock(), broken)
+    backend.close()  # nothing built: nothing to close, and no build forced
+    assert not backend.ready and not backend.signs_in
     for _ in range(2):
         with pytest.raises(RuntimeError):
-            value.hello()
+            backend.services()
 
 
-def test_parts_stand_in_for_attributes() -> None:
-    class Whole:
-        def __init__(self) -> None:
-            self.thing = Thing()
-
-    whole = Prepared(Whole, name="whole")
-    part = whole.part("thing")
-    part.close()
-    assert not built(part)
-    assert part.hello() == "hi" and built(part)
-    part.close()
-    assert whole.get().thing.closed
+def test_ready_made_services(tmp_path: Path) -> None:
+    built = _services(tmp_path)
+    backend = Backend.of(built)
+    assert backend.ready and backend.services() is built

@@ -15,7 +15,6 @@ from tapdesk.core.verify import (
     evaluate,
     first_use_seen,
     observable,
-    read_for_kind,
 )
 from tests.helpers.clock import START
 
@@ -155,5 +154,3 @@ def test_each_check_needs_one_narrow_read() -> None:
         len(reads) == 1 and GraphRead.ALL_METHODS not in reads for reads in READS_FOR_CHECK.values()
     )
     assert set(READS_FOR_CHECK) == set(Check)
-    assert read_for_kind(MethodKind.FIDO2) is GraphRead.FIDO2
-    assert read_for_kind(MethodKind.PHONE) is GraphRead.ALL_METHODS

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from tapdesk.ui.window.main_window import MainWindow
 
-def install_probes(app: QApplication, window: Any) -> None:
+
+def install_probes(app: QApplication, window: MainWindow) -> None:
     from PySide6.QtCore import QTimer
 
     if os.environ.get("TAPDESK_QUIT_AFTER_FIRST_PAINT"):
@@ -28,7 +30,7 @@ def first_paint(app: QApplication) -> None:
     app.quit()
 
 
-def quit_when_ready(app: QApplication, window: Any) -> None:
+def quit_when_ready(app: QApplication, window: MainWindow) -> None:
     """Benchmarks: the moment a technician could issue (signed in, policy read), then leave."""
     import time
 

@@ -21,7 +21,7 @@ from tapdesk.core.clock import Clock
 from tapdesk.errors import ConfigError, TapdeskError
 
 if TYPE_CHECKING:
-    from tapdesk.app.services import Services
+    from tapdesk.app.services import Backend
     from tapdesk.ui.window.main_window import MainWindow
 
 SIZE = (1280, 860)
@@ -96,25 +96,25 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def write_screenshots(services: Services, out_dir: Path) -> list[Path]:
+def write_screenshots(backend: Backend, out_dir: Path) -> list[Path]:
     from tapdesk.ui.window.main_window import MainWindow
 
-    tenant = services.demo
+    tenant = backend.services().demo
     if tenant is None:
         raise ConfigError(
             "Screenshots are taken on the demo tenant only.", hint="Add --demo to the command."
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    began = services.clock.now()
-    clock = ShiftedClock(services.clock)
-    window = MainWindow(services, clock=clock, heartbeat_ms=0)
+    began = backend.clock.now()
+    clock = ShiftedClock(backend.clock)
+    window = MainWindow(backend, clock=clock, heartbeat_ms=0)
     window.resize(*SIZE)
     window.show()
     pump(lambda: window.isVisible())
     written.append(save(window, out_dir / "01-signed-out.png"))
 
-    _sign_in(window, services, tenant, out_dir, written)
+    _sign_in(window, backend, tenant, out_dir, written)
     _find(window, "ava", "ava.newhire@")
     written.append(save(window, out_dir / "03-user-found.png"))
 
@@ -126,7 +126,7 @@ def write_screenshots(services: Services, out_dir: Path) -> list[Path]:
 
     tap = window.passes.tap
     if tap is not None:
-        clock.offset = tap.expires - services.clock.now() + timedelta(minutes=3)
+        clock.offset = tap.expires - backend.clock.now() + timedelta(minutes=3)
         window.tick()
         written.append(save(window, out_dir / "05-pass-expired.png"))
         clock.offset = timedelta()
@@ -142,15 +142,15 @@ def write_screenshots(services: Services, out_dir: Path) -> list[Path]:
     written.append(save(window, out_dir / "07-error-banner.png"))
     window.close()
 
-    written.append(_dark(services, out_dir))
-    written.extend(_day_tools(services, out_dir))
-    written.extend(_onboarding(services, out_dir))
-    _tidy(services, began)
+    written.append(_dark(backend, out_dir))
+    written.extend(_day_tools(backend, out_dir))
+    written.extend(_onboarding(backend, out_dir))
+    _tidy(backend, began)
     return written
 
 
 def _sign_in(
-    window: MainWindow, services: Services, tenant: object, out_dir: Path, written: list[Path]
+    window: MainWindow, backend: Backend, tenant: object, out_dir: Path, written: list[Path]
 ) -> None:
     window.start()
     settle(window)
@@ -177,7 +177,7 @@ def _find(window: MainWindow, query: str, upn_prefix: str) -> None:
 
 
 @contextmanager
-def _dark_window(services: Services) -> Iterator[MainWindow]:
+def _dark_window(backend: Backend) -> Iterator[MainWindow]:
     """A started window in the dark palette; the light palette comes back afterwards."""
     from tapdesk.ui.window.main_window import MainWindow
 
@@ -186,7 +186,7 @@ def _dark_window(services: Services) -> Iterator[MainWindow]:
     light = app.palette()
     app.setPalette(dark_palette())
     try:
-        window = MainWindow(services, heartbeat_ms=0)
+        window = MainWindow(backend, heartbeat_ms=0)
         window.resize(*SIZE)
         window.show()
         window.start()
@@ -196,8 +196,8 @@ def _dark_window(services: Services) -> Iterator[MainWindow]:
         app.setPalette(light)
 
 
-def _dark(services: Services, out_dir: Path) -> Path:
-    with _dark_window(services) as window:
+def _dark(backend: Backend, out_dir: Path) -> Path:
+    with _dark_window(backend) as window:
         settle(window)
         _find(window, "priya", "priya.passkey@")
         window.issue()
@@ -222,12 +222,12 @@ Andy App;andy.app@northwind.example;11:00;LAP-0151;
 """
 
 
-def _day_tools(services: Services, out_dir: Path) -> list[Path]:
+def _day_tools(backend: Backend, out_dir: Path) -> list[Path]:
     """The new-hire-day queue (everyone, then only the problems) and the audit trail."""
     from tapdesk.core.roster import RosterStatus, parse_roster
     from tapdesk.ui.window.main_window import MainWindow
 
-    window = MainWindow(services, heartbeat_ms=0)
+    window = MainWindow(backend, heartbeat_ms=0)
     window.resize(*SIZE)
     window.show()
     window.start()
@@ -251,16 +251,16 @@ def _day_tools(services: Services, out_dir: Path) -> list[Path]:
 
 
 # --- the onboarding checklist and the simulated phone -------------------------------------------
-def _onboarding(services: Services, out_dir: Path) -> list[Path]:
+def _onboarding(backend: Backend, out_dir: Path) -> list[Path]:
     """A passkey flow from start to done with the simulated phone, a throttled check, the phone
     refusing a spent pass, and (in the dark palette) a session resumed after a restart."""
     from tapdesk.demo import Fault
     from tapdesk.ui.window.main_window import MainWindow
 
-    tenant = services.demo
+    tenant = backend.services().demo
     assert tenant is not None
-    clock = ShiftedClock(services.clock)  # moved on instead of waiting for polls and backoff
-    window = MainWindow(services, clock=clock, heartbeat_ms=0)
+    clock = ShiftedClock(backend.clock)  # moved on instead of waiting for polls and backoff
+    window = MainWindow(backend, clock=clock, heartbeat_ms=0)
     window.resize(*SIZE)
     window.show()
     window.start()
@@ -317,7 +317,7 @@ def _onboarding(services: Services, out_dir: Path) -> list[Path]:
     settle(window)
     left_open = panel.session.session_id if panel.session is not None else ""
     window.close()
-    written.append(_resumed(services, left_open, out_dir / "18-dark-checklist-resumed.png"))
+    written.append(_resumed(backend, left_open, out_dir / "18-dark-checklist-resumed.png"))
     return written
 
 
@@ -351,8 +351,8 @@ def _on_phone(window: MainWindow, clock: ShiftedClock, key: str, step_id: str) -
         settle(window)
 
 
-def _resumed(services: Services, session_id: str, path: Path) -> Path:
-    with _dark_window(services) as window:
+def _resumed(backend: Backend, session_id: str, path: Path) -> Path:
+    with _dark_window(backend) as window:
         pump(lambda: window.guide.onboarding.resume_done)
         settle(window)
         if window.open_session(session_id):
@@ -364,12 +364,12 @@ def _resumed(services: Services, session_id: str, path: Path) -> Path:
         return shot
 
 
-def _tidy(services: Services, since: datetime) -> None:
+def _tidy(backend: Backend, since: datetime) -> None:
     """Close the checklists this run opened (each pass issued starts one), so the technician's
     next start does not resume them; sessions that were open before are left alone."""
     from tapdesk.ui.window.main_window import MainWindow
 
-    window = MainWindow(services, heartbeat_ms=0)
+    window = MainWindow(backend, heartbeat_ms=0)
     window.start()
     pump(lambda: window.guide.onboarding.resume_done)
     for session in window.guide.onboarding.sessions():

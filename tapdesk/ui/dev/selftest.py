@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from tapdesk.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from tapdesk.app.services import Services
+    from tapdesk.app.services import Backend
 
 NEW_HIRE = "ava.newhire@northwind.example"
 TIMEOUT = 30.0
@@ -48,8 +48,8 @@ def _qr_painted(window: MainWindow) -> bool:
     return colours == {True, False}  # dark modules on a light field
 
 
-def run_self_test(services: Services, app: QApplication) -> int:
-    window = MainWindow(services)
+def run_self_test(backend: Backend, app: QApplication) -> int:
+    window = MainWindow(backend)
     window.resize(1280, 860)
     window.show()
     window.start()
@@ -59,7 +59,7 @@ def run_self_test(services: Services, app: QApplication) -> int:
         _wait(app, step, lambda: window.technician is not None and window.policy is not None)
         step = "find the new hire"
         found: list[object] = []
-        window.runner.submit(lambda: services.graph.get_user(NEW_HIRE), found.append, found.append)
+        window.ops.find_user(NEW_HIRE, found.append, found.append, channel="self-test")
         _wait(app, step, lambda: bool(found))
         user = found[0]
         if isinstance(user, Exception):

@@ -1,7 +1,7 @@
 """Every onboarding session of the window: start, resume, poll, save, issue and revoke.
 
-Sessions change only here, on the GUI thread; Graph and the store are reached only through the
-task runner (:mod:`tapdesk.ui.tasks`). One :class:`SessionPoller` per open session polls what
+Sessions change only here, on the GUI thread; Graph and the store are reached only through
+named operations (:mod:`tapdesk.ui.operations`). One :class:`SessionPoller` per open session polls what
 its current step needs: in the foreground while its user is on screen, in the background
 otherwise, and never again once the flow is complete. Signals tell the panels, and the roster
 window, what changed.
@@ -10,44 +10,30 @@ window, what changed.
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from tapdesk.app.services import notices_of
 from tapdesk.core.checklist import ChecklistError
 from tapdesk.core.clock import Clock
 from tapdesk.core.flows import Flow, FlowError, load_flows
 from tapdesk.core.models import AuthMethod, User
-from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.polling import PollPhase, Visibility
-from tapdesk.core.verify import Observation
+from tapdesk.core.verify import GraphRead, Observation
 from tapdesk.errors import StorageError, TapdeskError
 from tapdesk.runtime.resources import flows_dir
 from tapdesk.ui.onboarding.poller import SessionPoller
-from tapdesk.ui.tasks import TaskRunner
+from tapdesk.ui.operations import Operations
+from tapdesk.workflows.issuing import ForSession, Issued
 from tapdesk.workflows.onboarding import (
-    IssuedForSession,
     OnboardingSession,
     ProblemKind,
     Resumed,
     SaveBatch,
     SessionSummary,
-    issue_pass,
-    poll_client,
-    read,
-    resume,
-    revoke_pass,
-    save,
 )
-
-if TYPE_CHECKING:
-    from tapdesk.app.services import Services
-    from tapdesk.workflows.issuing import Issued, Issuer
 
 log = logging.getLogger(__name__)
 SAVE_RETRY_SECONDS = 30.0
@@ -62,13 +48,15 @@ class IssuePlan:
     new: bool  # the session starts when the pass exists
     replacing: bool
 
+    def for_session(self, known_methods: tuple[AuthMethod, ...] | None) -> ForSession:
+        return ForSession(self.session_id, self.flow.id, self.replacing, known_methods)
+
 
 class Onboarding(QObject):
     sessions_changed = Signal()  # added, closed, a status or problem changed, or saved
     session_changed = Signal(str)  # session id: redraw its checklist
     step_finished = Signal(str, str)  # session id, step id finished by Graph or a timer
-    revoked = Signal(object, object)  # User, warnings: a session's pass was revoked
-    revoke_failed = Signal(object)  # TapdeskError
+    pass_observed = Signal(str, object)  # user id, TemporaryAccessPass | None: a poll read it
     failed = Signal(object)  # TapdeskError from a technician's action (tick, override…)
     notice = Signal(str, str)  # title, text: tell the technician once
     service_notice = Signal(str)  # from building the services (database set aside…): keep it
@@ -76,8 +64,7 @@ class Onboarding(QObject):
 
     def __init__(
         self,
-        services: Services,
-        runner: TaskRunner,
+        ops: Operations,
         clock: Clock,
         parent: QObject | None = None,
         *,
@@ -85,8 +72,7 @@ class Onboarding(QObject):
         technician: Callable[[], str] = lambda: "",
     ) -> None:
         super().__init__(parent)
-        self._services = services
-        self._runner = runner
+        self._ops = ops
         self._clock = clock
         self._technician = technician
         self.flow_problems: list[FlowError] = []
@@ -99,8 +85,6 @@ class Onboarding(QObject):
         self._save_retry_at: dict[str, float] = {}
         self._shown_user: str | None = None
         self._chosen: dict[str, str] = {}  # user id -> session id picked in the list
-        self._graph_lock = threading.Lock()
-        self._graph: Any = None
         self._stored: set[int] = set()  # ids of batches a worker saved (read when closing)
         self.resume_done = False
 
@@ -140,25 +124,16 @@ class Onboarding(QObject):
 
     # -- start and resume -----------------------------------------------------------------------
     def resume(self) -> None:
-        """After start-up: the open sessions from the store, and the services' notices."""
-        services, flows, clock = self._services, list(self.flows), self._clock
+        """After start-up: the services' notices, and the open sessions from the store."""
+        self._ops.notices(self._on_notices, lambda _error: None)
+        self._ops.resume_sessions(list(self.flows), self._on_resumed, self._on_resume_failed)
 
-        def work() -> tuple[Resumed, list[str]]:
-            notices = notices_of(services)  # builds prepared services: first, so they show
-            try:
-                found = resume(services.store, flows, clock)
-            except StorageError as error:
-                text = f"Open sessions could not be read: {error.message} {error.hint}".strip()
-                found = Resumed((), (text,))
-            return found, notices
-
-        self._runner.submit(work, self._on_resumed, self._on_resume_failed, name="resume sessions")
-
-    def _on_resumed(self, result: tuple[Resumed, list[str]]) -> None:
-        found, notices = result
-        self.resume_done = True
+    def _on_notices(self, notices: list[str]) -> None:
         for text in notices:
             self.service_notice.emit(text)
+
+    def _on_resumed(self, found: Resumed) -> None:
+        self.resume_done = True
         for text in found.problems:
             self.notice.emit("Session not resumed", text)
         added = [s for s in found.sessions if s.session_id not in self._sessions]
@@ -169,9 +144,12 @@ class Onboarding(QObject):
             self.resumed.emit(len(added))
 
     def _on_resume_failed(self, error: TapdeskError) -> None:
-        # The services could not be built: sign-in reports the same error, so only log it.
         self.resume_done = True
-        log.info("sessions not resumed: %s", error.title)
+        if isinstance(error, StorageError):
+            text = f"Open sessions could not be read: {error.message} {error.hint}".strip()
+            self.notice.emit("Session not resumed", text)
+        else:  # the services could not be built: sign-in reports the same error
+            log.info("sessions not resumed: %s", error.title)
 
     def start(self, flow: Flow, user: User) -> OnboardingSession:
         """A checklist before any pass (it begins with the identity check)."""
@@ -281,22 +259,15 @@ class Onboarding(QObject):
                 poller.check()
 
     # -- polling --------------------------------------------------------------------------------
-    def _poll_graph(self) -> Any:
-        """The no-retry Graph view, built on the first poll's worker (it may build services)."""
-        with self._graph_lock:
-            if self._graph is None:
-                self._graph = poll_client(self._services.graph)
-            return self._graph
-
     def _poll(self, session_id: str) -> None:
         session = self._sessions.get(session_id)
         poller = self._pollers.get(session_id)
         if session is None or poller is None or session.closed or not poller.core.due():
             return
         reads = poller.begin()
-        user_id, clock = session.user_id, self._clock
-        self._runner.submit(
-            lambda: read(self._poll_graph(), user_id, reads, clock),
+        self._ops.read_lists(
+            session.user_id,
+            reads,
             lambda found: self._on_polled(session_id, found),
             lambda error: self._on_poll_failed(session_id, error),
             name="checklist poll",
@@ -308,6 +279,8 @@ class Onboarding(QObject):
         if session is None or poller is None:
             return
         poller.succeeded()
+        if GraphRead.PASS in observation.reads:  # the pass on screen need not be read again
+            self.pass_observed.emit(session.user_id, observation.tap)
         finished = session.apply(observation)
         self._changed(session, finished)  # saves only when something changed
 
@@ -336,41 +309,8 @@ class Onboarding(QObject):
             return None
         return IssuePlan(flow, uuid.uuid4().hex, True, False)
 
-    def issue(
-        self,
-        plan: IssuePlan,
-        user: User,
-        request: IssueRequest,
-        issuer: Issuer,
-        on_issued: Callable[[Issued], None],
-        on_failed: Callable[[TapdeskError], None],
-        known_methods: tuple[AuthMethod, ...] | None = None,
-    ) -> None:
-        """Issue on a worker; the session records the pass, then ``on_issued`` shows it."""
-        graph = self._services.graph
-        self._runner.submit(
-            lambda: issue_pass(
-                graph,
-                issuer,
-                user,
-                request,
-                session_id=plan.session_id,
-                flow_id=plan.flow.id,
-                replacing=plan.replacing,
-                known_methods=known_methods,
-            ),
-            lambda result: self._on_issued(plan, user, result, on_issued),
-            on_failed,
-            name="issue",
-        )
-
-    def _on_issued(
-        self,
-        plan: IssuePlan,
-        user: User,
-        result: IssuedForSession,
-        on_issued: Callable[[Issued], None],
-    ) -> None:
+    def record_issued(self, plan: IssuePlan, user: User, issued: Issued) -> None:
+        """The pass of ``plan`` exists: its session (new or open) records it and its audit."""
         session = self._sessions.get(plan.session_id)
         if session is None:
             session = OnboardingSession.start(
@@ -382,55 +322,48 @@ class Onboarding(QObject):
             )
             self._add(session)
         try:
-            session.pass_issued(result.issued.tap, result.methods, by=self._by())
+            session.pass_issued(issued.tap, issued.baseline, by=self._by())
         except ChecklistError as error:  # closed meanwhile: the pass exists all the same
             self.notice.emit(
                 "Pass issued outside the checklist",
                 f"{error.message} The pass was issued and is shown; the checklist did not "
                 "record it.",
             )
-        on_issued(result.issued)  # the pass on screen first
-        # The checklist redraw is the bigger job: on the next turn, so neither stalls the window.
+        # The checklist redraw is the bigger job: on the next turn, so the pass shows first.
         self._changed(session, redraw_later=True)
 
-    def revoke(self, session: OnboardingSession, issuer: Issuer) -> None:
-        facts = session.pass_facts
-        if facts is None or session.closed:
-            return
-        graph, user, sid = self._services.graph, session.user, session.session_id
-        self._runner.submit(
-            lambda: revoke_pass(graph, issuer, user, facts.id, session_id=sid),
-            lambda warnings: self._on_revoked(sid, user, warnings),
-            self.revoke_failed.emit,
-            name="revoke",
-        )
+    def session_with_pass(
+        self, user_id: str, pass_id: str | None = None
+    ) -> OnboardingSession | None:
+        """The user's open session holding a pass (``pass_id``: that one), if any."""
+        session = self.open_for(user_id)
+        facts = session.pass_facts if session is not None else None
+        if session is None or facts is None:
+            return None
+        return session if pass_id is None or facts.id == pass_id else None
 
-    def _on_revoked(self, session_id: str, user: User, warnings: tuple[str, ...]) -> None:
+    def record_revoked(self, session_id: str) -> None:
+        """The session's pass was deleted in Graph: its checklist records it and its audit."""
         session = self._sessions.get(session_id)
-        if session is not None:
-            try:
-                session.pass_revoked(by=self._by())
-            except ChecklistError as error:
-                log.info("revoke not recorded in the checklist: %s", error.message)
-            self._changed(session)
-        self.revoked.emit(user, warnings)
+        if session is None:
+            return
+        try:
+            session.pass_revoked(by=self._by())
+        except ChecklistError as error:
+            log.info("revoke not recorded in the checklist: %s", error.message)
+        self._changed(session)
 
     # -- saving ---------------------------------------------------------------------------------
     def _save(self, session: OnboardingSession) -> None:
         batch = session.begin_save()
         if batch is None:
             return
-        store, sid, stored = self._services.store, session.session_id, self._stored
-
-        def work() -> None:
-            save(store, batch)
-            stored.add(id(batch))  # the session keeps the batch alive until it hears back
-
-        self._runner.submit(
-            work,
+        sid = session.session_id
+        self._ops.save_session(
+            batch,
             lambda _none: self._on_saved(sid, batch),
             lambda error: self._on_save_failed(sid, batch, error),
-            name="save session",
+            self._stored,
         )
 
     def _on_saved(self, session_id: str, batch: SaveBatch) -> None:
@@ -498,7 +431,6 @@ class Onboarding(QObject):
         A save whose answer the closing runner dropped is settled first from what its worker
         recorded, so no audit event is stored twice and none is left out.
         """
-        store = self._services.store
         for session in self._sessions.values():
             batch = session.in_flight
             if batch is not None:
@@ -510,6 +442,6 @@ class Onboarding(QObject):
             if final is None:
                 continue
             try:
-                save(store, final)
+                self._ops.save_now(final)
             except TapdeskError as error:
                 log.error("session not saved on exit: %s", error.title)

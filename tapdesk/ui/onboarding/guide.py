@@ -1,8 +1,10 @@
-"""Wires the onboarding checklist into the main window.
+"""The onboarding checklist beside the pass: its panel, the session list, the simulated phone.
 
-The window calls a handful of hooks (:meth:`Guide.start`, :meth:`Guide.show_user`,
-:meth:`Guide.tick`, and the issue/revoke routing); everything else, the checklist panel, the
-session list, the simulated phone and their dialogs, lives here.
+The main window places the views (:attr:`Guide.panel`, :attr:`Guide.session_list`,
+:attr:`Guide.phone`), calls a handful of hooks (:meth:`Guide.start`, :meth:`Guide.show_user`,
+:meth:`Guide.tick`, :meth:`Guide.plan_issue`, :meth:`Guide.record_issued`,
+:meth:`Guide.record_revoked`) and hears back only through signals. The two widgets the
+checklist steers, the issue form and the work area, are handed to it.
 """
 
 from __future__ import annotations
@@ -10,34 +12,60 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
+from tapdesk.core.clock import Clock
 from tapdesk.core.models import AuthMethod, User
-from tapdesk.core.passrules import IssueRequest
-from tapdesk.errors import TapdeskError
+from tapdesk.core.roles import Technician
 from tapdesk.ui.onboarding.controller import IssuePlan, Onboarding
 from tapdesk.ui.onboarding.panel import ChecklistPanel
 from tapdesk.ui.onboarding.session_list import SessionList
+from tapdesk.ui.operations import Operations
 from tapdesk.ui.theme import Tone
-from tapdesk.workflows.onboarding import OnboardingSession, SessionSummary
+from tapdesk.ui.widgets.issue_form import IssueForm
+from tapdesk.ui.widgets.work_area import WorkArea
+from tapdesk.workflows.issuing import ForSession, Issued
+from tapdesk.workflows.onboarding import SessionSummary
 
 if TYPE_CHECKING:
     from tapdesk.ui.onboarding.phone import PhonePanel
     from tapdesk.ui.onboarding.reason import ReasonDialog
-    from tapdesk.ui.window.main_window import MainWindow
-    from tapdesk.workflows.issuing import Issued, Issuer
 
 
 class Guide(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    issue_requested = Signal()  # issue (or replace) with the form's settings
+    revoke_requested = Signal(str)  # user id: revoke that user's session pass
+    open_session_requested = Signal(str)  # session id, chosen in the list
+    error = Signal(object)  # TapdeskError
+    notice = Signal(str, str, bool)  # title, text, standing (stays in the status bar)
+    status = Signal(str, int)  # a passing status-bar message, milliseconds
+    sessions_changed = Signal()
+    pass_observed = Signal(str, object)  # user id, TemporaryAccessPass | None (a poll read it)
+
+    def __init__(
+        self,
+        ops: Operations,
+        clock: Clock,
+        form: IssueForm,
+        work: WorkArea,
+        *,
+        technician: Callable[[], Technician | None],
+        redact: Callable[[str], str],
+        demo: bool,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self._form = form
+        self._work = work
+        self._redact = redact
+        self._dialog_parent = parent
         self.onboarding = Onboarding(
-            window.services,
-            window.runner,
-            window.clock,
+            ops,
+            clock,
             self,
-            technician=lambda: window.technician.username if window.technician else "",
+            technician=lambda: _username(technician()),
         )
         self.panel = ChecklistPanel()
         self.session_list = SessionList()
@@ -45,50 +73,45 @@ class Guide(QObject):
         self.reason_dialog: ReasonDialog | None = None
         self._user: User | None = None
         self._form_wanted = False  # the technician opened the form beside an issued pass
-        window.work.add_to_form_column(self.panel, 1)
-        window.left_layout.addWidget(self.session_list)
-        window.form.set_flows(self.onboarding.flows)
-        if window.services.demo is not None:
+        work.add_to_form_column(self.panel, 1)
+        form.set_flows(self.onboarding.flows)
+        if demo:
             from tapdesk.ui.onboarding.phone import PhonePanel  # the demo tenant's only
 
-            self.phone = PhonePanel(window)
-            # Along the bottom: the form and the pass keep the width to sit side by side.
-            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.phone)
+            self.phone = PhonePanel(parent)
             self.phone.action_requested.connect(self.run_phone)
         self._connect()
 
     def _connect(self) -> None:
-        ob, panel, window = self.onboarding, self.panel, self.window
+        ob, panel, form = self.onboarding, self.panel, self._form
         ob.session_changed.connect(self._on_session_changed)
         ob.sessions_changed.connect(self._refresh_list)
         ob.step_finished.connect(self._on_step_finished)
-        ob.sessions_changed.connect(window.sessions_changed)
-        ob.failed.connect(window.show_error)
-        ob.notice.connect(window.show_notice)
-        ob.service_notice.connect(
-            lambda text: window.show_notice("Please note", text, standing=True)
-        )
-        window.signin.signed_in.connect(lambda _technician: ob.signed_in_again())
+        ob.sessions_changed.connect(self.sessions_changed)
+        ob.failed.connect(self.error)
+        ob.notice.connect(lambda title, text: self.notice.emit(title, text, False))
+        ob.service_notice.connect(lambda text: self.notice.emit("Please note", text, True))
+        ob.pass_observed.connect(self.pass_observed)
         ob.resumed.connect(self._on_resumed)
         panel.start_requested.connect(self.start_checklist)
         panel.tick_requested.connect(lambda step: self._with_session(ob.tick, step))
         panel.override_requested.connect(self.ask_override)
         panel.skip_requested.connect(self.ask_skip)
-        panel.issue_requested.connect(window.issue)
-        panel.replace_requested.connect(window.issue)
+        panel.issue_requested.connect(self.issue_requested)
+        panel.replace_requested.connect(self.issue_requested)
         panel.revoke_requested.connect(self.revoke_shown)
         panel.check_again_requested.connect(lambda: self._with_session(ob.check_again))
         panel.save_again_requested.connect(lambda: self._with_session(ob.save_again))
         panel.close_requested.connect(self.ask_close)
         panel.form_toggled.connect(self._toggle_form)
-        window.form.changed.connect(self._form_changed)
-        self.session_list.session_chosen.connect(window.open_session)
-        window.form.paths.buttonToggled.connect(lambda *_: self._show_empty_choice())
+        form.changed.connect(self._form_changed)
+        self.session_list.session_chosen.connect(self.open_session_requested)
+        form.paths.buttonToggled.connect(lambda *_: self._show_empty_choice())
 
     # -- window hooks ---------------------------------------------------------------------------
     def start(self) -> None:
         for problem in self.onboarding.flow_problems:  # the other flows still load
-            self.window.show_notice(problem.title, problem.message, standing=True)
+            self.notice.emit(problem.title, problem.message, True)
         self.onboarding.resume()
         for flow in self.onboarding.flows:  # the first checklist then shows without a stall
             self.panel.prepare(flow)
@@ -111,41 +134,67 @@ class Guide(QObject):
         if session is not None and not self.panel.isHidden():
             self.panel.tick(self.onboarding.poll_text(session.session_id))
 
+    def signed_in(self) -> None:
+        """Checks stopped for want of a sign-in carry on by themselves."""
+        self.onboarding.signed_in_again()
+
     def summaries(self) -> list[SessionSummary]:
         return self.onboarding.summaries()
 
+    def user_of(self, upn_or_id: str) -> User | None:
+        """A user some session of this run knows (no Graph call needed to open them)."""
+        wanted = upn_or_id.strip().lower()
+        for summary in reversed(self.summaries()):
+            if wanted in (summary.user_id.lower(), summary.upn.lower()):
+                session = self.onboarding.get(summary.session_id)
+                if session is not None:
+                    return session.user
+        return None
+
     def plan_issue(self, user: User, flow_id: str | None) -> IssuePlan | None:
+        """A checklist's pass (None: a pass only, as the form's path says)."""
         return self.onboarding.plan_issue(user, flow_id)
 
-    def issue(
-        self,
-        plan: IssuePlan,
-        user: User,
-        request: IssueRequest,
-        issuer: Issuer,
-        on_issued: Callable[[Issued], None],
-        on_failed: Callable[[TapdeskError], None],
-        known_methods: tuple[AuthMethod, ...] | None = None,
-    ) -> None:
-        self.onboarding.issue(plan, user, request, issuer, on_issued, on_failed, known_methods)
+    def for_session(
+        self, plan: IssuePlan | None, known_methods: tuple[AuthMethod, ...] | None
+    ) -> ForSession | None:
+        return plan.for_session(known_methods) if plan is not None else None
 
-    def session_with_pass(self, user_id: str, pass_id: str) -> OnboardingSession | None:
-        session = self.onboarding.open_for(user_id)
-        facts = session.pass_facts if session else None
-        return session if facts is not None and facts.id == pass_id else None
+    def record_issued(self, plan: IssuePlan, user: User, issued: Issued) -> None:
+        self.onboarding.record_issued(plan, user, issued)
 
-    def revoke(self, session: OnboardingSession) -> None:
-        self.onboarding.revoke(session, self.window.session_issuer())
+    def session_pass(self, user_id: str, pass_id: str | None = None) -> str | None:
+        """The id of the open session that holds the user's pass (that pass), if any."""
+        session = self.onboarding.session_with_pass(user_id, pass_id)
+        return session.session_id if session is not None else None
 
-    def open_session(self, session_id: str) -> OnboardingSession | None:
+    def pass_id_of(self, session_id: str) -> str | None:
+        session = self.onboarding.get(session_id)
+        facts = session.pass_facts if session is not None else None
+        return facts.id if facts is not None else None
+
+    def record_revoked(self, session_id: str) -> None:
+        self.onboarding.record_revoked(session_id)
+
+    def shutdown(self) -> None:
+        """The window closes: no more polls."""
+        self.onboarding.shutdown()
+
+    def flush(self) -> None:
+        """After the workers stopped: store the last checklist changes."""
+        self.onboarding.flush()
+
+    def open_session(self, session_id: str) -> User | None:
+        """Show that session's checklist; returns its user (None: no such session)."""
         session = self.onboarding.choose(session_id)
-        if session is not None:
-            self._render()
-        return session
+        if session is None:
+            return None
+        self._render()
+        return session.user
 
     # -- the panel's buttons --------------------------------------------------------------------
     def start_checklist(self) -> None:
-        user, flow = self._user, self.onboarding.flow(self.window.form.flow_id)
+        user, flow = self._user, self.onboarding.flow(self._form.flow_id)
         if user is None or flow is None or self.onboarding.open_for(user.id) is not None:
             return
         self.onboarding.start(flow, user)
@@ -153,14 +202,8 @@ class Guide(QObject):
 
     def revoke_shown(self) -> None:
         session = self.panel.session
-        if session is None:
-            return
-        passes = self.window.passes
-        if passes.tap is not None and passes.tap.id == getattr(session.pass_facts, "id", None):
-            self.window.revoke()  # the pass panel shows it: revoke from there, as its button does
-        else:
-            self.window.passes.set_busy(True)
-            self.revoke(session)
+        if session is not None and session.pass_facts is not None:
+            self.revoke_requested.emit(session.user_id)
 
     def ask_override(self, step_id: str) -> None:
         self._ask_about_step(
@@ -202,7 +245,7 @@ class Guide(QObject):
                 question.format(title=title),
                 action=action,
                 required=required,
-                parent=self.window,
+                parent=self._dialog_parent,
             ),
             lambda reason: then(sid, step_id, reason),
         )
@@ -220,7 +263,7 @@ class Guide(QObject):
                 f"Close the checklist for {session.name} without finishing it? The pass is not "
                 "revoked by this. Say why.",
                 action="Close session",
-                parent=self.window,
+                parent=self._dialog_parent,
             ),
             lambda reason: self.onboarding.abandon(sid, reason),
         )
@@ -232,7 +275,7 @@ class Guide(QObject):
 
         def accepted() -> None:
             # The pass panel holds the only copy of the pass: it takes any copy out of the text.
-            then(self.window.passes.redact(dialog.reason()))
+            then(self._redact(dialog.reason()))
 
         def finished() -> None:
             if self.reason_dialog is dialog:
@@ -245,19 +288,19 @@ class Guide(QObject):
 
     # -- the simulated phone --------------------------------------------------------------------
     def run_phone(self, key: str) -> None:
-        from tapdesk.ui.onboarding.phone import ACTION_BY_KEY, perform
+        from tapdesk.workflows.training_phone import ACTION_BY_KEY
 
         phone, user = self.phone, self._user
         action = ACTION_BY_KEY.get(key)
         if phone is None or user is None or action is None:
             return
-        demo, upn = self.window.services.demo, user.user_principal_name
+        upn = user.user_principal_name
         phone.set_busy(True)
-        self.window.runner.submit(
-            lambda: perform(demo, upn, action),
+        self._ops.phone(
+            upn,
+            action,
             lambda text: self._phone_done(upn, f"✓ {text}", Tone.OK),
             lambda error: self._phone_done(upn, f"✖ {error.message} {error.hint}", Tone.ERROR),
-            name="simulated phone",
         )
 
     def _phone_done(self, upn: str, text: str, tone: Tone) -> None:
@@ -275,12 +318,12 @@ class Guide(QObject):
 
     def _render(self) -> None:
         user = self._user
-        form = self.window.form
+        form = self._form
         if user is None:
             self.panel.show_nothing()
             form.follow_session(None)
             form.show()
-            self.window.work.set_form_column_weight(2)
+            self._work.set_form_column_weight(2)
             self._refresh_list()
             return
         session = self.onboarding.for_user(user.id)
@@ -293,7 +336,7 @@ class Guide(QObject):
         # form back (the issue step and Replace use its settings).
         following = open_session is not None
         form.setVisible(not following or self._form_wanted)
-        self.window.work.set_form_column_weight(3 if form.isHidden() else 2)
+        self._work.set_form_column_weight(3 if form.isHidden() else 2)
         self.panel.form_button.setVisible(following)
         self.panel.form_button.blockSignals(True)
         self.panel.form_button.setChecked(following and self._form_wanted)
@@ -310,7 +353,7 @@ class Guide(QObject):
         self._refresh_list()
 
     def _form_changed(self) -> None:
-        form = self.window.form
+        form = self._form
         self.panel.set_issue_state(form.can_issue, form.summary() if self._user else "")
 
     def _toggle_form(self, wanted: bool) -> None:
@@ -321,7 +364,7 @@ class Guide(QObject):
         user = self._user
         if user is None or self.onboarding.for_user(user.id) is not None:
             return
-        flow = self.onboarding.flow(self.window.form.flow_id)
+        flow = self.onboarding.flow(self._form.flow_id)
         self.panel.show_empty(
             user.display_name or user.user_principal_name, flow.title if flow else None
         )
@@ -345,13 +388,17 @@ class Guide(QObject):
         if session is None:
             return
         step = session.flow.step(step_id)
-        self.window.statusBar().showMessage(f"✓ {session.name}: {step.title}", 10_000)
+        self.status.emit(f"✓ {session.name}: {step.title}", 10_000)
 
     def _on_resumed(self, count: int) -> None:
         noun = "session" if count == 1 else "sessions"
-        self.window.statusBar().showMessage(
+        self.status.emit(
             f"Resumed {count} open {noun}. Pass values do not survive a restart: replace a pass "
             "if it is still needed.",
             15_000,
         )
         self._render()
+
+
+def _username(technician: Technician | None) -> str:
+    return technician.username if technician is not None else ""

@@ -8,10 +8,6 @@ work runs on a worker through the task runner; the panel never touches the tenan
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -22,99 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tapdesk.errors import TapdeskError
 from tapdesk.ui import theme
 from tapdesk.ui.theme import Tone
-
-_HINTS = {
-    "no pass": "Issue a pass first.",
-    "OneTimeUsed": "A one-time pass works for one sign-in only: replace it to sign in again.",
-    "Expired": "The pass has expired: replace it.",
-    "NotYetValid": "The pass starts later: wait, or replace it with one that starts now.",
-    "account disabled": "Enable the account first.",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PhoneAction:
-    key: str
-    group: str
-    label: str
-    done: str  # what the status line says afterwards
-    run: Callable[[Any], None]  # gets the tenant's Phone for the user
-
-
-def _add_account(platform: str) -> Callable[[Any], None]:
-    def run(phone: Any) -> None:
-        phone.sign_in_with_pass()  # adding the work account is a sign-in with the pass
-        phone.register_authenticator(platform)
-
-    return run
-
-
-ACTIONS = (
-    PhoneAction(
-        "authenticator-ios",
-        "Authenticator: add the work account (signs in with the pass)",
-        "iPhone",
-        "Work account added to Authenticator on the iPhone",
-        _add_account("ios"),
-    ),
-    PhoneAction(
-        "authenticator-android",
-        "Authenticator: add the work account (signs in with the pass)",
-        "Android",
-        "Work account added to Authenticator on the Android phone",
-        _add_account("android"),
-    ),
-    PhoneAction(
-        "passkey-ios",
-        "Authenticator: create a passkey",
-        "iPhone",
-        "Passkey created in Authenticator on the iPhone",
-        lambda phone: phone.create_passkey(platform="ios"),
-    ),
-    PhoneAction(
-        "passkey-android",
-        "Authenticator: create a passkey",
-        "Android",
-        "Passkey created in Authenticator on the Android phone",
-        lambda phone: phone.create_passkey(platform="android"),
-    ),
-    PhoneAction(
-        "sign-in",
-        "On the laptop",
-        "Sign in with the pass",
-        "Signed in with the pass",
-        lambda phone: phone.sign_in_with_pass(),
-    ),
-    PhoneAction(
-        "windows-hello",
-        "On the laptop",
-        "Set up Windows Hello",
-        "Windows Hello for Business set up on the laptop",
-        lambda phone: phone.register_windows_hello(),
-    ),
-)
-ACTION_BY_KEY = {action.key: action for action in ACTIONS}
-
-
-def perform(demo: Any, upn: str, action: PhoneAction) -> str:
-    """Worker side: do ``action`` on the demo tenant's phone for ``upn``; returns the done text."""
-    try:
-        action.run(demo.phone(upn))
-    except KeyError:
-        raise TapdeskError(
-            f"{upn} is not in the demo tenant any more.", title="Simulated phone"
-        ) from None
-    except RuntimeError as exc:  # the tenant's PassNotUsable: the sign-in with the pass failed
-        reason = str(getattr(exc, "reason", "") or "refused")
-        raise TapdeskError(
-            f"The phone could not sign in with the pass ({reason}).",
-            title="Simulated phone",
-            hint=_HINTS.get(reason, "Replace the pass and try again."),
-        ) from None
-    return action.done
+from tapdesk.workflows.training_phone import ACTIONS
 
 
 class PhonePanel(QDockWidget):

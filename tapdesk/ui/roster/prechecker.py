@@ -19,20 +19,16 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from tapdesk.core.clock import Clock
 from tapdesk.core.models import TapPolicy
 from tapdesk.core.readiness import Finding, Severity
 from tapdesk.core.roles import Technician
 from tapdesk.errors import TapdeskError
-from tapdesk.ui.tasks import Task, TaskRunner
-from tapdesk.workflows.precheck import Precheck, check_person
-
-if TYPE_CHECKING:
-    from tapdesk.graph.client import GraphClient
+from tapdesk.ui.operations import Operations
+from tapdesk.ui.tasks import Task
+from tapdesk.workflows.precheck import Precheck
 
 LIMIT = 4
 
@@ -45,18 +41,10 @@ class PrecheckQueue(QObject):
     sign_in_needed = Signal()  # a row found the sign-in expired: the rest are left for later
 
     def __init__(
-        self,
-        runner: TaskRunner,
-        graph: GraphClient | Any,
-        clock: Clock,
-        *,
-        limit: int = LIMIT,
-        parent: QObject | None = None,
+        self, ops: Operations, *, limit: int = LIMIT, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._runner = runner
-        self._graph = graph
-        self._clock = clock
+        self._ops = ops
         self._limit = limit
         self._pending: deque[tuple[int, str]] = deque()
         self._in_flight: dict[int, Task] = {}
@@ -107,18 +95,13 @@ class PrecheckQueue(QObject):
             self._in_flight[line] = self._submit(self._generation, line, upn)
 
     def _submit(self, generation: int, line: int, upn: str) -> Task:
-        graph, clock, policy, technician = self._graph, self._clock, self._policy, self._technician
-
-        def check() -> Precheck:
-            return check_person(graph, upn, policy, clock=clock, technician=technician)
-
         def landed(result: Precheck) -> None:
             self._landed(generation, line, result)
 
         def failed(error: TapdeskError) -> None:
             self._landed(generation, line, _failed(upn, error))
 
-        return self._runner.submit(check, landed, failed, name="roster pre-check")
+        return self._ops.precheck(upn, self._policy, self._technician, landed, failed)
 
     def _landed(self, generation: int, line: int, result: Precheck) -> None:
         if generation != self._generation:

@@ -52,7 +52,8 @@ from tapdesk.core.models import TapPolicy
 from tapdesk.core.roster import Roster, RosterStatus
 from tapdesk.errors import TapdeskError
 from tapdesk.ui import theme
-from tapdesk.ui.roster.link import MainWindowLink
+from tapdesk.ui.operations import Operations
+from tapdesk.ui.roster.link import RosterLink
 from tapdesk.ui.roster.prechecker import PrecheckQueue
 from tapdesk.ui.roster.queue import (
     Col,
@@ -62,14 +63,14 @@ from tapdesk.ui.roster.queue import (
     start_key,
     status_label,
 )
-from tapdesk.ui.roster.sessions import DaySessions, read_day_sessions
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.banner import Banner
-from tapdesk.workflows.precheck import Precheck, read_roster
+from tapdesk.workflows.day import DaySessions
+from tapdesk.workflows.precheck import Precheck
 
 if TYPE_CHECKING:
-    from tapdesk.core.flows import Flow
+    pass
 
 FileChooser = Callable[[QWidget], Path | None]
 REFRESH_MS = 150  # coalesce 200 pre-check answers into a few repaints of the counts and panel
@@ -103,7 +104,7 @@ def local_day(now: datetime) -> tuple[datetime, datetime]:
 class RosterWindow(QMainWindow):
     def __init__(
         self,
-        link: MainWindowLink,
+        link: RosterLink,
         *,
         runner: TaskRunner | None = None,
         choose_file: FileChooser = choose_roster_file,
@@ -117,13 +118,12 @@ class RosterWindow(QMainWindow):
         self.resize(1200, 760)
         self.link = link
         self.runner = runner or TaskRunner(parent=self)  # its own pool: see prechecker.py
+        self.ops = Operations(link.ops.backend, self.runner)
         self.choose_file = choose_file
         self.roster: Roster | None = None
         self.file_name = ""
-        self._flows: dict[str, Flow] | None = None
         self._policy: TapPolicy | None = None
-        services = link.services
-        self.queue = PrecheckQueue(self.runner, services.graph, link.clock, parent=self)
+        self.queue = PrecheckQueue(self.ops, parent=self)
         self.model = QueueModel(self)
         self.proxy = QueueFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -313,7 +313,7 @@ class RosterWindow(QMainWindow):
         self.queue.finished.connect(self._on_precheck_finished)
         self.queue.sign_in_needed.connect(self._on_sign_in_needed)
         self.link.signed_in.connect(lambda _technician: self._on_signed_in())
-        self.link.on_sessions_changed(self.refresh_sessions)
+        self.link.sessions_changed.connect(self.refresh_sessions)
         for keys, slot in (
             (QKeySequence.StandardKey.Open, self.import_file),
             (QKeySequence.StandardKey.Find, self.search_box.setFocus),
@@ -334,12 +334,11 @@ class RosterWindow(QMainWindow):
         """Read and parse ``path`` on a worker (a file share can be slow), then queue it."""
         self.banner.dismiss()
         self.file_label.setText(f"Reading {path.name}…")
-        self.runner.submit(
-            lambda: read_roster(path),
+        self.ops.read_roster(
+            path,
             lambda roster: self.show_roster(roster, path.name),
             self._on_load_failed,
             channel="roster.load",
-            name="read roster",
         )
 
     def _on_load_failed(self, error: TapdeskError) -> None:
@@ -350,7 +349,7 @@ class RosterWindow(QMainWindow):
         self.queue.stop()
         self.roster, self.file_name = roster, name
         self.model.set_entries(roster.entries)
-        self.model.set_signed_in(self.link.technician is not None)
+        self.model.set_signed_in(self.link.technician() is not None)
         self.stack.setCurrentIndex(1)
         self.search_box.clear()
         self.status_filter.setCurrentIndex(0)
@@ -374,7 +373,7 @@ class RosterWindow(QMainWindow):
         """Pre-check ``lines`` (default: everyone), in queue order, once signed in."""
         if self.roster is None:
             return
-        if self.link.technician is None:
+        if self.link.technician() is None:
             self.model.set_signed_in(False)
             self.banner.show_notice(
                 "Sign in to pre-check the roster",
@@ -382,15 +381,12 @@ class RosterWindow(QMainWindow):
             )
             return
         wanted = set(lines) if lines is not None else {e.line for e in self.roster.entries}
-        policy = self._policy or self.link.policy
-        if policy is None:
-            graph = self.link.services.graph
-            self.runner.submit(
-                graph.get_tap_policy,
+        policy = self._policy or self.link.policy()
+        if policy is None:  # not read in the main window yet: read it here, once
+            self.ops.load_policy(
                 lambda found: self._with_policy(found, wanted),
                 lambda error: self._policy_failed(error, wanted),
                 channel="roster.policy",
-                name="policy",
             )
             return
         self._with_policy(policy, wanted)
@@ -411,7 +407,7 @@ class RosterWindow(QMainWindow):
         self.progress.setRange(0, max(1, len(ordered)))
         self.progress.setValue(0)
         self.progress.setVisible(bool(ordered))
-        self.queue.start(((r.entry.line, r.upn) for r in ordered), policy, self.link.technician)
+        self.queue.start(((r.entry.line, r.upn) for r in ordered), policy, self.link.technician())
         self._update_buttons()
 
     def check_again(self) -> None:
@@ -455,18 +451,17 @@ class RosterWindow(QMainWindow):
         """Re-read today's sessions from the store (on a worker) and restate every row."""
         if self.roster is None:
             return
-        store, flows = self.link.services.store, self._flows
         start, end = local_day(self.link.clock.now())
-        self.runner.submit(
-            lambda: read_day_sessions(store, start, end, flows),
+        self.ops.day_sessions(
+            start,
+            end,
+            self.link.flows,
             self._on_sessions,
             self._on_sessions_failed,
             channel="roster.sessions",
-            name="roster sessions",
         )
 
     def _on_sessions(self, day: DaySessions) -> None:
-        self._flows = day.flows
         self.model.set_sessions(day.by_upn, day.flows)
         self._schedule_summary()
 
@@ -517,11 +512,10 @@ class RosterWindow(QMainWindow):
         row = self.selected_row()
         if row is None:
             return
-        user = row.precheck.user if row.precheck else None
-        if not self.link.open_user(row.upn, user):
-            self.statusBar().showMessage(
-                f"{row.upn} cannot be opened yet: wait for the pre-check, or sign in first.", 8000
-            )
+        if self.link.technician() is None:
+            self.statusBar().showMessage(f"Sign in first to open {row.upn}.", 8000)
+            return
+        self.link.open_user(row.upn)
 
     def _update_buttons(self) -> None:
         self.open_button.setEnabled(self.selected_row() is not None)

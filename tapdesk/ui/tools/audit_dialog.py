@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -30,10 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.core.audit import AuditEvent, AuditKind
-from tapdesk.core.clock import Clock
-from tapdesk.errors import StorageError, TapdeskError
+from tapdesk.errors import TapdeskError
 from tapdesk.ui import theme
-from tapdesk.ui.tasks import TaskRunner
+from tapdesk.ui.operations import Operations
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.banner import Banner
 
@@ -99,9 +97,7 @@ def row_texts(event: AuditEvent) -> list[str]:
 class AuditDialog(QDialog):
     def __init__(
         self,
-        store: Any,
-        runner: TaskRunner,
-        clock: Clock,
+        ops: Operations,
         *,
         choose_path: PathChooser = choose_export_path,
         parent: QWidget | None = None,
@@ -111,9 +107,8 @@ class AuditDialog(QDialog):
         self.setAccessibleName("Audit trail")
         self.setSizeGripEnabled(True)
         self.resize(1180, 620)
-        self._store = store  # a lazily built stand-in: touched only inside worker tasks
-        self._runner = runner
-        self._clock = clock
+        self._ops = ops
+        self._clock = ops.clock
         self.choose_path = choose_path
         self.events: list[AuditEvent] = []
         self._build()
@@ -238,16 +233,9 @@ class AuditDialog(QDialog):
     # -- reading --------------------------------------------------------------------------------
     def reload(self) -> None:
         start, end = day_range(*self.range_dates())
-        store = self._store
         self.banner.dismiss()
         self.count.setText("Reading…")
-        self._runner.submit(
-            lambda: _read(store, start, end),
-            self._show,
-            self._failed,
-            channel="audit.read",
-            name="read audit",
-        )
+        self._ops.audit_events(start, end, self._show, self._failed, channel="audit.read")
 
     def _show(self, events: list[AuditEvent]) -> None:
         self.events = events
@@ -287,16 +275,16 @@ class AuditDialog(QDialog):
         if target is None:
             return
         start, end = day_range(first, last)
-        store = self._store
         self.banner.dismiss()
         self.export_note.hide()
         self.export_button.setEnabled(False)
-        self._runner.submit(
-            lambda: _export(store, start, end, target),
+        self._ops.export_audit(
+            start,
+            end,
+            target,
             lambda rows: self._exported(rows, target),
             self._export_failed,
             channel="audit.export",
-            name="export audit",
         )
 
     def _exported(self, rows: int, target: Path) -> None:
@@ -318,23 +306,3 @@ def _date_edit(name: str) -> QDateEdit:
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setAccessibleName(f"{name} date")
     return edit
-
-
-def _no_store() -> StorageError:
-    return StorageError(
-        "tapdesk has no database in this run, so there is no audit trail to show.",
-        hint="Restart tapdesk; if the database could not be opened, the start-up notice says why.",
-    )
-
-
-def _read(store: Any, start: datetime, end: datetime) -> list[AuditEvent]:
-    if store is None:
-        raise _no_store()
-    return [record.event for record in store.audit(start, end)]
-
-
-def _export(store: Any, start: datetime, end: datetime, target: Path) -> int:
-    if store is None:
-        raise _no_store()
-    rows: int = store.export_audit_csv(start, end, target)
-    return rows

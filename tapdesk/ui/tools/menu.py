@@ -1,6 +1,6 @@
 """The main window's way into the new-hire day and the audit trail: a Tools menu.
 
-``install(window)`` adds "New-hire day…" (Ctrl+R) and "Audit…" and owns the two windows they
+``install(window, ops, link)`` adds "New-hire day…" (Ctrl+R) and "Audit…" and owns the two windows they
 open. Both are built on first use (the main window's first paint does not pay for them) and
 kept, so closing the roster and opening it again finds the day's queue as it was.
 """
@@ -11,18 +11,22 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QMainWindow, QToolButton
+
+from tapdesk.ui.operations import Operations
+from tapdesk.ui.roster.link import RosterLink
 
 if TYPE_CHECKING:
     from tapdesk.ui.roster.window import RosterWindow
     from tapdesk.ui.tools.audit_dialog import AuditDialog
-    from tapdesk.ui.window.main_window import MainWindow
 
 
 class DayTools(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow, ops: Operations, link: RosterLink) -> None:
         super().__init__(window)
         self.window = window
+        self._ops = ops
+        self._link = link
         self.roster: RosterWindow | None = None
         self.audit: AuditDialog | None = None
         bar = window.menuBar()
@@ -42,10 +46,9 @@ class DayTools(QObject):
 
     def open_roster(self) -> RosterWindow:
         if self.roster is None:
-            from tapdesk.ui.roster.link import MainWindowLink
             from tapdesk.ui.roster.window import RosterWindow
 
-            self.roster = RosterWindow(MainWindowLink(self.window), parent=self.window)
+            self.roster = RosterWindow(self._link, parent=self.window)
         _bring_up(self.roster)
         return self.roster
 
@@ -53,10 +56,7 @@ class DayTools(QObject):
         if self.audit is None:
             from tapdesk.ui.tools.audit_dialog import AuditDialog
 
-            window = self.window
-            self.audit = AuditDialog(
-                window.services.store, window.runner, window.clock, parent=window
-            )
+            self.audit = AuditDialog(self._ops, parent=self.window)
         else:
             self.audit.reload()  # records written since it was last open
         _bring_up(self.audit)
@@ -81,5 +81,5 @@ def _bring_up(widget: RosterWindow | AuditDialog) -> None:
     widget.activateWindow()
 
 
-def install(window: MainWindow) -> DayTools:
-    return DayTools(window)
+def install(window: QMainWindow, ops: Operations, link: RosterLink) -> DayTools:
+    return DayTools(window, ops, link)

@@ -202,10 +202,6 @@ class PassPanel(Section):
         return self._code is not None
 
     @property
-    def revealed(self) -> bool:
-        return self._revealed
-
-    @property
     def tap(self) -> TemporaryAccessPass | None:
         return self._countdown.tap if self._countdown else None
 

@@ -49,10 +49,6 @@ class WorkArea(QScrollArea):
         """Its share of the row against the pass's 3 (2: the form; 3: the wider checklist)."""
         self.row.setStretchFactor(self._form, weight)
 
-    @property
-    def stacked(self) -> bool:
-        return self.row.direction() is QBoxLayout.Direction.TopToBottom
-
     def reveal(self, widget: QWidget) -> None:
         self.ensureWidgetVisible(widget, 0, 0)
 

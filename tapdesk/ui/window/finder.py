@@ -1,22 +1,17 @@
-"""Finding the user: type-ahead search and exact lookup through the task runner.
+"""Finding the user: type-ahead search and exact lookup, as named operations.
 
 Both run on the "search" channel, so a newer query always wins over an older answer.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, Signal
 
 from tapdesk.core.models import User
 from tapdesk.core.upn import check_user_ref
 from tapdesk.errors import NotFound, TapdeskError
-from tapdesk.ui.tasks import TaskRunner
+from tapdesk.ui.operations import Operations
 from tapdesk.ui.widgets.search import SearchPanel
-
-if TYPE_CHECKING:
-    from tapdesk.graph.client import GraphClient
 
 CHANNEL = "search"
 
@@ -25,27 +20,24 @@ class UserFinder(QObject):
     found = Signal(object)  # User, from an exact lookup
     failed = Signal(object)  # TapdeskError
 
-    def __init__(self, runner: TaskRunner, graph: GraphClient, panel: SearchPanel) -> None:
+    def __init__(self, ops: Operations, panel: SearchPanel) -> None:
         super().__init__(panel)
-        self._runner = runner
-        self._graph = graph
+        self._ops = ops
         self._panel = panel
         panel.search_requested.connect(self.search)
         panel.lookup_requested.connect(self.lookup)
 
     def search(self, text: str) -> None:
         if not text:
-            self._runner.cancel(CHANNEL)
+            self._ops.cancel(CHANNEL)
             self._panel.set_busy(False)
             return
         self._panel.set_busy(True)
-        graph = self._graph
-        self._runner.submit(
-            lambda: graph.search_users(text),
+        self._ops.search_users(
+            text,
             lambda users: self._on_results(text, users),
             self._on_search_failed,
             channel=CHANNEL,
-            name="search",
         )
 
     def lookup(self, text: str) -> None:
@@ -56,13 +48,11 @@ class UserFinder(QObject):
             return
         self._panel.set_busy(True)
         self._panel.set_status(f"Looking up {ref}…")
-        graph = self._graph
-        self._runner.submit(
-            lambda report: graph.get_user(ref, on_status=report),
+        self._ops.find_user(
+            ref,
             self._on_lookup,
             self._on_lookup_failed,
             channel=CHANNEL,
-            name="lookup",
             on_progress=self._panel.set_status,  # "still replicating…" while a new hire syncs
         )
 

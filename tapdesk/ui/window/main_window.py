@@ -1,9 +1,11 @@
 """The technician's window: find the new hire, check the account, issue the pass, show it once,
 then walk the onboarding checklist (:mod:`tapdesk.ui.onboarding`).
 
-This class wires the parts together. Every Graph call goes through the task runner; results
-for a user the technician has already moved away from are dropped (channels), and the pass
-itself never leaves the pass panel.
+This class wires the parts together. Every call to Graph, sign-in or the store is a named
+operation (:mod:`tapdesk.ui.operations`); results for a user the technician has already moved
+away from are dropped (channels), and the pass itself never leaves the pass panel. There is one
+route to issue and one to revoke, whether or not a checklist is open (:meth:`MainWindow.issue`,
+:meth:`MainWindow.revoke`); the workflow behind them decides who writes the audit record.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from tapdesk.core.lifecycle import pass_state
 from tapdesk.core.models import AuthMethod, TapPolicy, TemporaryAccessPass, User, UserStatus
 from tapdesk.core.passrules import validate_request
 from tapdesk.core.readiness import Finding, TargetFacts
-from tapdesk.core.roles import Roles, Technician
-from tapdesk.errors import NotFound, TapdeskError
+from tapdesk.core.roles import Technician
+from tapdesk.errors import TapdeskError
 from tapdesk.ui import theme
 from tapdesk.ui.onboarding.guide import Guide
+from tapdesk.ui.operations import Operations
 from tapdesk.ui.qr import qr_payload
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.theme import Tone
@@ -40,16 +43,17 @@ from tapdesk.ui.window.card_loader import CardLoader
 from tapdesk.ui.window.clipboard import ClipboardGuard
 from tapdesk.ui.window.finder import UserFinder
 from tapdesk.ui.window.idle import IdleWatch
+from tapdesk.ui.window.pass_watcher import PassWatcher
 from tapdesk.ui.window.signin import SignIn
-from tapdesk.workflows.issuing import Issued, Issuer
+from tapdesk.workflows.issuing import Issued
 
 if TYPE_CHECKING:
-    from tapdesk.app.services import Services
+    from tapdesk.app.services import Backend
+    from tapdesk.ui.onboarding.controller import IssuePlan
+    from tapdesk.ui.roster.link import RosterLink
     from tapdesk.workflows.onboarding import SessionSummary
 
 log = logging.getLogger(__name__)
-
-POLL_SECONDS = 20.0  # how often a shown pass is re-read (used? revoked elsewhere?)
 
 
 class MainWindow(QMainWindow):
@@ -69,29 +73,28 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        services: Services,
+        backend: Backend,
         *,
         clock: Clock | None = None,
         runner: TaskRunner | None = None,
         heartbeat_ms: int = 1000,
     ) -> None:
         super().__init__()
-        self.services = services
-        self.settings = services.settings
-        self.clock = clock or services.clock
-        self.graph = services.graph
+        self.backend = backend
+        self.settings = backend.settings
+        self.clock = clock or backend.clock
         self.runner = runner or TaskRunner(parent=self)
+        self.ops = Operations(backend, self.runner)
         self.policy: TapPolicy | None = None
         self.technician: Technician | None = None
         self._problems: list[Finding] = []
         self._notices: list[str] = []
         self._pass_final = False
-        self._last_poll = 0.0
         self.setWindowTitle("tapdesk: Temporary Access Passes")
         self.setAccessibleName("tapdesk")
         self.setMinimumSize(980, 640)
 
-        demo = services.demo is not None or self.settings.demo
+        demo = backend.demo
         self.header = HeaderBar(tenant_label="Demo tenant" if demo else "", demo=demo)
         self.banner = Banner()
         self.search = SearchPanel()
@@ -112,14 +115,29 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)  # any key or click in the app counts as activity
-        self.signin = SignIn(services, self.runner, self.header, self)
-        self.finder = UserFinder(self.runner, self.graph, self.search)
-        self.loader = CardLoader(self.runner, self.graph, self)
+        self.signin = SignIn(self.ops, self.header, self)
+        self.finder = UserFinder(self.ops, self.search)
+        self.loader = CardLoader(self.ops, self)
+        self.watcher = PassWatcher(self.ops, self.clock, self)
         self._build_layout()
-        self.guide = Guide(self)  # the onboarding checklist, session list and simulated phone
+        # The onboarding checklist, session list and simulated phone.
+        self.guide = Guide(
+            self.ops,
+            self.clock,
+            self.form,
+            self.work,
+            technician=lambda: self.technician,
+            redact=self.passes.redact,
+            demo=demo,
+            parent=self,
+        )
+        self.left_layout.addWidget(self.guide.session_list)
+        if self.guide.phone is not None:
+            # Along the bottom: the form and the pass keep the width to sit side by side.
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.guide.phone)
         self._connect()
         self._shortcuts()
-        self.day_tools = tools_menu.install(self)  # Tools menu: new-hire day roster, audit
+        self.day_tools = tools_menu.install(self, self.ops, self.roster_link())
         self._set_signed_in(False)
 
         self.heartbeat = QTimer(self)
@@ -177,8 +195,19 @@ class MainWindow(QMainWindow):
         self.passes.revoke_requested.connect(self.revoke)
         self.passes.replace_requested.connect(self.issue)
         self.passes.hidden.connect(self._on_pass_hidden)
-        self.guide.onboarding.revoked.connect(self._on_revoked)
-        self.guide.onboarding.revoke_failed.connect(self._on_revoke_failed)
+        self.watcher.updated.connect(self._on_watched)
+        self.watcher.gone.connect(self._on_pass_gone)
+        guide = self.guide
+        guide.issue_requested.connect(self.issue)
+        guide.revoke_requested.connect(self._revoke_session_pass)
+        guide.open_session_requested.connect(self.open_session)
+        guide.error.connect(self.show_error)
+        guide.notice.connect(
+            lambda title, text, standing: self.show_notice(title, text, standing=standing)
+        )
+        guide.status.connect(self.statusBar().showMessage)
+        guide.sessions_changed.connect(self.sessions_changed)
+        guide.pass_observed.connect(self.watcher.observed)
 
     def _shortcuts(self) -> None:
         def bind(
@@ -210,34 +239,45 @@ class MainWindow(QMainWindow):
     # -- for other windows (see the class docstring) --------------------------------------------
     def open_user(self, upn_or_id: str) -> None:
         """Show a user by UPN or object id (looked up in Graph unless a session knows them)."""
-        wanted = upn_or_id.strip().lower()
-        for summary in reversed(self.guide.summaries()):
-            if wanted in (summary.user_id.lower(), summary.upn.lower()):
-                session = self.guide.onboarding.get(summary.session_id)
-                if session is not None:
-                    self.select_user(session.user)
-                    return
-        graph = self.graph
-        self.runner.submit(
-            lambda: graph.get_user(upn_or_id),
-            self.select_user,
-            self.show_error,
-            channel="open user",
-            name="open user",
-        )
+        known = self.guide.user_of(upn_or_id)
+        if known is not None:
+            self.select_user(known)
+            return
+        self.ops.find_user(upn_or_id, self.select_user, self.show_error, channel="open user")
 
     def open_session(self, session_id: str) -> bool:
         """Show a session's user and its checklist; False when there is no such session."""
-        session = self.guide.onboarding.get(session_id)
-        if session is None:
+        user = self.guide.open_session(session_id)
+        if user is None:
             return False
-        self.guide.onboarding.choose(session_id)
-        self.select_user(session.user)
+        self.select_user(user)
         self.guide.open_session(session_id)
         return True
 
     def session_summaries(self) -> list[SessionSummary]:
         return self.guide.summaries()
+
+    def roster_link(self) -> RosterLink:
+        """What the new-hire-day roster may read and ask of this window."""
+        from tapdesk.ui.roster.link import RosterLink
+
+        return RosterLink(
+            ops=self.ops,
+            clock=self.clock,
+            flows={flow.id: flow for flow in self.guide.onboarding.flows},
+            technician=lambda: self.technician,
+            policy=lambda: self.policy,
+            signed_in=self.signin.signed_in,
+            sessions_changed=self.sessions_changed,
+            open_user=self._open_from_roster,
+        )
+
+    def _open_from_roster(self, upn: str) -> None:
+        self.open_user(upn)
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def _set_signed_in(self, signed_in: bool) -> None:
         self.card.set_signed_in(signed_in)
@@ -251,16 +291,13 @@ class MainWindow(QMainWindow):
         self._set_signed_in(True)
         self.search.set_status("")
         self.search.focus_search()
-        self.runner.submit(
-            self.graph.get_tap_policy,
-            self._on_policy,
-            self._on_policy_failed,
-            channel="policy",
-            name="policy",
-        )
+        self.guide.signed_in()
+        self.ops.load_policy(self._on_policy, self._on_policy_failed, channel="policy")
 
     def _on_signed_out(self) -> None:
         self.technician = None
+        self.policy = None
+        self.ops.forget_policy()
         self.passes.hide_pass("Signed out.")
         self.passes.clear()
         self._select_none()
@@ -270,11 +307,14 @@ class MainWindow(QMainWindow):
     def _on_policy(self, policy: TapPolicy) -> None:
         self.policy = policy
         self.form.set_policy(policy)
+        facts = self.loader.facts
+        if facts is not None and facts.policy is None:  # a card opened before the policy came
+            self.loader.merge(policy=policy)
+            self.loader.load_scope(policy)
         self._recheck()
 
     def _on_policy_failed(self, error: TapdeskError) -> None:
-        self.policy = TapPolicy.documented_defaults()
-        self.form.set_policy(self.policy)
+        self._on_policy(TapPolicy.documented_defaults())
         self.show_error(error)
 
     # -- the selected user ----------------------------------------------------------------------
@@ -301,7 +341,7 @@ class MainWindow(QMainWindow):
     def _leave_user(self) -> None:
         """Privacy: the pass of the previous user leaves the screen before the next one shows."""
         self.loader.cancel()
-        self.runner.cancel("pass.poll")
+        self.watcher.stop()
         if self.passes.state is PanelState.SHOWN:
             self.passes.hide_pass("You moved to another user.")
         self.passes.clear()
@@ -330,9 +370,6 @@ class MainWindow(QMainWindow):
             self.form.set_user_state(has_user=False)
             self.card.set_problems([])
             return
-        if self.policy is not None and facts.policy is None:
-            self.loader.merge(policy=self.policy)  # comes back here with the policy filled in
-            return
         self._problems = readiness.assess(facts, self.technician, self.clock.now())
         self.card.set_problems(self._problems)
         blocker = readiness.blocking(self._problems)
@@ -341,7 +378,7 @@ class MainWindow(QMainWindow):
             has_user=True, blocked=blocker.text if blocker else "", replaces=replaces
         )
 
-    # -- issue, revoke --------------------------------------------------------------------------
+    # -- issue, revoke: one route each -------------------------------------------------------
     def issue(self) -> None:
         user = self.card.user
         if user is None or not self.form.can_issue:
@@ -358,24 +395,14 @@ class MainWindow(QMainWindow):
         self.banner.dismiss()
         self.form.set_busy(True)
         self.passes.set_busy(True)
-        plan = self.guide.plan_issue(user, self.form.flow_id)
-        if plan is not None:  # a checklist's pass: the session records it and its audit
-            self.guide.issue(
-                plan,
-                user,
-                request,
-                self.session_issuer(),
-                lambda issued: self._on_issued(user, issued),
-                self._on_issue_failed,
-                known_methods=self._methods_read_for(user),
-            )
-            return
-        graph, issuer = self.graph, self._issuer()
-        self.runner.submit(
-            lambda: issuer.issue(graph, user, request),
-            lambda issued: self._on_issued(user, issued),
+        plan = self.guide.plan_issue(user, self.form.flow_id)  # None: a pass without a checklist
+        self.ops.issue(
+            self.technician,
+            user,
+            request,
+            self.guide.for_session(plan, self._methods_read_for(user)),
+            lambda issued: self._on_issued(user, plan, issued),
             self._on_issue_failed,
-            name="issue",
         )
 
     def _methods_read_for(self, user: User) -> tuple[AuthMethod, ...] | None:
@@ -383,21 +410,10 @@ class MainWindow(QMainWindow):
         facts = self.loader.facts
         return facts.methods if facts is not None and facts.user.id == user.id else None
 
-    def _issuer(self, *, audit: bool = True) -> Issuer:
-        technician = self.technician
-        return Issuer(
-            technician.username if technician else "",
-            technician.roles if technician else Roles.unknown(),
-            self.services.store if audit else None,
-            self.clock,
-        )
-
-    def session_issuer(self) -> Issuer:
-        """For a checklist's pass: the session's own record is the audit (saved with it)."""
-        return self._issuer(audit=False)
-
-    def _on_issued(self, user: User, issued: Issued) -> None:
+    def _on_issued(self, user: User, plan: IssuePlan | None, issued: Issued) -> None:
         tap = issued.tap
+        if plan is not None:  # the checklist records its pass (and the audit) first
+            self.guide.record_issued(plan, user, issued)
         self.form.set_busy(False)
         self.passes.set_busy(False)
         for warning in issued.warnings:
@@ -420,7 +436,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: self.work.reveal(self.passes))
         self.card.show_existing(tap.without_code(), self.clock.now(), shown_here=True)
         self.loader.merge(tap=tap.without_code(), tap_known=True, tap_shown=True)
-        self._last_poll = self.clock.monotonic()
+        self.watcher.watch(user.id, tap.id)
         self.idle.touch()
         self.statusBar().showMessage(f"Pass issued for {user.user_principal_name}.", 8000)
 
@@ -430,28 +446,41 @@ class MainWindow(QMainWindow):
         self.show_error(error)
 
     def revoke(self) -> None:
+        """Revoke the pass on screen (a checklist's pass is recorded by its checklist)."""
         user, tap = self.card.user, self.passes.tap
         if user is None or tap is None:
             return
-        self.passes.set_busy(True)
-        session = self.guide.session_with_pass(user.id, tap.id)
-        if session is not None:  # recorded by the checklist, which then confirms it in Graph
-            self.guide.revoke(session)
+        self._revoke(user, tap.id, self.guide.session_pass(user.id, tap.id) or "")
+
+    def _revoke_session_pass(self, user_id: str) -> None:
+        """The checklist's Revoke: its session's pass, shown or not."""
+        user = self.card.user
+        session_id = self.guide.session_pass(user_id)
+        pass_id = self.guide.pass_id_of(session_id) if session_id else None
+        if user is None or user.id != user_id or session_id is None or pass_id is None:
             return
-        graph, issuer = self.graph, self._issuer()
-        self.runner.submit(
-            lambda: issuer.revoke(graph, user, tap.id),
-            lambda warnings: self._on_revoked(user, warnings),
+        self._revoke(user, pass_id, session_id)
+
+    def _revoke(self, user: User, pass_id: str, session_id: str) -> None:
+        self.passes.set_busy(True)
+        self.ops.revoke(
+            self.technician,
+            user,
+            pass_id,
+            session_id,
+            lambda warnings: self._on_revoked(user, session_id, warnings),
             self._on_revoke_failed,
-            name="revoke",
         )
 
-    def _on_revoked(self, user: User, warnings: tuple[str, ...] = ()) -> None:
+    def _on_revoked(self, user: User, session_id: str, warnings: tuple[str, ...]) -> None:
+        if session_id:  # then Graph confirms it on the checklist's next look
+            self.guide.record_revoked(session_id)
         self.passes.set_busy(False)
         for warning in warnings:
             self.banner.show_notice("Audit record not saved", warning, tone=Tone.WARNING)
         if self.card.user is None or self.card.user.id != user.id:
             return
+        self.watcher.stop()
         self.passes.mark_revoked()
         self.card.show_existing(None, self.clock.now())
         self.loader.merge(tap=None, tap_shown=False)
@@ -479,37 +508,19 @@ class MainWindow(QMainWindow):
             and self.idle.idle_seconds() >= hide_after
         ):
             self.passes.hide_pass(f"Hidden after {hide_after} s without activity.")
-        self._poll()
+        self.watcher.check()
         self.guide.tick()
 
-    def _poll(self) -> None:
-        """Re-read a live pass now and then: a one-time pass shows 'used' once it has been."""
-        tap, user = self.passes.tap, self.card.user
-        if tap is None or user is None or self.passes.state is PanelState.FINAL:
-            return
-        if self.clock.monotonic() - self._last_poll < POLL_SECONDS:
-            return
-        self._last_poll = self.clock.monotonic()
-        graph = self.graph
-        self.runner.submit(
-            lambda: graph.get_tap(user.id, tap.id),
-            self._on_polled,
-            self._on_poll_failed,
-            channel="pass.poll",
-            name="pass poll",
-        )
-
-    def _on_polled(self, tap: TemporaryAccessPass) -> None:
+    def _on_watched(self, tap: TemporaryAccessPass) -> None:
         if self.passes.tap is not None and self.passes.tap.id == tap.id:
             self.passes.update_tap(tap)
             self.card.show_existing(tap, self.clock.now(), shown_here=True)
 
-    def _on_poll_failed(self, error: TapdeskError) -> None:
-        if isinstance(error, NotFound):
+    def _on_pass_gone(self, pass_id: str) -> None:
+        if self.passes.tap is not None and self.passes.tap.id == pass_id:
             self.passes.mark_revoked()
             self.card.show_existing(None, self.clock.now())
-        else:
-            log.info("pass poll failed: %s", error.title)
+            self.loader.merge(tap=None, tap_shown=False)
 
     # -- privacy, errors, closing ---------------------------------------------------------------
     def escape(self) -> None:
@@ -548,12 +559,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.heartbeat.stop()
-        self.guide.onboarding.shutdown()
+        self.watcher.stop()
+        self.guide.shutdown()
         self.passes.forget()
         self.clipboard.clear_now()
         self.signin.shutdown()
         self.runner.wait_for_done(5000)
-        self.guide.onboarding.flush()  # the last checklist changes, if a save had not yet run
+        self.guide.flush()  # the last checklist changes, if a save had not yet run
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)

@@ -1,38 +1,37 @@
 """Sign-in from the window: silent at start, browser / broker, device code, switch, sign-out.
 
-Every call into ``tapdesk.auth`` runs on a worker through the task runner; the header shows a
-spinner meanwhile and the outcome lands back here on the GUI thread.
+Every call into sign-in is a named operation (:mod:`tapdesk.ui.operations`) on a worker; the
+header shows a spinner meanwhile and the outcome lands back here on the GUI thread.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from tapdesk.app.services import built
+from tapdesk.core.models import User
 from tapdesk.core.roles import Roles, Technician
 from tapdesk.errors import AuthError, TapdeskError
-from tapdesk.ui.tasks import TaskRunner
+from tapdesk.ui.operations import Operations
 from tapdesk.ui.widgets.device_code import DeviceCodeDialog
 from tapdesk.ui.widgets.header import HeaderBar
 
 if TYPE_CHECKING:
-    from tapdesk.app.services import Services
+    from tapdesk.ui.operations import Account, DeviceFlow
 
 log = logging.getLogger(__name__)
 CHANNEL = "signin"
 
 
-def technician_from(account: Any) -> Technician:
-    roles = getattr(account, "roles", None)
+def technician_from(account: Account) -> Technician:
     return Technician(
-        username=str(getattr(account, "username", "") or ""),
-        name=str(getattr(account, "name", "") or ""),
-        roles=roles if isinstance(roles, Roles) else Roles.unknown(),
-        object_id=str(getattr(account, "object_id", "") or "") or None,
+        username=account.username,
+        name=account.name,
+        roles=account.roles,
+        object_id=account.object_id or None,
     )
 
 
@@ -42,16 +41,13 @@ class SignIn(QObject):
     failed = Signal(object)  # TapdeskError
     notice = Signal(str)
 
-    def __init__(
-        self, services: Services, runner: TaskRunner, header: HeaderBar, window: QWidget
-    ) -> None:
+    def __init__(self, ops: Operations, header: HeaderBar, window: QWidget) -> None:
         super().__init__(window)
-        self._services = services
-        self._runner = runner
+        self._ops = ops
         self._header = header
         self._window = window
         self._dialog: DeviceCodeDialog | None = None
-        self._flow: Any = None
+        self._flow: DeviceFlow | None = None
         self.technician: Technician | None = None
         header.sign_in_requested.connect(self.sign_in)
         header.device_code_requested.connect(self.device_code)
@@ -60,29 +56,21 @@ class SignIn(QObject):
         header.cancel_requested.connect(self.cancel_browser)
 
     @property
-    def auth(self) -> Any:
-        return self._services.auth
+    def signs_in(self) -> bool:
+        """False when a token comes from the environment: nobody signs in or out."""
+        return self._ops.backend.signs_in
 
     # -- start-up ---------------------------------------------------------------------------------
     def start(self) -> None:
         """Silent sign-in from the saved cache; a token from the environment needs none."""
-        if self.auth is None:
-            graph = self._services.graph
+        if not self.signs_in:
             self._header.set_busy(True, "Checking the access token…")
-            self._runner.submit(
-                graph.me, self._token_user, self._failed_quietly, channel=CHANNEL, name="me"
-            )
+            self._ops.token_user(self._token_user, self._failed_quietly, channel=CHANNEL)
             return
         self._header.set_busy(True, "Signing in…")
-        self._runner.submit(
-            self._silent, self._after_silent, self._failed_quietly, channel=CHANNEL, name="silent"
-        )
+        self._ops.sign_in_silent(self._after_silent, self._failed_quietly, channel=CHANNEL)
 
-    def _silent(self) -> tuple[Any, list[str]]:
-        account = self.auth.sign_in_silent()
-        return account, list(self.auth.notices)
-
-    def _after_silent(self, result: tuple[Any, list[str]]) -> None:
+    def _after_silent(self, result: tuple[Account | None, list[str]]) -> None:
         account, notices = result
         for text in notices:
             self.notice.emit(text)
@@ -93,7 +81,7 @@ class SignIn(QObject):
         else:
             self._adopt(account)
 
-    def _token_user(self, user: Any) -> None:
+    def _token_user(self, user: User) -> None:
         self._header.set_busy(False)
         self.technician = Technician(
             user.user_principal_name,
@@ -113,59 +101,38 @@ class SignIn(QObject):
 
     # -- interactive ------------------------------------------------------------------------------
     def sign_in(self, *, select_account: bool = False) -> None:
-        if self.auth is None:
+        if not self.signs_in:
             return
         handle = int(self._window.winId())  # read here: winId() belongs to the GUI thread
-        auth = self.auth
         self._header.set_busy(True, "Finish signing in in your browser…", cancellable=True)
-        self._runner.submit(
-            lambda: auth.sign_in_interactive(
-                parent_window_handle=handle, select_account=select_account
-            ),
-            self._adopt,
-            self._failed,
-            channel=CHANNEL,
-            name="interactive sign-in",
+        self._ops.sign_in_interactive(
+            handle, select_account, self._adopt, self._failed, channel=CHANNEL
         )
 
     def cancel_browser(self) -> None:
         """Stop waiting for the browser; the pending sign-in then fails as "cancelled"."""
-        auth = self.auth
-        if auth is not None:
-            self._runner.submit(auth.cancel_interactive, name="cancel sign-in")
+        if self.signs_in:
+            self._ops.cancel_interactive()
 
     def device_code(self) -> None:
-        if self.auth is None:
+        if not self.signs_in:
             return
         self._header.set_busy(True, "Starting a code sign-in…")
-        self._runner.submit(
-            self.auth.start_device_flow,
-            self._show_code,
-            self._failed,
-            channel=CHANNEL,
-            name="device code",
-        )
+        self._ops.start_device_flow(self._show_code, self._failed, channel=CHANNEL)
 
-    def _show_code(self, flow: Any) -> None:
+    def _show_code(self, flow: DeviceFlow) -> None:
         self._flow = flow
         self._header.set_busy(True, "Waiting for the code to be used…")
         dialog = DeviceCodeDialog(flow.user_code, flow.verification_uri, self._window)
         dialog.rejected.connect(self._cancel_code)
         self._dialog = dialog
         dialog.open()
-        auth = self.auth
-        self._runner.submit(
-            lambda: auth.finish_device_flow(flow),
-            self._code_done,
-            self._code_failed,
-            name="device code wait",
-        )
+        self._ops.finish_device_flow(flow, self._code_done, self._code_failed)
 
     def _cancel_code(self) -> None:
         flow, self._flow = self._flow, None
         if flow is not None:
-            auth = self.auth
-            self._runner.submit(lambda: auth.cancel_device_flow(flow), name="cancel device code")
+            self._ops.cancel_device_flow(flow)
         self._dialog = None
         self._header.set_busy(False)
         if self.technician is None:
@@ -179,7 +146,7 @@ class SignIn(QObject):
             dialog.accept()
             dialog.deleteLater()
 
-    def _code_done(self, account: Any) -> None:
+    def _code_done(self, account: Account) -> None:
         self._close_dialog()
         self._adopt(account)
 
@@ -191,12 +158,11 @@ class SignIn(QObject):
 
     def shutdown(self) -> None:
         """On exit: stop any sign-in that is waiting on a person, so workers can finish."""
-        auth, flow = self.auth, self._flow
-        if auth is None or not built(auth):  # never signed in: nothing is waiting
+        if not self.signs_in or not self._ops.backend.ready:  # never built: nothing waits
             return
-        if flow is not None:
-            self._runner.submit(lambda: auth.cancel_device_flow(flow), name="cancel device code")
-        self._runner.submit(auth.cancel_interactive, name="cancel sign-in")
+        if self._flow is not None:
+            self._ops.cancel_device_flow(self._flow)
+        self._ops.cancel_interactive()
 
     @property
     def device_dialog(self) -> DeviceCodeDialog | None:
@@ -204,16 +170,10 @@ class SignIn(QObject):
 
     # -- sign-out ---------------------------------------------------------------------------------
     def sign_out(self) -> None:
-        if self.auth is None:
+        if not self.signs_in:
             return
         self._header.set_busy(True, "Signing out…")
-        self._runner.submit(
-            self.auth.sign_out,
-            lambda _: self._after_sign_out(),
-            self._failed,
-            channel=CHANNEL,
-            name="sign-out",
-        )
+        self._ops.sign_out(lambda _: self._after_sign_out(), self._failed, channel=CHANNEL)
 
     def _after_sign_out(self) -> None:
         self.technician = None
@@ -222,7 +182,7 @@ class SignIn(QObject):
         self.signed_out.emit()
 
     # -- outcomes ---------------------------------------------------------------------------------
-    def _adopt(self, account: Any) -> None:
+    def _adopt(self, account: Account) -> None:
         self._header.set_busy(False)
         self.technician = technician_from(account)
         self._header.show_signed_in(self.technician)

@@ -1,4 +1,4 @@
-"""Which onboarding session belongs to which person today (plain Python, run on a worker)."""
+"""Which onboarding session belongs to which person today (the new-hire-day queue's statuses)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tapdesk.core.checklist import ChecklistSnapshot
-from tapdesk.core.flows import Flow, load_flows
-from tapdesk.runtime.resources import flows_dir
+from tapdesk.core.flows import Flow
 
 if TYPE_CHECKING:
     from tapdesk.store import Store
@@ -21,17 +20,14 @@ class DaySessions:
 
 
 def read_day_sessions(
-    store: Store | None, start: datetime, end: datetime, flows: dict[str, Flow] | None = None
+    store: Store | None, start: datetime, end: datetime, flows: dict[str, Flow]
 ) -> DaySessions:
     """Each person's session: the open one, else the latest opened in [start, end).
 
     Open sessions alone are not enough: a completed session is closed, and the queue must show
-    that person as "done" rather than "waiting" again. Flows are loaded once (``flows``
-    passes back what an earlier call loaded): queue_status needs their steps' checks.
+    that person as "done" rather than "waiting" again. ``flows`` are the ones the window loaded
+    (queue_status needs their steps' checks).
     """
-    if flows is None:
-        found, _problems = load_flows(flows_dir())  # a broken file is the checklist's to report
-        flows = {flow.id: flow for flow in found}
     if store is None:
         return DaySessions({}, flows)
     latest: dict[str, ChecklistSnapshot] = {}
