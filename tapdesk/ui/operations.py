@@ -51,7 +51,6 @@ class Operations:
         self.runner = runner
         self._poll_lock = threading.Lock()
         self._poll_graph: GraphClient | None = None
-        self._policy: TapPolicy | None = None
 
     @property
     def clock(self) -> Clock:
@@ -132,7 +131,6 @@ class Operations:
         self._run("cancel device code", lambda s: _auth(s).cancel_device_flow(flow))
 
     def sign_out(self, done: Done[None], failed: Failed, *, channel: str) -> Task:
-        self._policy = None  # the next technician may see another policy
         return self._run("sign-out", lambda s: _auth(s).sign_out(), done, failed, channel=channel)
 
     # -- people ---------------------------------------------------------------------------------
@@ -202,23 +200,11 @@ class Operations:
             channel=channel,
         )
 
-    # -- the policy, read once per sign-in --------------------------------------------------------
-    @property
-    def policy(self) -> TapPolicy | None:
-        """The tenant's pass policy as last read (None: not read yet in this sign-in)."""
-        return self._policy
-
+    # -- the policy: the main window reads it once per sign-in and hands it on -----------------
     def load_policy(self, done: Done[TapPolicy], failed: Failed, *, channel: str) -> Task:
-        def keep(policy: TapPolicy) -> None:
-            self._policy = policy
-            done(policy)
-
         return self._run(
-            "policy", lambda s: s.graph.get_tap_policy(), keep, failed, channel=channel
+            "policy", lambda s: s.graph.get_tap_policy(), done, failed, channel=channel
         )
-
-    def forget_policy(self) -> None:
-        self._policy = None
 
     # -- passes -----------------------------------------------------------------------------------
     def issue(

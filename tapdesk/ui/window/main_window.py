@@ -297,7 +297,6 @@ class MainWindow(QMainWindow):
     def _on_signed_out(self) -> None:
         self.technician = None
         self.policy = None
-        self.ops.forget_policy()
         self.passes.hide_pass("Signed out.")
         self.passes.clear()
         self._select_none()
