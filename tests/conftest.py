@@ -20,10 +20,14 @@ os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, os.environ.get("PY
 
 
 # Shared fixtures: a fake clock and a demo tenant on it (suites override where they need more).
+from collections.abc import Iterator  # noqa: E402
+
+import httpx  # noqa: E402
 import pytest  # noqa: E402
 
 from tapdesk.demo import DemoTenant  # noqa: E402
 from tests.helpers.clock import FakeClock  # noqa: E402
+from tests.helpers.demo import graph_client  # noqa: E402
 
 
 @pytest.fixture
@@ -34,3 +38,10 @@ def clock() -> FakeClock:
 @pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
     return DemoTenant(clock=clock)
+
+
+@pytest.fixture
+def demo_http(tenant: DemoTenant) -> Iterator[httpx.Client]:
+    """Raw HTTP to the demo tenant's Graph as the training technician (payload-level tests)."""
+    with graph_client(tenant) as client:
+        yield client

@@ -46,15 +46,12 @@ Failed = Callable[[TapdeskError], None]
 
 
 class Operations:
-    def __init__(self, backend: Backend, runner: TaskRunner) -> None:
+    def __init__(self, backend: Backend, runner: TaskRunner, clock: Clock | None = None) -> None:
         self.backend = backend
         self.runner = runner
+        self.clock = clock or backend.clock  # the window's (screenshots move it by hand)
         self._poll_lock = threading.Lock()
         self._poll_graph: GraphClient | None = None
-
-    @property
-    def clock(self) -> Clock:
-        return self.backend.clock
 
     def cancel(self, channel: str) -> None:
         """Drop the delivery of whatever runs on ``channel`` (the widget moved on)."""

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from tapdesk.demo import DEMO_GRAPH_URL, DemoTenant, Fault
-from tests.helpers.clock import FakeClock
-from tests.helpers.demo import UPN, graph_client, tap_path, user_path
+from tests.helpers.demo import UPN, tap_path, user_path
 from tests.helpers.shapes import check_fixture
 
 POLICY = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/"
-
-
-@pytest.fixture
-def tenant() -> DemoTenant:
-    return DemoTenant(clock=FakeClock())
-
-
-@pytest.fixture
-def graph(tenant: DemoTenant) -> Iterator[httpx.Client]:
-    with graph_client(tenant) as client:
-        yield client
 
 
 def recorded(response: httpx.Response, *headers: str) -> dict[str, Any]:
@@ -35,21 +21,21 @@ def recorded(response: httpx.Response, *headers: str) -> dict[str, Any]:
     return payload
 
 
-def test_user_default_properties(graph: httpx.Client) -> None:
-    check_fixture("graph_user", recorded(graph.get(user_path(UPN["ava.newhire"]))))
+def test_user_default_properties(demo_http: httpx.Client) -> None:
+    check_fixture("graph_user", recorded(demo_http.get(user_path(UPN["ava.newhire"]))))
 
 
-def test_user_selected_properties(graph: httpx.Client) -> None:
+def test_user_selected_properties(demo_http: httpx.Client) -> None:
     select = (
         "id,displayName,userPrincipalName,accountEnabled,userType,onPremisesSyncEnabled,"
         "jobTitle,department,employeeHireDate,mail,createdDateTime"
     )
-    response = graph.get(user_path(UPN["sam.synced"]), params={"$select": select})
+    response = demo_http.get(user_path(UPN["sam.synced"]), params={"$select": select})
     check_fixture("graph_user_select", recorded(response))
 
 
-def test_user_search(graph: httpx.Client) -> None:
-    response = graph.get(
+def test_user_search(demo_http: httpx.Client) -> None:
+    response = demo_http.get(
         "/users",
         params={
             "$search": '"displayName:newhire" OR "userPrincipalName:newhire"',
@@ -62,91 +48,93 @@ def test_user_search(graph: httpx.Client) -> None:
     check_fixture("graph_user_search", recorded(response))
 
 
-def test_user_filter_with_next_link(graph: httpx.Client) -> None:
-    response = graph.get(
+def test_user_filter_with_next_link(demo_http: httpx.Client) -> None:
+    response = demo_http.get(
         "/users",
         params={"$filter": "startsWith(displayName,'a')", "$select": "displayName", "$top": "1"},
     )
     check_fixture("graph_user_filter_page", recorded(response))
 
 
-def test_check_member_groups(graph: httpx.Client, tenant: DemoTenant) -> None:
+def test_check_member_groups(demo_http: httpx.Client, tenant: DemoTenant) -> None:
     group = tenant.users[UPN["ava.newhire"]].groups[-1]
-    response = graph.post(
+    response = demo_http.post(
         user_path(UPN["ava.newhire"]) + "/checkMemberGroups", json={"groupIds": [group]}
     )
     check_fixture("graph_check_member_groups", recorded(response))
 
 
-def test_policy(graph: httpx.Client) -> None:
-    check_fixture("graph_policy", recorded(graph.get(POLICY + "temporaryAccessPass")))
+def test_policy(demo_http: httpx.Client) -> None:
+    check_fixture("graph_policy", recorded(demo_http.get(POLICY + "temporaryAccessPass")))
 
 
-def test_tap_create_get_list(graph: httpx.Client) -> None:
-    created = graph.post(tap_path(UPN["ava.newhire"]), json={"lifetimeInMinutes": 120})
+def test_tap_create_get_list(demo_http: httpx.Client) -> None:
+    created = demo_http.post(tap_path(UPN["ava.newhire"]), json={"lifetimeInMinutes": 120})
     check_fixture("graph_tap_create", recorded(created, "request-id", "client-request-id"))
     tap_id = created.json()["id"]
-    check_fixture("graph_tap_get", recorded(graph.get(f"{tap_path(UPN['ava.newhire'])}/{tap_id}")))
-    check_fixture("graph_tap_list", recorded(graph.get(tap_path(UPN["ava.newhire"]))))
+    check_fixture(
+        "graph_tap_get", recorded(demo_http.get(f"{tap_path(UPN['ava.newhire'])}/{tap_id}"))
+    )
+    check_fixture("graph_tap_list", recorded(demo_http.get(tap_path(UPN["ava.newhire"]))))
 
 
-def test_method_lists(graph: httpx.Client, tenant: DemoTenant) -> None:
+def test_method_lists(demo_http: httpx.Client, tenant: DemoTenant) -> None:
     upn = UPN["priya.passkey"]
     tenant.phone(upn).register_windows_hello()
-    graph.post(tap_path(upn), json={})
+    demo_http.post(tap_path(upn), json={})
     base = user_path(upn) + "/authentication/"
-    check_fixture("graph_methods_all", recorded(graph.get(base + "methods")))
+    check_fixture("graph_methods_all", recorded(demo_http.get(base + "methods")))
     for collection in (
         "microsoftAuthenticatorMethods",
         "fido2Methods",
         "windowsHelloForBusinessMethods",
         "passwordMethods",
     ):
-        check_fixture(f"graph_methods_{collection}", recorded(graph.get(base + collection)))
+        check_fixture(f"graph_methods_{collection}", recorded(demo_http.get(base + collection)))
 
 
-def test_error_404(graph: httpx.Client) -> None:
-    response = graph.get(user_path("nobody@northwind.example"))
+def test_error_404(demo_http: httpx.Client) -> None:
+    response = demo_http.get(user_path("nobody@northwind.example"))
     check_fixture("graph_error_404", recorded(response, "request-id", "client-request-id"))
 
 
-def test_error_400_lifetime(graph: httpx.Client) -> None:
-    response = graph.post(tap_path(UPN["ava.newhire"]), json={"lifetimeInMinutes": 30})
+def test_error_400_lifetime(demo_http: httpx.Client) -> None:
+    response = demo_http.post(tap_path(UPN["ava.newhire"]), json={"lifetimeInMinutes": 30})
     check_fixture("graph_error_400_lifetime", recorded(response))
 
 
-def test_error_400_scope(graph: httpx.Client) -> None:
-    response = graph.post(tap_path(UPN["oscar.outside"]), json={})
+def test_error_400_scope(demo_http: httpx.Client) -> None:
+    response = demo_http.post(tap_path(UPN["oscar.outside"]), json={})
     check_fixture("graph_error_400_scope", recorded(response))
 
 
-def test_error_400_guest(graph: httpx.Client) -> None:
-    response = graph.post(tap_path(UPN["gina"]), json={})
+def test_error_400_guest(demo_http: httpx.Client) -> None:
+    response = demo_http.post(tap_path(UPN["gina"]), json={})
     check_fixture("graph_error_400_guest", recorded(response))
 
 
-def test_error_400_search_without_header(graph: httpx.Client) -> None:
-    response = graph.get("/users", params={"$search": '"displayName:ava"'})
+def test_error_400_search_without_header(demo_http: httpx.Client) -> None:
+    response = demo_http.get("/users", params={"$search": '"displayName:ava"'})
     check_fixture("graph_error_400_search_header", recorded(response))
 
 
-def test_error_403(graph: httpx.Client) -> None:
-    response = graph.post(tap_path(UPN["alex.admin"]), json={})
+def test_error_403(demo_http: httpx.Client) -> None:
+    response = demo_http.post(tap_path(UPN["alex.admin"]), json={})
     check_fixture("graph_error_403", recorded(response))
 
 
-def test_error_429_headers(graph: httpx.Client, tenant: DemoTenant) -> None:
+def test_error_429_headers(demo_http: httpx.Client, tenant: DemoTenant) -> None:
     tenant.inject(Fault.throttle(retry_after="2.128"))
-    response = graph.get(user_path(UPN["ava.newhire"]), headers={"client-request-id": "c0ffee"})
+    response = demo_http.get(user_path(UPN["ava.newhire"]), headers={"client-request-id": "c0ffee"})
     check_fixture(
         "graph_error_429",
         recorded(response, "retry-after", "request-id", "client-request-id"),
     )
 
 
-def test_error_503(graph: httpx.Client, tenant: DemoTenant) -> None:
+def test_error_503(demo_http: httpx.Client, tenant: DemoTenant) -> None:
     tenant.inject(Fault.unavailable(503, retry_after="5"))
-    response = graph.get(user_path(UPN["ava.newhire"]))
+    response = demo_http.get(user_path(UPN["ava.newhire"]))
     check_fixture("graph_error_503", recorded(response, "retry-after"))
 
 

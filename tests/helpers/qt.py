@@ -12,7 +12,7 @@ import zxingcpp
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from tapdesk.app.services import Services
+from tapdesk.app.services import Backend, Services
 from tapdesk.config import Settings
 from tapdesk.core.models import User
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
@@ -75,6 +75,19 @@ def auth_services(
 
 def settings_with(services: Services, **changes: Any) -> Services:
     return dataclasses.replace(services, settings=dataclasses.replace(services.settings, **changes))
+
+
+def show_window(qtbot: Any, services: Services, *, sign_in: bool = True) -> MainWindow:
+    """The window on ``services`` at 1280x860, shown; signed in with the policy read. The
+    heartbeat is off: tests drive ``tick()`` on the fake clock."""
+    window = MainWindow(Backend.of(services), heartbeat_ms=0)
+    qtbot.addWidget(window)
+    window.resize(1280, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    if sign_in:
+        sign_in_with_token(qtbot, window)
+    return window
 
 
 def wait_idle(qtbot: Any, window: MainWindow, timeout: int = WAIT_MS) -> None:

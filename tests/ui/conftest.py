@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
-from tapdesk.app.services import Backend
 from tapdesk.demo import DemoTenant
 from tapdesk.ui import application
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.clock import FakeClock
-from tests.helpers.qt import sign_in_with_token, token_services
+from tests.helpers.qt import show_window, token_services
 
 
 @pytest.fixture
@@ -34,16 +33,7 @@ def make_window(
         *, sign_in: bool = True, scopes: list[str] | None = None, **settings: Any
     ) -> MainWindow:
         services = token_services(tenant, clock, tmp_path / "home", scopes=scopes, **settings)
-        window = MainWindow(
-            Backend.of(services), heartbeat_ms=0
-        )  # tests drive tick() on the fake clock
-        qtbot.addWidget(window)
-        window.resize(1280, 860)
-        window.show()
-        qtbot.waitExposed(window)
-        if sign_in:
-            sign_in_with_token(qtbot, window)
-        return window
+        return show_window(qtbot, services, sign_in=sign_in)
 
     return make
 

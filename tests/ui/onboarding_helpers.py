@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tapdesk.app.services import Backend
 from tapdesk.core.checklist import SYSTEM_ACTOR, StepState
 from tapdesk.core.flows import Action, Check, Flow, StepKind, load_flows
 from tapdesk.core.polling import PollPhase
@@ -22,7 +21,7 @@ from tapdesk.ui.onboarding.step_row import StepRow
 from tapdesk.ui.window.main_window import MainWindow
 from tapdesk.workflows.onboarding import OnboardingSession
 from tests.helpers.clock import FakeClock
-from tests.helpers.qt import WAIT_MS, open_user, sign_in_with_token, token_services
+from tests.helpers.qt import WAIT_MS, open_user, show_window, token_services
 
 POLL_STEP = 13.0  # longer than the longest jittered foreground interval (12 s)
 FLOWS = {flow.id: flow for flow in load_flows(flows_dir())[0]}
@@ -50,15 +49,9 @@ def onboarding_window(
     application()
     services = token_services(tenant, clock, home, **settings)
     services.store = store or Store.open(home / "data" / "tapdesk.db")
-    window = MainWindow(Backend.of(services), heartbeat_ms=0)
+    window = show_window(qtbot, services, sign_in=sign_in)
     if store is None:
         window.destroyed.connect(services.store.close)
-    qtbot.addWidget(window)
-    window.resize(1280, 860)
-    window.show()
-    qtbot.waitExposed(window)
-    if sign_in:
-        sign_in_with_token(qtbot, window)
     return window
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -14,54 +12,45 @@ from tests.helpers.demo import UPN, graph_client, tap_path, user_path
 AVA = UPN["ava.newhire"]
 
 
-@pytest.fixture
-def tenant() -> DemoTenant:
-    return DemoTenant(clock=FakeClock())
-
-
-@pytest.fixture
-def graph(tenant: DemoTenant) -> Iterator[httpx.Client]:
-    with graph_client(tenant) as client:
-        yield client
-
-
 def test_throttle_sends_fractional_retry_after_verbatim(
-    graph: httpx.Client, tenant: DemoTenant
+    demo_http: httpx.Client, tenant: DemoTenant
 ) -> None:
     tenant.inject(
         Fault.throttle(
             retry_after="2.128", times=1, method="POST", path_contains="temporaryAccessPassMethods"
         )
     )
-    assert graph.get(tap_path(AVA)).status_code == 200  # GET does not match the filter
-    throttled = graph.post(tap_path(AVA), json={})
+    assert demo_http.get(tap_path(AVA)).status_code == 200  # GET does not match the filter
+    throttled = demo_http.post(tap_path(AVA), json={})
     assert throttled.status_code == 429
     assert throttled.headers["Retry-After"] == "2.128"
     assert throttled.json()["error"]["code"] == "TooManyRequests"
-    assert graph.post(tap_path(AVA), json={}).status_code == 201  # times=1: spent
+    assert demo_http.post(tap_path(AVA), json={}).status_code == 201  # times=1: spent
 
 
-def test_throttle_without_retry_after_and_repeated(graph: httpx.Client, tenant: DemoTenant) -> None:
+def test_throttle_without_retry_after_and_repeated(
+    demo_http: httpx.Client, tenant: DemoTenant
+) -> None:
     tenant.inject(Fault.throttle(retry_after=None, times=2))
-    first, second, third = (graph.get("/me") for _ in range(3))
+    first, second, third = (demo_http.get("/me") for _ in range(3))
     assert (first.status_code, second.status_code, third.status_code) == (429, 429, 200)
     assert "retry-after" not in first.headers
 
 
 def test_throttled_request_never_reaches_the_tenant(
-    graph: httpx.Client, tenant: DemoTenant
+    demo_http: httpx.Client, tenant: DemoTenant
 ) -> None:
     tenant.inject(Fault.throttle(method="POST"))
-    assert graph.post(tap_path(AVA), json={}).status_code == 429
+    assert demo_http.post(tap_path(AVA), json={}).status_code == 429
     assert tenant.users[AVA].tap is None
 
 
 @pytest.mark.parametrize(
     ("status", "code"), [(503, "serviceNotAvailable"), (504, "gatewayTimeout")]
 )
-def test_unavailable(graph: httpx.Client, tenant: DemoTenant, status: int, code: str) -> None:
+def test_unavailable(demo_http: httpx.Client, tenant: DemoTenant, status: int, code: str) -> None:
     tenant.inject(Fault.unavailable(status=status, retry_after="7"))
-    response = graph.get("/me")
+    response = demo_http.get("/me")
     assert (response.status_code, response.json()["error"]["code"]) == (status, code)
     assert response.headers["retry-after"] == "7"
     with pytest.raises(ValueError, match="503 or 504"):
@@ -69,24 +58,26 @@ def test_unavailable(graph: httpx.Client, tenant: DemoTenant, status: int, code:
 
 
 def test_timeout_and_offline_raise_transport_errors(
-    graph: httpx.Client, tenant: DemoTenant
+    demo_http: httpx.Client, tenant: DemoTenant
 ) -> None:
     tenant.inject(Fault.timeout())
     with pytest.raises(httpx.ReadTimeout):
-        graph.get("/me")
+        demo_http.get("/me")
     tenant.inject(Fault.offline(times=None))
     for _ in range(3):
         with pytest.raises(httpx.ConnectError):
-            graph.get("/me")
+            demo_http.get("/me")
     tenant.clear_faults()
-    assert graph.get("/me").status_code == 200
+    assert demo_http.get("/me").status_code == 200
 
 
-def test_drop_after_create_really_created_the_pass(graph: httpx.Client, tenant: DemoTenant) -> None:
+def test_drop_after_create_really_created_the_pass(
+    demo_http: httpx.Client, tenant: DemoTenant
+) -> None:
     tenant.inject(Fault.drop_after_create())
     with pytest.raises(httpx.RemoteProtocolError):
-        graph.post(tap_path(AVA), json={})
-    listed = graph.get(tap_path(AVA)).json()["value"]
+        demo_http.post(tap_path(AVA), json={})
+    listed = demo_http.get(tap_path(AVA)).json()["value"]
     assert len(listed) == 1
     assert listed[0]["temporaryAccessPass"] is None  # the value is lost with the answer
 
@@ -102,16 +93,16 @@ def test_faults_hit_the_sign_in_authority_too(tenant: DemoTenant) -> None:
 def test_latency_goes_through_injected_sleep() -> None:
     naps: list[float] = []
     tenant = DemoTenant(clock=FakeClock(), sleep=naps.append, latency=0.25)
-    with graph_client(tenant) as graph:
-        graph.get("/me")
+    with graph_client(tenant) as demo_http:
+        demo_http.get("/me")
         tenant.latency = 1.0
-        graph.get(user_path(AVA))
+        demo_http.get(user_path(AVA))
     assert naps == [0.25, 1.0]
 
 
-def test_requests_log_counts_round_trips(graph: httpx.Client, tenant: DemoTenant) -> None:
-    graph.get("/me", headers={"client-request-id": "abc"})
-    graph.post(tap_path(AVA), json={})
+def test_requests_log_counts_round_trips(demo_http: httpx.Client, tenant: DemoTenant) -> None:
+    demo_http.get("/me", headers={"client-request-id": "abc"})
+    demo_http.post(tap_path(AVA), json={})
     method, path, _headers = tenant.requests[-1]
     assert (method, path) == ("POST", "/v1.0" + tap_path(AVA))
     assert tenant.requests[0][2]["client-request-id"] == "abc"

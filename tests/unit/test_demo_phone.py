@@ -2,65 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from tapdesk.demo import DemoTenant, PassNotUsable
-from tests.helpers.clock import FakeClock
-from tests.helpers.demo import UPN, graph_client, tap_path, user_path
+from tests.helpers.demo import UPN, tap_path, user_path
 
 AVA = UPN["ava.newhire"]
 IOS, ANDROID = "90a3ccdf-635c-4729-a248-9b709135078f", "de1e552d-db1d-4423-a619-566b625cdc84"
 
 
-@pytest.fixture
-def tenant() -> DemoTenant:
-    return DemoTenant(clock=FakeClock())
-
-
-@pytest.fixture
-def graph(tenant: DemoTenant) -> Iterator[httpx.Client]:
-    with graph_client(tenant) as client:
-        yield client
-
-
-def listed(graph: httpx.Client, upn: str, collection: str) -> list[dict[str, object]]:
-    response = graph.get(user_path(upn) + f"/authentication/{collection}")
+def listed(demo_http: httpx.Client, upn: str, collection: str) -> list[dict[str, object]]:
+    response = demo_http.get(user_path(upn) + f"/authentication/{collection}")
     assert response.status_code == 200, response.text
     items: list[dict[str, object]] = response.json()["value"]
     return items
 
 
-def test_every_user_has_a_password_method(graph: httpx.Client, tenant: DemoTenant) -> None:
+def test_every_user_has_a_password_method(demo_http: httpx.Client, tenant: DemoTenant) -> None:
     for upn in tenant.users:
         if upn == UPN["ben.fresh"] or upn == UPN["alex.admin"]:
             continue  # not visible yet / off limits for tess
-        assert listed(graph, upn, "passwordMethods"), upn
+        assert listed(demo_http, upn, "passwordMethods"), upn
 
 
-def test_seeded_methods(graph: httpx.Client) -> None:
-    assert listed(graph, AVA, "microsoftAuthenticatorMethods") == []
-    assert len(listed(graph, UPN["andy.app"], "microsoftAuthenticatorMethods")) == 1
-    (passkey,) = listed(graph, UPN["priya.passkey"], "fido2Methods")
+def test_seeded_methods(demo_http: httpx.Client) -> None:
+    assert listed(demo_http, AVA, "microsoftAuthenticatorMethods") == []
+    assert len(listed(demo_http, UPN["andy.app"], "microsoftAuthenticatorMethods")) == 1
+    (passkey,) = listed(demo_http, UPN["priya.passkey"], "fido2Methods")
     assert passkey["aaGuid"] == IOS
 
 
-def test_new_hire_walkthrough(graph: httpx.Client, tenant: DemoTenant) -> None:
-    graph.post(tap_path(AVA), json={"isUsableOnce": True})
+def test_new_hire_walkthrough(demo_http: httpx.Client, tenant: DemoTenant) -> None:
+    demo_http.post(tap_path(AVA), json={"isUsableOnce": True})
     phone = tenant.phone(AVA)
     phone.sign_in_with_pass()
     phone.register_authenticator()
-    (app,) = listed(graph, AVA, "microsoftAuthenticatorMethods")
+    (app,) = listed(demo_http, AVA, "microsoftAuthenticatorMethods")
     assert app["displayName"] == "iPhone 15"
     phone.create_passkey(platform="ios")
-    (passkey,) = listed(graph, AVA, "fido2Methods")
+    (passkey,) = listed(demo_http, AVA, "fido2Methods")
     assert passkey["aaGuid"] == IOS
     assert passkey["createdDateTime"] == "2030-01-06T08:00:00.000Z"
     phone.register_windows_hello()
-    assert len(listed(graph, AVA, "windowsHelloForBusinessMethods")) == 1
-    kinds = [m["@odata.type"] for m in listed(graph, AVA, "methods")]
+    assert len(listed(demo_http, AVA, "windowsHelloForBusinessMethods")) == 1
+    kinds = [m["@odata.type"] for m in listed(demo_http, AVA, "methods")]
     assert kinds == [
         "#microsoft.graph.passwordAuthenticationMethod",
         "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod",
@@ -71,19 +57,19 @@ def test_new_hire_walkthrough(graph: httpx.Client, tenant: DemoTenant) -> None:
 
 
 def test_android_passkey_registers_authenticator_too(
-    graph: httpx.Client, tenant: DemoTenant
+    demo_http: httpx.Client, tenant: DemoTenant
 ) -> None:
     tenant.phone(UPN["nora.newhire"]).create_passkey(platform="android")
-    (passkey,) = listed(graph, UPN["nora.newhire"], "fido2Methods")
+    (passkey,) = listed(demo_http, UPN["nora.newhire"], "fido2Methods")
     assert passkey["aaGuid"] == ANDROID
     assert passkey["model"] and passkey["attestationLevel"] in ("attested", "notAttested")
-    assert len(listed(graph, UPN["nora.newhire"], "microsoftAuthenticatorMethods")) == 1
+    assert len(listed(demo_http, UPN["nora.newhire"], "microsoftAuthenticatorMethods")) == 1
 
 
-def test_sign_in_failures(graph: httpx.Client, tenant: DemoTenant) -> None:
+def test_sign_in_failures(demo_http: httpx.Client, tenant: DemoTenant) -> None:
     with pytest.raises(PassNotUsable, match="no pass"):
         tenant.phone(AVA).sign_in_with_pass()
-    graph.post(tap_path(UPN["carl.disabled"]), json={})
+    demo_http.post(tap_path(UPN["carl.disabled"]), json={})
     with pytest.raises(PassNotUsable, match="disabled"):
         tenant.phone(UPN["carl.disabled"]).sign_in_with_pass()
     with pytest.raises(KeyError):

@@ -16,7 +16,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from tapdesk.core.clock import Clock
-from tapdesk.core.models import AuthMethod, User
+from tapdesk.core.flows import Flow
+from tapdesk.core.models import User
 from tapdesk.core.roles import Technician
 from tapdesk.ui.onboarding.controller import IssuePlan, Onboarding
 from tapdesk.ui.onboarding.panel import ChecklistPanel
@@ -25,7 +26,7 @@ from tapdesk.ui.operations import Operations
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.issue_form import IssueForm
 from tapdesk.ui.widgets.work_area import WorkArea
-from tapdesk.workflows.issuing import ForSession, Issued
+from tapdesk.workflows.issuing import Issued
 from tapdesk.workflows.onboarding import SessionSummary
 
 if TYPE_CHECKING:
@@ -134,6 +135,11 @@ class Guide(QObject):
         if session is not None and not self.panel.isHidden():
             self.panel.tick(self.onboarding.poll_text(session.session_id))
 
+    @property
+    def flows(self) -> list[Flow]:
+        """The checklists this run loaded (once, at start)."""
+        return self.onboarding.flows
+
     def signed_in(self) -> None:
         """Checks stopped for want of a sign-in carry on by themselves."""
         self.onboarding.signed_in_again()
@@ -154,11 +160,6 @@ class Guide(QObject):
     def plan_issue(self, user: User, flow_id: str | None) -> IssuePlan | None:
         """A checklist's pass (None: a pass only, as the form's path says)."""
         return self.onboarding.plan_issue(user, flow_id)
-
-    def for_session(
-        self, plan: IssuePlan | None, known_methods: tuple[AuthMethod, ...] | None
-    ) -> ForSession | None:
-        return plan.for_session(known_methods) if plan is not None else None
 
     def record_issued(self, plan: IssuePlan, user: User, issued: Issued) -> None:
         self.onboarding.record_issued(plan, user, issued)

@@ -118,7 +118,7 @@ class RosterWindow(QMainWindow):
         self.resize(1200, 760)
         self.link = link
         self.runner = runner or TaskRunner(parent=self)  # its own pool: see prechecker.py
-        self.ops = Operations(link.ops.backend, self.runner)
+        self.ops = Operations(link.ops.backend, self.runner, link.clock)
         self.choose_file = choose_file
         self.roster: Roster | None = None
         self.file_name = ""

@@ -59,14 +59,15 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     """The main window.
 
-    Public API for other windows (the new-hire-day roster):
+    Other windows get what they need through :meth:`roster_link` (the new-hire day) or the
+    operations; for them and for tests:
 
     - :meth:`open_user` (a UPN or object id) shows that user, as if chosen in the search;
     - :meth:`open_session` (a session id) shows that session's user and checklist;
     - :meth:`session_summaries` lists every session of this run (open ones resumed after a
       restart included) with its queue status;
     - :attr:`sessions_changed` fires when a session starts, closes, or its status or problem
-      changes: re-read :meth:`session_summaries` then.
+      changes.
     """
 
     sessions_changed = Signal()
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
         self.settings = backend.settings
         self.clock = clock or backend.clock
         self.runner = runner or TaskRunner(parent=self)
-        self.ops = Operations(backend, self.runner)
+        self.ops = Operations(backend, self.runner, self.clock)
         self.policy: TapPolicy | None = None
         self.technician: Technician | None = None
         self._problems: list[Finding] = []
@@ -247,11 +248,10 @@ class MainWindow(QMainWindow):
 
     def open_session(self, session_id: str) -> bool:
         """Show a session's user and its checklist; False when there is no such session."""
-        user = self.guide.open_session(session_id)
+        user = self.guide.open_session(session_id)  # chosen: the card's user now shows it
         if user is None:
             return False
         self.select_user(user)
-        self.guide.open_session(session_id)
         return True
 
     def session_summaries(self) -> list[SessionSummary]:
@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
         return RosterLink(
             ops=self.ops,
             clock=self.clock,
-            flows={flow.id: flow for flow in self.guide.onboarding.flows},
+            flows={flow.id: flow for flow in self.guide.flows},
             technician=lambda: self.technician,
             policy=lambda: self.policy,
             signed_in=self.signin.signed_in,
@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
             self.technician,
             user,
             request,
-            self.guide.for_session(plan, self._methods_read_for(user)),
+            plan.for_session(self._methods_read_for(user)) if plan is not None else None,
             lambda issued: self._on_issued(user, plan, issued),
             self._on_issue_failed,
         )
