@@ -89,8 +89,8 @@ def policy_json(policy: TapPolicy) -> dict[str, Any]:
         "maximumLifetimeInMinutes": policy.maximum_lifetime_minutes,
         "defaultLength": policy.default_length,
         "isUsableOnce": policy.one_time_forced,
-        "includeTargets": list(policy.include_group_ids),
-        "excludeTargets": list(policy.exclude_group_ids),
+        "includeTargets": _targets(policy.include_group_ids, policy.include_user_ids),
+        "excludeTargets": _targets(policy.exclude_group_ids, policy.exclude_user_ids),
     }
 
 
@@ -137,7 +137,9 @@ def policy_text(policy: TapPolicy) -> str:
         "" if policy.known else " (not readable: documented defaults)"
     )
     scope = (
-        "all users" if policy.all_users_in_scope else f"{len(policy.include_group_ids)} group(s)"
+        "all users"
+        if policy.all_users_in_scope
+        else f"{len(policy.include_group_ids)} group(s), {len(policy.include_user_ids)} user(s)"
     )
     return (
         f"{head}\n"
@@ -158,3 +160,9 @@ def terminal_qr(text: str) -> str:
     buffer = io.StringIO()
     qr.print_ascii(out=buffer, invert=True)
     return buffer.getvalue()
+
+
+def _targets(groups: tuple[str, ...], users: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"targetType": "group", "id": g} for g in groups] + [
+        {"targetType": "user", "id": u} for u in users
+    ]

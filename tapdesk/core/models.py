@@ -89,6 +89,9 @@ class TapPolicy:
     one_time_forced: bool = False
     include_group_ids: tuple[str, ...] = ("all_users",)
     exclude_group_ids: tuple[str, ...] = ()
+    # Targets may be single users too (targetType "user": the id is a user's object id).
+    include_user_ids: tuple[str, ...] = ()
+    exclude_user_ids: tuple[str, ...] = ()
     known: bool = True
 
     @classmethod

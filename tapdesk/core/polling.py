@@ -72,8 +72,7 @@ class PollSettings:
     background_interval: float = 60.0
     jitter: float = 0.2  # fraction either side of the interval
     max_backoff: float = 300.0
-    retry_after_spread: float = 0.1  # extra fraction added to Retry-After
-    max_retry_after: float = 3600.0  # a longer Retry-After is treated as this
+    retry_after_spread: float = 0.1  # extra fraction added to Retry-After (never less)
 
     def interval_for(self, visibility: Visibility) -> float:
         return self.background_interval if visibility is Visibility.BACKGROUND else self.interval
@@ -231,8 +230,7 @@ class Poller:
         if retry_after is None or retry_after != retry_after:  # absent or NaN
             wait = self._backoff()
         else:
-            base = min(max(0.0, retry_after), self.settings.max_retry_after)
-            wait = base * (1 + self.settings.retry_after_spread * self._random())
+            wait = max(0.0, retry_after) * (1 + self.settings.retry_after_spread * self._random())
         self._hold(now, wait)
 
     def failed(self, *, retryable: bool = True) -> None:

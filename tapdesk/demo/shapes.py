@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -208,9 +209,24 @@ def default_policy() -> JsonDict:
     }
 
 
+def group_targets(count: int) -> list[JsonDict]:
+    """``count`` group targets: the pass-eligible group and departments' groups (made up).
+
+    For the 20-ids-per-request limit of checkMemberGroups: a real tenant may name many groups
+    (one per site or department), and a client must batch them.
+    """
+    others = [
+        str(uuid.uuid5(uuid.NAMESPACE_URL, f"northwind/group/{n}")) for n in range(count - 1)
+    ]
+    return [
+        {"targetType": "group", "id": gid, "isRegistrationRequired": False}
+        for gid in [*others, TAP_ELIGIBLE_GROUP_ID]
+    ]
+
+
 def in_policy_scope(policy: JsonDict, user: DemoUser) -> bool:
     def hits(targets: Any) -> bool:
         ids = {t.get("id") for t in targets or []}
-        return "all_users" in ids or bool(ids & set(user.groups))
+        return "all_users" in ids or user.id in ids or bool(ids & set(user.groups))
 
     return hits(policy.get("includeTargets")) and not hits(policy.get("excludeTargets"))

@@ -29,7 +29,7 @@ from tapdesk.core.models import (
     UserStatus,
 )
 from tapdesk.core.passrules import IssueRequest
-from tapdesk.errors import NotFound, NotPermitted, TapdeskError, TemporaryFailure
+from tapdesk.errors import NotFound, NotPermitted, TapdeskError, TemporaryFailure, Throttled
 from tapdesk.graph import errors, parse
 from tapdesk.graph.http import build_http_client
 from tapdesk.graph.retry import RETRYABLE_STATUS, RetryPolicy
@@ -200,6 +200,8 @@ class GraphClient:
     ) -> None:
         elapsed = self._clock.monotonic() - started
         if not self._retry.allows(attempt, elapsed, delay):
+            if isinstance(failure, Throttled) and failure.retry_after is not None:
+                raise _wait_too_long(failure, self._clock.now())
             raise failure
         if on_status:
             on_status(f"{failure.title}; trying again in {delay:.1f} s…")
@@ -271,14 +273,17 @@ class GraphClient:
         return [parse.user(item) for item in parse.collection(self._json(response))]
 
     def member_of(self, user_id: str, group_ids: Sequence[str]) -> set[str]:
-        """Which of ``group_ids`` the user belongs to (transitively)."""
-        response = self._request(
-            "POST",
-            user_path(user_id) + "/checkMemberGroups",
-            json={"groupIds": list(group_ids)},
-            subject=f"user {user_id}",
-        )
-        return {g for g in parse.collection(self._json(response)) if isinstance(g, str)}
+        """Which of ``group_ids`` the user belongs to (transitively), 20 ids per request."""
+        found: set[str] = set()
+        for batch in scope.batches(sorted(set(group_ids))):
+            response = self._request(
+                "POST",
+                user_path(user_id) + "/checkMemberGroups",
+                json={"groupIds": batch},
+                subject=f"user {user_id}",
+            )
+            found |= {g for g in parse.collection(self._json(response)) if isinstance(g, str)}
+        return found
 
     def directory_roles(self, user_id: str) -> list[str | None] | None:
         """Template ids of the directory roles a user holds; None when Graph won't say.
@@ -313,11 +318,13 @@ class GraphClient:
         """True / False, or None when it cannot be told (policy unknown, membership unreadable)."""
         if not policy.known:
             return None
-        groups = scope.groups_to_check(policy)
+        groups = scope.groups_to_check(policy, user_id)
         if not groups:
-            return scope.in_scope(policy, set())
+            return scope.in_scope(policy, user_id, set())
+        if len(scope.batches(groups)) > scope.MAX_GROUP_REQUESTS:
+            return None  # too many groups to ask about for one person
         try:
-            return scope.in_scope(policy, self.member_of(user_id, groups))
+            return scope.in_scope(policy, user_id, self.member_of(user_id, groups))
         except NotPermitted:
             return None
 
@@ -432,3 +439,20 @@ class GraphClient:
         taps = self.list_taps(found.id)
         methods = self.list_methods(found.id)
         return UserStatus(found, taps[0] if taps else None, tuple(methods))
+
+
+def _wait_too_long(throttled: Throttled, now: datetime) -> Throttled:
+    """Graph asked for a longer wait than this operation may take: say until when."""
+    wait = throttled.retry_after or 0.0
+    until = (now + timedelta(seconds=wait)).astimezone()
+    error = Throttled(
+        f"Microsoft Graph asked tapdesk to wait {wait:.0f} s before its next request, until "
+        f"{until:%H:%M:%S}; tapdesk does not ask earlier.",
+        hint=f"Try again after {until:%H:%M:%S}. Other technicians of this tenant share the "
+        "limit: a busy hour can cause this.",
+        request_id=throttled.request_id,
+        status=throttled.status,
+        code=throttled.code,
+    )
+    error.retry_after = wait
+    return error

@@ -80,12 +80,17 @@ def policy(data: object) -> TapPolicy:
         raise GraphError("Microsoft Graph sent an unreadable pass policy.")
     defaults = TapPolicy()
 
-    def targets(key: str) -> tuple[str, ...]:
+    def targets(key: str, kind: str) -> tuple[str, ...]:
+        """Ids of ``key``'s targets of ``kind``; a target without a type counts as a group."""
         items = data.get(key)
         if not isinstance(items, list):
             return ()
         return tuple(
-            t["id"] for t in items if isinstance(t, Mapping) and isinstance(t.get("id"), str)
+            t["id"]
+            for t in items
+            if isinstance(t, Mapping)
+            and isinstance(t.get("id"), str)
+            and str(t.get("targetType") or "group").lower() == kind
         )
 
     return TapPolicy(
@@ -101,8 +106,10 @@ def policy(data: object) -> TapPolicy:
         ),
         default_length=_int(data, "defaultLength", defaults.default_length),
         one_time_forced=bool(_bool(data, "isUsableOnce")),
-        include_group_ids=targets("includeTargets"),
-        exclude_group_ids=targets("excludeTargets"),
+        include_group_ids=targets("includeTargets", "group"),
+        exclude_group_ids=targets("excludeTargets", "group"),
+        include_user_ids=targets("includeTargets", "user"),
+        exclude_user_ids=targets("excludeTargets", "user"),
         known=True,
     )
 

@@ -1,7 +1,13 @@
-"""When to try a Graph call again, and how long to wait (Graph throttling guidance)."""
+"""When to try a Graph call again, and how long to wait.
+
+Graph's throttling guidance: "Wait the number of seconds specified in the Retry-After header"
+and back off exponentially only when it is absent. A wait is honoured as given, never shortened;
+when it does not fit the operation's budget the call stops and says when Graph will listen again.
+"""
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,14 +19,12 @@ RETRYABLE_STATUS = frozenset({429, 503, 504})
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounded in attempts and in total time; ``Retry-After`` wins over our own backoff."""
+    """Bounded in attempts and in total time; ``Retry-After`` is waited in full or not at all."""
 
     max_attempts: int = 5
     max_total_seconds: float = 60.0
     base_seconds: float = 0.5
     cap_seconds: float = 8.0
-    # Longest Retry-After we accept; a server asking for more than this is treated as down.
-    max_retry_after: float = 30.0
     jitter: Callable[[], float] = field(default=random.random, compare=False)
 
     def backoff(self, attempt: int) -> float:
@@ -30,9 +34,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, retry_after: str | None, now: datetime | None = None) -> float:
         parsed = parse_retry_after(retry_after, now)
-        if parsed is not None:
-            return min(parsed, self.max_retry_after)
-        return self.backoff(attempt)
+        return parsed if parsed is not None else self.backoff(attempt)
 
     def allows(self, attempt: int, elapsed: float, delay: float) -> bool:
         """May we wait ``delay`` and make attempt ``attempt + 1``?"""
@@ -57,6 +59,6 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    if seconds != seconds or seconds < 0:  # NaN or negative
-        return 0.0
-    return seconds
+    if not math.isfinite(seconds):  # "nan", "inf": as unreadable as "soon"
+        return None
+    return max(0.0, seconds)

@@ -226,6 +226,28 @@ def test_429_with_fractional_retry_after_is_honoured(
     assert len(statuses) == 2 and "2.1 s" in statuses[0]
 
 
+def test_a_retry_after_of_45_s_is_waited_in_full(
+    graph: GraphClient, tenant: DemoTenant, clock: FakeClock
+) -> None:
+    tenant.inject(Fault.throttle(retry_after="45", times=1))
+    assert graph.get_user(AVA).user_principal_name == AVA
+    assert clock.sleeps == [45.0]  # not 30, not a backoff of our own
+
+
+def test_a_wait_longer_than_the_budget_is_reported_with_its_time(
+    graph: GraphClient, tenant: DemoTenant, clock: FakeClock
+) -> None:
+    tenant.inject(Fault.throttle(retry_after="120", times=1))
+    before = len(tenant.requests)
+    with pytest.raises(e.Throttled) as info:
+        graph.get_user(AVA)
+    assert clock.sleeps == [] and len(tenant.requests) - before == 1  # no early second ask
+    until = (clock.now() + timedelta(seconds=120)).astimezone().strftime("%H:%M:%S")
+    assert "wait 120 s" in info.value.message and until in info.value.message
+    assert until in info.value.hint and info.value.retry_after == 120
+    assert info.value.request_id
+
+
 def test_endless_throttling_gives_up_bounded(
     graph: GraphClient, tenant: DemoTenant, clock: FakeClock
 ) -> None:

@@ -20,6 +20,9 @@ from tapdesk.graph.retry import RetryPolicy, parse_retry_after
         ("7", 7.0),
         (" 1.5 ", 1.5),
         ("-3", 0.0),
+        ("nan", None),
+        ("inf", None),
+        ("1e400", None),
         ("soon", None),
         (None, None),
     ],
@@ -46,11 +49,14 @@ def test_backoff_is_exponential_with_jitter_and_capped() -> None:
     assert low.backoff(3) == 0.05  # never an immediate hammering retry
 
 
-def test_server_retry_after_wins_but_is_bounded() -> None:
-    policy = RetryPolicy(jitter=lambda: 1.0, max_retry_after=30)
+def test_server_retry_after_is_honoured_as_given() -> None:
+    """Graph's throttling page: wait the number of seconds Retry-After says; back off only
+    when it is absent."""
+    policy = RetryPolicy(jitter=lambda: 1.0)
     assert policy.delay(1, "2.128") == 2.128
-    assert policy.delay(1, "120") == 30
+    assert policy.delay(1, "120") == 120  # never shortened: the budget decides whether to wait
     assert policy.delay(3, None) == 2.0
+    assert policy.delay(3, "inf") == 2.0 and policy.delay(3, "nan") == 2.0  # unreadable
 
 
 def test_bounded_in_attempts_and_total_time() -> None:
