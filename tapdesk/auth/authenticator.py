@@ -22,7 +22,7 @@ import msal
 from keyring.backend import KeyringBackend
 
 from tapdesk.auth.cache import CACHE_FILE, CacheProtection, CacheStore
-from tapdesk.auth.claims import jwt_payload, roles_from_access_token
+from tapdesk.auth.claims import jwt_payload, roles_from_id_claims
 from tapdesk.auth.keystore import KeyStore
 from tapdesk.auth.logguard import guard_msal_logging
 from tapdesk.auth.outcomes import check, error_for, msal_boundary, needs_interaction
@@ -366,7 +366,7 @@ class Authenticator:
             name=str(claims.get("name") or username),
             tenant_id=str(claims.get("tid") or msal_account.get("realm") or ""),
             object_id=str(claims.get("oid") or msal_account.get("local_account_id") or ""),
-            roles=roles_from_access_token(str(result.get("access_token") or "")),
+            roles=roles_from_id_claims(claims),
         )
         self._account = account
         return account

@@ -1,13 +1,16 @@
-"""Read claims from a token without verifying it: for display and the roles preflight only.
+"""Read the ID token's claims without verifying them: for display and the roles preflight only.
 
-tapdesk never decides access from these claims; Graph does. So no signature check is needed,
-and an opaque or encrypted token simply yields "unknown".
+The ID token is ours to read (MSAL hands its claims over, and keeps it in the cache); the
+access token is Graph's, and Microsoft says clients must treat it as opaque, so tapdesk never
+reads it. tapdesk never decides access from these claims; Graph does. So no signature check
+is needed, and anything unreadable simply yields "unknown".
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from tapdesk.core.roles import Roles
@@ -26,16 +29,10 @@ def jwt_payload(token: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def roles_from_access_token(token: str) -> Roles:
-    """Directory roles from the ``wids`` claim.
-
-    Entra emits a claim only when it has a value, so a readable token without ``wids`` means
-    "no tenant-wide role"; an unreadable token means "unknown".
-    """
-    claims = jwt_payload(token)
-    if claims is None:
-        return Roles.unknown()
-    wids = claims.get("wids", [])
+def roles_from_id_claims(claims: Mapping[str, Any]) -> Roles:
+    """Directory roles from the ID token's ``wids`` claim; unknown when it is absent (Entra
+    may leave it out), so that the caller asks Graph instead."""
+    wids = claims.get("wids")
     if not isinstance(wids, list):
         return Roles.unknown()
     return Roles.from_wids(str(w) for w in wids)

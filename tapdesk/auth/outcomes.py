@@ -21,7 +21,10 @@ _INTERACTION = frozenset({"interaction_required", "invalid_grant", "login_requir
 # AADSTS65001: no consent for the app; AADSTS90094: only an administrator can grant it.
 _CONSENT_CODES = frozenset({"AADSTS65001", "AADSTS90094"})
 _DECLINED = frozenset({"access_denied", "authorization_declined"})
-_EXPIRED = frozenset({"expired_token", "authorization_pending", "code_expired"})
+# bad_verification_code: the device code is unknown (used, or forgotten after it expired).
+_EXPIRED = frozenset(
+    {"expired_token", "authorization_pending", "code_expired", "bad_verification_code"}
+)
 _APP_REGISTRATION = frozenset({"invalid_client", "unauthorized_client"})
 _AADSTS = re.compile(r"\bAADSTS\d+\b")
 

@@ -1,15 +1,16 @@
 """How a technician proves who they are: the Windows broker, the system browser, a device code.
 
-The browser strategy is assembled from MSAL's public auth-code-flow calls and its loopback
-listener instead of ``acquire_token_interactive``. The result is the same (PKCE, nonce and state
-checked by MSAL, ``form_post`` to ``http://localhost:<port>``), but the browser launcher is
-injected rather than taken from ``webbrowser``'s global registry, and a sign-in can be
-cancelled from another thread, which ``acquire_token_interactive`` cannot do.
+The browser sign-in does not use ``acquire_token_interactive``: that call cannot be cancelled
+from another thread, and it takes the browser from ``webbrowser``'s global registry rather than
+the launcher tapdesk injects. MSAL's public API has no cancellable interactive sign-in; the
+smallest public-API answer is ``initiate_auth_code_flow`` + ``acquire_token_by_auth_code_flow``
+(MSAL still builds the request and checks PKCE, state and nonce) with our own loopback listener
+(``tapdesk.auth.loopback``) receiving the ``form_post`` on ``http://localhost:<port>``. Only
+public MSAL calls are used here: no ``msal.<module>`` import (a test checks all of tapdesk).
 """
 
 from __future__ import annotations
 
-import http.client
 import importlib.util
 import logging
 import sys
@@ -17,11 +18,10 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 import msal
-from msal.oauth2cli.authcode import AuthCodeReceiver
 
+from tapdesk.auth.loopback import Fields, LoopbackListener
 from tapdesk.auth.outcomes import TIMED_OUT
 from tapdesk.config import Settings
 from tapdesk.core.clock import Clock
@@ -56,7 +56,7 @@ class BrowserSignIn:
     def __init__(self, open_browser: OpenBrowser) -> None:
         self._open_browser = open_browser
         self._cancelled = threading.Event()
-        self._listener: tuple[int, str] | None = None  # (port, state) while waiting
+        self._listener: LoopbackListener | None = None  # while waiting for the redirect
 
     def run(
         self,
@@ -67,17 +67,18 @@ class BrowserSignIn:
         login_hint: str | None,
         timeout: float,
     ) -> dict[str, Any]:
-        with AuthCodeReceiver(port=0) as receiver:  # listening before the browser opens
+        with LoopbackListener() as listener:  # listening before the browser opens
             flow = app.initiate_auth_code_flow(
                 list(scopes),
-                redirect_uri=f"http://localhost:{receiver.get_port()}",
+                # The app registration's redirect URI; the listener itself is on 127.0.0.1.
+                redirect_uri=f"http://localhost:{listener.port}",
                 prompt=prompt,
                 login_hint=login_hint,
-                response_mode="form_post",  # the only mode MSAL's listener accepts
+                response_mode="form_post",  # the code travels in a POST body, not the URL
             )
-            self._listener = (receiver.get_port(), flow["state"])
+            self._listener = listener
             try:
-                response = self._wait(receiver, flow, timeout)
+                response = self._wait(listener, flow, timeout)
             finally:
                 self._listener = None
         result: dict[str, Any] = app.acquire_token_by_auth_code_flow(
@@ -85,9 +86,8 @@ class BrowserSignIn:
         )
         return result
 
-    def _wait(
-        self, receiver: AuthCodeReceiver, flow: dict[str, Any], timeout: float
-    ) -> dict[str, Any]:
+    def _wait(self, listener: LoopbackListener, flow: dict[str, Any], timeout: float) -> Fields:
+        # Checked after ``_listener`` is set, so a cancel that came earlier is not missed.
         if self._cancelled.is_set():
             raise AuthError(CANCELLED, code="cancelled")
         if not self._launch(flow["auth_uri"]):
@@ -96,13 +96,10 @@ class BrowserSignIn:
                 hint="Use device code sign-in instead.",
                 code="no_browser",
             )
-        response: dict[str, Any] | None = receiver.get_auth_response(
-            timeout=timeout, state=flow["state"]
-        )
+        response = listener.wait(timeout, state=flow["state"])
         if self._cancelled.is_set():
             raise AuthError(CANCELLED, code="cancelled")
         if response is None:
-            self._release_listener()
             raise AuthError(
                 TIMED_OUT, hint="Sign in again and finish in the browser.", code="timeout"
             )
@@ -118,26 +115,9 @@ class BrowserSignIn:
     def cancel(self) -> None:
         """Stop waiting for the browser (from any thread); ``run`` raises AuthError."""
         self._cancelled.set()
-        self._release_listener()
-
-    def _release_listener(self) -> None:
-        # MSAL's listener thread blocks in accept() until a request arrives; closing its socket
-        # does not wake it. Answering it with an OAuth error (with the right state) ends it
-        # cleanly, the same way a browser reporting "access_denied" would.
         listener = self._listener
-        if listener is None:
-            return
-        port, state = listener
-        body = urlencode({"error": "access_denied", "state": state})
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3)
-        try:
-            headers = {"Content-Type": "application/x-www-form-urlencoded"}
-            conn.request("POST", "/", body=body, headers=headers)
-            conn.getresponse().read()
-        except OSError as exc:
-            log.debug("loopback listener already gone: %s", type(exc).__name__)
-        finally:
-            conn.close()
+        if listener is not None:
+            listener.cancel()
 
 
 class DeviceFlow:

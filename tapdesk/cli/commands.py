@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TextIO
 
 from tapdesk.app.services import Services
-from tapdesk.auth.claims import jwt_payload, roles_from_access_token
 from tapdesk.cli import output
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import TapPolicy, User
@@ -46,8 +46,9 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
         policy,
         services.graph.server_clock.now(),
     )
-    check_readiness(services, user, policy, say)
-    issued = _issuer(services).issue(graph, user, request, on_status=say)
+    technician = _technician(services)
+    check_readiness(services, user, policy, technician, say)
+    issued = _issuer(services, technician).issue(graph, user, request, on_status=say)
     for warning in issued.warnings:
         say(warning)
     tap = issued.tap
@@ -77,35 +78,37 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     return 0
 
 
-def _issuer(services: Services) -> Issuer:
-    technician = _technician(services)
+def _issuer(services: Services, technician: Technician) -> Issuer:
     return Issuer(technician.username, technician.roles, services.store, services.clock)
 
 
 def _technician(services: Services) -> Technician:
-    """Whoever the token belongs to (its claims are a hint, for the rules and the audit)."""
+    """Who is acting: from the sign-in's ID token, or from Graph for a token handed in (an
+    access token is Graph's to read, not ours); roles from Graph when the ID token has none."""
     if services.auth is None:
-        token = services.settings.access_token or ""
-        claims = jwt_payload(token) or {}
-        oid, name = claims.get("oid"), claims.get("upn") or claims.get("preferred_username")
-        return Technician(
-            str(name or "token"),
-            roles=roles_from_access_token(token),
-            object_id=str(oid) if oid else None,
-        )
-    account = services.auth.account or services.auth.sign_in_silent()
-    if account is None:
-        return Technician("", roles=Roles.unknown())
-    return Technician(account.username, account.name, account.roles, account.object_id)
+        me = services.graph.me()
+        found = Technician(me.user_principal_name, me.display_name, object_id=me.id)
+    else:
+        account = services.auth.account or services.auth.sign_in_silent()
+        if account is None:
+            return Technician("", roles=Roles.unknown())
+        found = Technician(account.username, account.name, account.roles, account.object_id)
+    if not found.roles.known:
+        found = replace(found, roles=services.graph.my_roles())
+    return found
 
 
 def check_readiness(
-    services: Services, user: User, policy: TapPolicy, say: Callable[[str], None]
+    services: Services,
+    user: User,
+    policy: TapPolicy,
+    technician: Technician,
+    say: Callable[[str], None],
 ) -> None:
     """The same verdict as the card and the roster: warnings and notes are said, and what
     blocks is refused with the rule's exit code before anything is sent to Graph."""
     facts = read_facts(services.graph, user, policy)
-    found = assess(facts, _technician(services), services.graph.server_clock.now())
+    found = assess(facts, technician, services.graph.server_clock.now())
     for finding in found:
         if not finding.blocks:
             label = "warning" if finding.severity is Severity.WARNING else "note"
@@ -118,7 +121,7 @@ def check_readiness(
 def cmd_revoke(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     graph = services.graph
     user = graph.get_user(check_user_ref(args.user), on_status=_notice(err))
-    revoked, issuer = [], _issuer(services)
+    revoked, issuer = [], _issuer(services, _technician(services))
     for tap in graph.list_taps(user.id):
         for warning in issuer.revoke(graph, user, tap.id):
             _notice(err)(warning)

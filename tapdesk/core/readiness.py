@@ -15,7 +15,9 @@ Each rule is decided once, from Entra's documented behaviour (``../shared/refere
 - a user outside the policy's targets can be given a pass but cannot sign in with it ("only users
   included in the policy can sign in with it"): a useless credential, so it blocks;
 - an administrator target without the role that covers it only warns: tokens do not show every
-  role (administrative units, PIM), so Entra decides.
+  role (administrative units, PIM), so Entra decides; which roles an Authentication
+  Administrator covers is Entra's table (:data:`tapdesk.core.roles.AUTH_ADMIN_MAY_ACT_ON`);
+- a role Graph would not describe (no permission to read roles) is a note: Entra decides.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from enum import StrEnum
 
 from tapdesk.core.lifecycle import pass_state
 from tapdesk.core.models import AuthMethod, MethodKind, TapPolicy, TemporaryAccessPass, User
-from tapdesk.core.roles import Roles, Technician
+from tapdesk.core.roles import Roles, TargetRole, Technician
 from tapdesk.errors import (
     AccountDisabled,
     ExitCode,
@@ -72,6 +74,7 @@ RULES: dict[str, Rule] = {
         Rule("internal-guest", Severity.INFO, "an internal guest (allowed)"),
         Rule("scope-unknown", Severity.INFO, "the policy's targets could not be checked"),
         Rule("admin-target-ok", Severity.INFO, "an administrator your role covers"),
+        Rule("role-unknown", Severity.INFO, "holds a directory role tapdesk could not read"),
         Rule("old-pass", Severity.INFO, "an expired or used pass is still listed"),
         Rule("has-methods", Severity.INFO, "already has Authenticator, a passkey or Hello"),
         Rule("other-methods", Severity.INFO, "has other sign-in methods"),
@@ -105,7 +108,7 @@ class TargetFacts:
     policy: TapPolicy | None = None
     in_scope: bool | None = None
     scope_checked: bool = False  # the check ran; in_scope None then means "could not tell"
-    target_is_admin: bool | None = None
+    target_role: TargetRole | None = None  # from their directory roles and groups
     methods: tuple[AuthMethod, ...] | None = None  # as read before any pass of ours
     tap: TemporaryAccessPass | None = None  # never with its value
     tap_known: bool = False
@@ -271,12 +274,20 @@ def _roles(facts: TargetFacts, technician: Technician | None) -> list[Finding]:
             )
         )
     roles = technician.roles if technician is not None else Roles.unknown()
+    privileged = None if facts.target_role is None else facts.target_role is TargetRole.PRIVILEGED
     # "Roles unknown" is said once, about the technician (header, login), not on every person.
     found.extend(
-        f
-        for f in _role_rules(roles, target_is_admin=facts.target_is_admin)
-        if f.code != "roles-unknown"
+        f for f in _role_rules(roles, target_is_admin=privileged) if f.code != "roles-unknown"
     )
+    if facts.target_role is TargetRole.UNREADABLE and not roles.can_issue_to_admins:
+        found.append(
+            _find(
+                "role-unknown",
+                "This user holds a directory role tapdesk may not read; Entra decides whether "
+                "your role covers it.",
+                "Granting tapdesk RoleManagement.Read.Directory makes this check exact.",
+            )
+        )
     return found
 
 

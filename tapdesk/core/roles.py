@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from tapdesk.core.models import User
 
@@ -100,23 +101,49 @@ class Technician:
         return bool(self.username) and self.username.lower() == user.user_principal_name.lower()
 
 
-# Roles Entra still treats as "member" targets for password and method management (the
-# read-only ones); any other directory role makes the target an admin.
-_NON_ADMIN_TARGET_ROLES = frozenset(
-    {
-        "88d8e3e3-8f55-4a1e-953a-9b9898b8876b",  # Directory Readers
-        "4a5d8f65-41da-4de4-8968-e035b65339cf",  # Reports Reader
-        "95e79109-95c0-4d8e-aee3-d01accf2d47b",  # Guest Inviter
-        "790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b",  # Message Center Reader
-    }
-)
+# The roles whose holders an Authentication Administrator may act on (set or reset their
+# authentication methods, so give them a pass): the "Auth Admin" column of the table "Who can
+# perform sensitive actions" on Entra's page "Privileged roles and permissions"
+# (entra-docs: identity/role-based-access-control/privileged-roles-permissions.md), plus users
+# holding no role at all. Anyone else needs a Privileged Authentication Administrator (or a
+# Global Administrator). Members and owners of role-assignable groups are protected as well.
+AUTH_ADMIN_MAY_ACT_ON: dict[str, str] = {
+    AUTHENTICATION_ADMINISTRATOR: "Authentication Administrator",
+    "88d8e3e3-8f55-4a1e-953a-9b9898b8876b": "Directory Readers",
+    "95e79109-95c0-4d8e-aee3-d01accf2d47b": "Guest Inviter",
+    "790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b": "Message Center Reader",
+    "966707d0-3269-4727-9be2-8c3a10f19b9d": "Password Administrator",
+    "4a5d8f65-41da-4de4-8968-e035b65339cf": "Reports Reader",
+    "27460883-1df1-4691-b032-3b79643e5e63": "User Experience Success Manager",
+    "75934031-6c7e-415a-99d7-48dbd49e875e": "Usage Summary Reports Reader",
+}
 
 
-def target_is_admin(role_template_ids: Iterable[str | None] | None) -> bool | None:
-    """Does a target holding these directory roles need a privileged technician?
+class TargetRole(StrEnum):
+    """What the person's directory roles and groups mean for who may give them a pass."""
 
-    None when the roles could not be read; a role without a readable template id counts as admin.
+    ORDINARY = "ordinary"  # no role, or only roles an Authentication Administrator may act on
+    PRIVILEGED = "privileged"  # needs a Privileged Authentication Administrator
+    UNREADABLE = "unreadable"  # holds a role Graph would not describe: Entra decides
+
+
+def target_role(
+    role_template_ids: Iterable[str | None] | None, *, in_role_assignable_group: bool = False
+) -> TargetRole | None:
+    """Classify a person from their roles' template ids (None: the roles could not be read).
+
+    Without a permission to read directory roles Graph still lists them, with the id and type
+    only ("limited information"): such a ``None`` entry is a role of unknown kind, not an
+    admin role. ``in_role_assignable_group``: member or owner of a group that can be assigned
+    a role (only when Graph said so).
     """
     if role_template_ids is None:
         return None
-    return any((rid or "").lower() not in _NON_ADMIN_TARGET_ROLES for rid in role_template_ids)
+    ids = [(rid or "").lower() or None for rid in role_template_ids]
+    if in_role_assignable_group or any(
+        rid is not None and rid not in AUTH_ADMIN_MAY_ACT_ON for rid in ids
+    ):
+        return TargetRole.PRIVILEGED
+    if any(rid is None for rid in ids):
+        return TargetRole.UNREADABLE
+    return TargetRole.ORDINARY

@@ -32,6 +32,8 @@ from tapdesk.demo.model import Grant, TenantState, fingerprint
 from tapdesk.demo.responses import OAuthProblem
 
 DEVICE_CODE_LIFETIME = timedelta(seconds=900)
+# Seconds between polls, as Entra answers (v2-oauth2-device-code); MSAL waits this long.
+DEVICE_POLL_INTERVAL = 5
 AUTH_CODE_LIFETIME = timedelta(minutes=10)
 _USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"  # no vowels or look-alikes
 _TENANT_ALIASES = {DEMO_TENANT_ID, DEMO_DOMAIN, "organizations", "common"}
@@ -135,7 +137,7 @@ def _device_code(form: dict[str, str], state: TenantState, now: datetime) -> htt
             "device_code": device_code,
             "verification_uri": DEVICE_LOGIN_URL,
             "expires_in": int(DEVICE_CODE_LIFETIME.total_seconds()),
-            "interval": 1,
+            "interval": DEVICE_POLL_INTERVAL,
             "message": (
                 f"To sign in, use a web browser to open the page {DEVICE_LOGIN_URL} and enter "
                 f"the code {user_code} to authenticate."

@@ -14,14 +14,15 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from tapdesk.core.roles import TargetRole, target_role
 from tapdesk.demo.constants import (
     AUTH_ADMIN,
     AUTH_POLICY_ADMIN,
     GLOBAL_ADMIN,
     GLOBAL_READER,
     GRAPH_AUDIENCE,
-    NON_ADMIN_ROLES,
     PRIV_AUTH_ADMIN,
+    ROLE_ASSIGNABLE_GROUP_ID,
     ROLE_IDS,
 )
 from tapdesk.demo.model import DemoUser, TenantState
@@ -39,7 +40,19 @@ USER_READ_ALL = frozenset(
 )
 USER_READ_BASIC = frozenset({"User.ReadBasic.All"})
 USER_READ_SELF = frozenset({"User.Read", "User.ReadWrite"}) | USER_READ_ALL | USER_READ_BASIC
-GROUP_READ = frozenset({"GroupMember.Read.All", "Group.Read.All"})
+GROUP_READ = frozenset(
+    {"GroupMember.Read.All", "Group.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+)
+# Reading a directoryRole: without one of these, roles come back with type and id only.
+ROLE_READ = frozenset(
+    {
+        "RoleManagement.Read.Directory",
+        "RoleManagement.ReadWrite.Directory",
+        "RoleManagement.Read.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+    }
+)
 POLICY_READ = frozenset(
     {"Policy.Read.All", "Policy.Read.AuthenticationMethod", "Policy.ReadWrite.AuthenticationMethod"}
 )
@@ -107,7 +120,11 @@ def method_scopes(family: str | None, *, write: bool, on_self: bool) -> set[str]
 
 
 def is_admin(user: DemoUser) -> bool:
-    return any(role not in NON_ADMIN_ROLES for role in role_ids(user))
+    """Needs a Privileged Authentication Administrator: Entra's table (the same one tapdesk
+    reads, :data:`tapdesk.core.roles.AUTH_ADMIN_MAY_ACT_ON`), and role-assignable groups."""
+    assignable = any(g == ROLE_ASSIGNABLE_GROUP_ID for g in (*user.groups, *user.owned_groups))
+    role = target_role(role_ids(user), in_role_assignable_group=assignable)
+    return role is TargetRole.PRIVILEGED
 
 
 def check_method_write(caller: Caller, target: DemoUser) -> None:

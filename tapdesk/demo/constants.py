@@ -23,6 +23,8 @@ DEMO_SIGNING_KEY = b"tapdesk-demo-signing-key (public on purpose, demo only)"
 # The TAP policy targets this group; everyone except oscar.outside is a member.
 TAP_ELIGIBLE_GROUP_ID = "4012e9c7-cba6-408d-9606-eeede9bc5c93"
 ALL_STAFF_GROUP_ID = "47740b8a-3873-40d7-92f8-656ebf0787b0"
+# A group that can be assigned a role: its members and owners are protected like admins.
+ROLE_ASSIGNABLE_GROUP_ID = "0d1e6c51-5f1f-4a63-9a8e-3b7f6a2c9e11"
 
 # Directory role template ids, checked against Microsoft's "Microsoft Entra built-in roles" page.
 ROLE_IDS: dict[str, str] = {
@@ -43,12 +45,6 @@ PRIV_AUTH_ADMIN = ROLE_IDS["Privileged Authentication Administrator"]
 AUTH_ADMIN = ROLE_IDS["Authentication Administrator"]
 AUTH_POLICY_ADMIN = ROLE_IDS["Authentication Policy Administrator"]
 GLOBAL_READER = ROLE_IDS["Global Reader"]
-# Holding only these does not make someone an "admin" an Authentication Administrator must
-# leave alone (Entra's "who can reset" table treats these reader roles like members).
-NON_ADMIN_ROLES = frozenset(
-    {ROLE_IDS["Directory Readers"], ROLE_IDS["Reports Reader"]},
-)
-
 # Microsoft Authenticator passkey AAGUIDs (Entra "Enable passkeys in Authenticator").
 AAGUID_AUTHENTICATOR_IOS = "90a3ccdf-635c-4729-a248-9b709135078f"
 AAGUID_AUTHENTICATOR_ANDROID = "de1e552d-db1d-4423-a619-566b625cdc84"

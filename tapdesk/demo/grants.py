@@ -72,8 +72,8 @@ def _redeem_device_code(
 ) -> Grant:
     key = fingerprint(form.get("device_code", ""))
     grant = state.device_codes.get(key)
-    if grant is None:
-        raise _problem("invalid_grant", 70000, BAD_DEVICE_CODE)
+    if grant is None:  # never issued, already redeemed, or pruned long after expiry
+        raise _problem("bad_verification_code", 70000, BAD_DEVICE_CODE)
     if now >= grant.expires:
         raise _problem("expired_token", 70019, "Verification code expired.")
     if grant.status == "pending" and auto_approve_after is not None:

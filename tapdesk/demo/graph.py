@@ -60,9 +60,12 @@ def _route_user(call: GraphCall, user: DemoUser, rest: list[str]) -> httpx.Respo
     if not rest:
         _allow(method, "GET")
         return graph_users.get_user(call, user)
-    if rest == ["transitiveMemberOf", "microsoft.graph.directoryRole"]:
+    if rest == ["transitiveMemberOf"]:
         _allow(method, "GET")
-        return graph_users.directory_roles(call, user)
+        return graph_users.memberships(call, user)
+    if rest == ["ownedObjects", "microsoft.graph.group"]:
+        _allow(method, "GET")
+        return graph_users.owned_groups(call, user)
     if rest == ["checkMemberGroups"]:
         _allow(method, "POST")
         return graph_users.check_member_groups(call, user)

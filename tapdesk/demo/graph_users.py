@@ -1,4 +1,5 @@
-"""GET /me, /users/{id | upn}, /users (search and filter), POST /users/{id}/checkMemberGroups."""
+"""GET /me, /users/{id | upn}, /users (search and filter), their groups, roles and owned
+groups, POST /users/{id}/checkMemberGroups."""
 
 from __future__ import annotations
 
@@ -8,12 +9,24 @@ import httpx
 
 from tapdesk.demo import authz, odata
 from tapdesk.demo.authz import USER_READ_ALL, USER_READ_BASIC, check_user_read, require_scope
-from tapdesk.demo.constants import DEMO_GRAPH_URL, ROLE_IDS
+from tapdesk.demo.constants import (
+    ALL_STAFF_GROUP_ID,
+    DEMO_GRAPH_URL,
+    ROLE_ASSIGNABLE_GROUP_ID,
+    ROLE_IDS,
+    TAP_ELIGIBLE_GROUP_ID,
+)
 from tapdesk.demo.graph_call import GraphCall
-from tapdesk.demo.model import DemoUser
+from tapdesk.demo.model import DemoUser, JsonDict
 from tapdesk.demo.responses import bad_request, insufficient_privileges
 from tapdesk.demo.shapes import context, user_properties
 
+# The demo's named groups: (display name, can be assigned a role). Others are departments'.
+GROUPS: dict[str, tuple[str, bool]] = {
+    ALL_STAFF_GROUP_ID: ("All staff", False),
+    TAP_ELIGIBLE_GROUP_ID: ("Temporary Access Pass eligible", False),
+    ROLE_ASSIGNABLE_GROUP_ID: ("Tier 0 operators", True),
+}
 _LIST_OPTIONS = {"$select", "$search", "$filter", "$top", "$count", "$orderby", "$skiptoken"}
 
 
@@ -76,27 +89,60 @@ def check_member_groups(call: GraphCall, user: DemoUser) -> httpx.Response:
     )
 
 
-def directory_roles(call: GraphCall, user: DemoUser) -> httpx.Response:
-    """``transitiveMemberOf/microsoft.graph.directoryRole``: the roles a user holds.
+def memberships(call: GraphCall, user: DemoUser) -> httpx.Response:
+    """``transitiveMemberOf``: the user's groups and directory roles.
 
-    With User.Read.All Graph returns directory roles with their properties; the per-role
-    directoryRole object id is made up from the template id, which real tenants differ on.
+    An item whose type the caller may not read comes with its type and id only, every other
+    property null (Graph's "limited information"): roles need RoleManagement.Read.Directory
+    (or Directory.Read.All), groups a group or directory read permission.
     """
     if not check_user_read(call.caller, user):
         raise insufficient_privileges()
     names = {v: k for k, v in ROLE_IDS.items()}
+    roles_readable = bool(call.caller.scopes & authz.ROLE_READ)
     value = [
-        {
-            "@odata.type": "#microsoft.graph.directoryRole",
-            "id": template[::-1],
-            "displayName": names[template],
-            "roleTemplateId": template,
-        }
+        _limited(
+            {
+                "@odata.type": "#microsoft.graph.directoryRole",
+                "id": template[::-1],
+                "displayName": names[template],
+                "roleTemplateId": template,
+            },
+            roles_readable,
+        )
         for template in authz.role_ids(user)
     ]
+    value += [_group(call, gid) for gid in user.groups]
     return call.reply.json(
-        {"@odata.context": context("Collection(microsoft.graph.directoryRole)"), "value": value}
+        {"@odata.context": context("Collection(microsoft.graph.directoryObject)"), "value": value}
     )
+
+
+def owned_groups(call: GraphCall, user: DemoUser) -> httpx.Response:
+    """``ownedObjects/microsoft.graph.group``: the groups the user owns."""
+    if not check_user_read(call.caller, user):
+        raise insufficient_privileges()
+    value = [_group(call, gid) for gid in user.owned_groups]
+    return call.reply.json(
+        {"@odata.context": context("Collection(microsoft.graph.group)"), "value": value}
+    )
+
+
+def _group(call: GraphCall, group_id: str) -> JsonDict:
+    name, assignable = GROUPS.get(group_id, ("Department group", False))
+    item: JsonDict = {
+        "@odata.type": "#microsoft.graph.group",
+        "id": group_id,
+        "displayName": name,
+        "isAssignableToRole": assignable,
+    }
+    return _limited(item, bool(call.caller.scopes & authz.GROUP_READ))
+
+
+def _limited(item: JsonDict, readable: bool) -> JsonDict:
+    if readable:
+        return item
+    return {k: (v if k in ("@odata.type", "id") else None) for k, v in item.items()}
 
 
 def _offset(token: str | None) -> int:

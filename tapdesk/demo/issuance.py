@@ -126,6 +126,8 @@ def token_response(
             "iat": iat,
             "exp": exp,
         }
+        if role_ids(user):  # Entra leaves out a claim with no value
+            id_claims["wids"] = role_ids(user)
         if nonce is not None:
             id_claims["nonce"] = nonce
         body["id_token"] = unsigned_token(id_claims)

@@ -54,6 +54,7 @@ class DemoUser:
     # Role names (keys of constants.ROLE_IDS) and group ids.
     roles: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    owned_groups: list[str] = field(default_factory=list)
     # Created moments ago: invisible until the tenant's replication delay has passed.
     replicating: bool = False
     # Registered methods other than the pass, already in Graph's JSON shape.

@@ -215,9 +215,7 @@ def group_targets(count: int) -> list[JsonDict]:
     For the 20-ids-per-request limit of checkMemberGroups: a real tenant may name many groups
     (one per site or department), and a client must batch them.
     """
-    others = [
-        str(uuid.uuid5(uuid.NAMESPACE_URL, f"northwind/group/{n}")) for n in range(count - 1)
-    ]
+    others = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"northwind/group/{n}")) for n in range(count - 1)]
     return [
         {"targetType": "group", "id": gid, "isRegistrationRequired": False}
         for gid in [*others, TAP_ELIGIBLE_GROUP_ID]

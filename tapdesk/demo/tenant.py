@@ -29,6 +29,7 @@ from tapdesk.demo.constants import (
     DEMO_TECHNICIAN_UPN,
     GRAPH_HOST,
     LOGIN_HOST,
+    ROLE_ASSIGNABLE_GROUP_ID,
     ROLE_IDS,
 )
 from tapdesk.demo.faults import DROP_AFTER_CREATE, THROTTLE, UNAVAILABLE, Fault
@@ -180,12 +181,14 @@ class DemoTenant:
         *,
         in_tap_group: bool = True,
         internal_guest: bool = False,
+        role_assignable: str = "",
     ) -> str:
         """Add a new hire (``alias@northwind.example``, created today); returns their id.
 
         For large rosters in tests, benchmarks and training; the id is derived from the alias,
         so the same call gives the same id in every run. ``internal_guest``: userType Guest
-        with an account of this tenant (Entra lets them have a pass, unlike external guests)."""
+        with an account of this tenant (Entra lets them have a pass, unlike external guests).
+        ``role_assignable``: "member" or "owner" of the demo's role-assignable group."""
         seed = SeedUser(
             str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{alias}.{DEMO_DOMAIN}")),
             alias,
@@ -203,6 +206,10 @@ class DemoTenant:
             user = build_user(seed, self.server_now())
             if internal_guest:
                 user.user_type = "Guest"
+            if role_assignable == "member":
+                user.groups.append(ROLE_ASSIGNABLE_GROUP_ID)
+            elif role_assignable == "owner":
+                user.owned_groups.append(ROLE_ASSIGNABLE_GROUP_ID)
             state.users[seed.id] = user
         return seed.id
 
@@ -219,6 +226,11 @@ class DemoTenant:
                 return
             gone = {s.lower() for s in scopes}
             state.consented_scopes = [s for s in state.consented_scopes if s.lower() not in gone]
+
+    def consent(self, scopes: list[str]) -> None:
+        """An administrator consents more permissions for tapdesk (e.g. RoleManagement.Read.Directory)."""
+        with self._store.transaction() as state:
+            state.consented_scopes = sorted({*state.consented_scopes, *scopes})
 
     def restore_consent(self) -> None:
         with self._store.transaction() as state:

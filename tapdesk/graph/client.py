@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
@@ -29,6 +30,7 @@ from tapdesk.core.models import (
     UserStatus,
 )
 from tapdesk.core.passrules import IssueRequest
+from tapdesk.core.roles import Roles
 from tapdesk.errors import NotFound, NotPermitted, TapdeskError, TemporaryFailure, Throttled
 from tapdesk.graph import errors, parse
 from tapdesk.graph.http import build_http_client
@@ -51,6 +53,12 @@ _METHOD_PATHS: dict[str, tuple[str, MethodKind | None]] = {
     "windowsHello": ("windowsHelloForBusinessMethods", MethodKind.WINDOWS_HELLO),
 }
 StatusCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Memberships:
+    role_template_ids: tuple[str | None, ...]  # None: a role Graph would not describe
+    role_assignable: bool  # in or owns a group that can be assigned a role (when readable)
 
 
 class TokenProvider(Protocol):
@@ -285,23 +293,64 @@ class GraphClient:
             found |= {g for g in parse.collection(self._json(response)) if isinstance(g, str)}
         return found
 
-    def directory_roles(self, user_id: str) -> list[str | None] | None:
-        """Template ids of the directory roles a user holds; None when Graph won't say.
-
-        Without permission to read roles Graph still lists them with only a type and id, so
-        ``None`` entries mean "some role" (core.roles treats that as an admin target).
-        """
+    def my_roles(self) -> Roles:
+        """The signed-in technician's directory roles, when the ID token did not carry them.
+        Unknown when Graph describes a role only by its id (no permission to read roles)."""
         try:
             response = self._request(
                 "GET",
-                user_path(user_id) + "/transitiveMemberOf/microsoft.graph.directoryRole",
-                params={"$select": "id,roleTemplateId"},
-                subject=f"user {user_id}",
+                "/me/transitiveMemberOf",
+                params={"$select": "id,roleTemplateId", "$top": "999"},
+                subject="your account",
+            )
+        except NotPermitted:
+            return Roles.unknown()
+        ids = [
+            i.get("roleTemplateId")
+            for i in parse.collection(self._json(response))
+            if isinstance(i, dict) and i.get("@odata.type") == "#microsoft.graph.directoryRole"
+        ]
+        if not all(isinstance(rid, str) for rid in ids):
+            return Roles.unknown()
+        return Roles.from_wids(str(rid) for rid in ids)
+
+    def memberships(self, user_id: str) -> Memberships | None:
+        """The user's directory roles and whether they are in or own a role-assignable group;
+        None when Graph will not list them at all.
+
+        Without a permission to read a type (RoleManagement.Read.Directory for roles) Graph
+        still lists each item, with its type and id only, other properties null ("limited
+        information"): a role's template id is then None, a group's assignability unknown.
+        """
+        subject = f"user {user_id}"
+        try:
+            joined = self._request(
+                "GET",
+                user_path(user_id) + "/transitiveMemberOf",
+                params={"$select": "id,roleTemplateId,isAssignableToRole", "$top": "999"},
+                subject=subject,
+            )
+            owned = self._request(
+                "GET",
+                user_path(user_id) + "/ownedObjects/microsoft.graph.group",
+                params={"$select": "id,isAssignableToRole", "$top": "999"},
+                subject=subject,
             )
         except NotPermitted:
             return None
-        items = parse.collection(self._json(response))
-        return [i.get("roleTemplateId") if isinstance(i, dict) else None for i in items]
+        items = parse.collection(self._json(joined))
+        roles = tuple(
+            i.get("roleTemplateId") if isinstance(i.get("roleTemplateId"), str) else None
+            for i in items
+            if isinstance(i, dict) and i.get("@odata.type") == "#microsoft.graph.directoryRole"
+        )
+        groups = [
+            i
+            for i in (*items, *parse.collection(self._json(owned)))
+            if isinstance(i, dict) and i.get("@odata.type") == "#microsoft.graph.group"
+        ]
+        assignable = any(g.get("isAssignableToRole") is True for g in groups)
+        return Memberships(roles, assignable)
 
     # --- policy ----------------------------------------------------------------------------
 

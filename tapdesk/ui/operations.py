@@ -21,7 +21,7 @@ from tapdesk.core.clock import Clock
 from tapdesk.core.flows import Flow
 from tapdesk.core.models import TapPolicy, User, UserStatus
 from tapdesk.core.passrules import IssueRequest
-from tapdesk.core.roles import Roles, Technician
+from tapdesk.core.roles import Roles, TargetRole, Technician
 from tapdesk.core.verify import GraphRead, Observation
 from tapdesk.errors import TapdeskError
 from tapdesk.ui.tasks import Task, TaskRunner
@@ -86,6 +86,10 @@ class Operations:
             return account, list(auth.notices)
 
         return self._run("silent sign-in", work, done, failed, channel=channel)
+
+    def my_roles(self, done: Done[Roles], failed: Failed, *, channel: str) -> Task:
+        """The technician's roles from Graph, when the sign-in did not carry them."""
+        return self._run("my roles", lambda s: s.graph.my_roles(), done, failed, channel=channel)
 
     def token_user(self, done: Done[User], failed: Failed, *, channel: str) -> Task:
         """Who a token from the environment belongs to."""
@@ -187,11 +191,11 @@ class Operations:
         )
 
     def admin_check(
-        self, user_id: str, done: Done[bool | None], failed: Failed, *, channel: str
+        self, user_id: str, done: Done[TargetRole | None], failed: Failed, *, channel: str
     ) -> Task:
         return self._run(
             "admin check",
-            lambda s: target.is_admin(s.graph, user_id),
+            lambda s: target.target_role(s.graph, user_id),
             done,
             failed,
             channel=channel,

@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Graph calls one :func:`check_person` makes for a user that exists (the benchmark's budget):
-# the user, policy targets, directory roles, methods, passes.
-REQUESTS_PER_PERSON = 5
+# the user, policy targets, groups and roles, owned groups, methods, passes.
+REQUESTS_PER_PERSON = 6
 
 
 @dataclass(frozen=True, slots=True)

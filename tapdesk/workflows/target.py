@@ -37,9 +37,15 @@ def scope_of(graph: GraphClient, user_id: str, policy: TapPolicy) -> bool | None
     return graph.user_in_policy_scope(user_id, policy)
 
 
-def is_admin(graph: GraphClient, user_id: str) -> bool | None:
-    """Does the user hold a directory role that needs a privileged technician? None: unknown."""
-    return roles.target_is_admin(graph.directory_roles(user_id))
+def target_role(graph: GraphClient, user_id: str) -> roles.TargetRole | None:
+    """Does the user need a privileged technician? From their directory roles and whether they
+    are in (or own) a role-assignable group. None: could not be read."""
+    found = graph.memberships(user_id)
+    if found is None:
+        return None
+    return roles.target_role(
+        found.role_template_ids, in_role_assignable_group=found.role_assignable
+    )
 
 
 def current_pass(graph: GraphClient, user_id: str) -> TemporaryAccessPass | None:
@@ -63,9 +69,9 @@ def read_facts(
         )
         if ok:
             facts = replace(facts, in_scope=in_scope, scope_checked=True)
-    ok, admin = attempt("directory roles", lambda: is_admin(graph, user.id))
+    ok, role = attempt("directory roles", lambda: target_role(graph, user.id))
     if ok:
-        facts = replace(facts, target_is_admin=admin)
+        facts = replace(facts, target_role=role)
     ok, methods = attempt("sign-in methods", lambda: tuple(graph.list_methods(user.id)))
     if ok:
         facts = replace(facts, methods=methods)

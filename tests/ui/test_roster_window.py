@@ -98,7 +98,7 @@ def test_the_pre_check_of_the_seeded_cases(roster, qtbot, tmp_path) -> None:
     assert "disabled" in rows["carl.disabled"].precheck_text()
     assert "pass policy" in rows["oscar.outside"].precheck_text()
     assert "external guest" in rows["gina"].precheck_text()
-    assert "administrator role" in rows["alex.admin"].precheck_text()
+    assert "directory role tapdesk may not read" in rows["alex.admin"].precheck_text()
     assert "replaces" in rows["erin.existing"].precheck_text()
     assert "Passkey" in rows["priya.passkey"].precheck_text()
     assert "No such account" in rows["nobody"].precheck_text()

@@ -63,6 +63,8 @@ def test_interaction_errors_ask_to_sign_in_again(code: str) -> None:
 def test_declined_and_expired() -> None:
     assert "cancelled" in mapped({"error": "access_denied"}).message
     assert "expired" in mapped({"error": "expired_token"}).message
+    # An unknown device code (used already, or forgotten after it expired) reads the same.
+    assert "expired" in mapped({"error": "bad_verification_code"}).message
     assert "expired" in mapped({"error": "authorization_pending"}).message
 
 

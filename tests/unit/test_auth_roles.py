@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tapdesk.auth.claims import jwt_payload, roles_from_access_token
+from tapdesk.auth.claims import jwt_payload, roles_from_id_claims
 from tapdesk.core import roles as r
 from tapdesk.core.roles import Roles
 
@@ -24,38 +25,40 @@ def jwt(claims: dict[str, object]) -> str:
 # --- reading the token ----------------------------------------------------------------------
 
 
-def test_wids_become_roles() -> None:
-    token = jwt({"wids": [r.AUTHENTICATION_ADMINISTRATOR.upper(), "b79fbf4d-3ef9-4689-8143"]})
-    roles = roles_from_access_token(token)
+def test_wids_in_the_id_token_become_roles() -> None:
+    claims = {"wids": [r.AUTHENTICATION_ADMINISTRATOR.upper(), "b79fbf4d-3ef9-4689-8143"]}
+    roles = roles_from_id_claims(claims)
     assert roles.known
     assert roles.can_issue_to_members is True
     assert roles.can_issue_to_admins is False
     assert roles.names() == ["Authentication Administrator"]
 
 
-def test_readable_token_without_wids_means_no_role() -> None:
-    # Entra emits a claim only when it has a value.
-    roles = roles_from_access_token(jwt({"oid": "x"}))
-    assert roles.known
-    assert roles.can_issue_to_members is False
-    assert roles.describe() == "no role that can issue passes"
-
-
-@pytest.mark.parametrize(
-    "token",
-    [
-        "EwBwA8l6BAAUs5+HQn0N+h2FxWzLS31ZgQVuHsYAAY",  # opaque (MSA style)
-        "a.b.c.d.e",  # encrypted (JWE)
-        "eyJhbGciOiJub25lIn0.!!!.",  # damaged payload
-        jwt({"wids": "not-a-list"}),
-        "",
-    ],
-)
-def test_unreadable_tokens_give_unknown_roles(token: str) -> None:
-    roles = roles_from_access_token(token)
+@pytest.mark.parametrize("claims", [{"oid": "x"}, {"wids": "not-a-list"}, {}])
+def test_an_id_token_without_wids_leaves_the_roles_to_graph(claims: dict[str, object]) -> None:
+    # Entra may leave the claim out: unknown, so the caller asks Graph (never the access token).
+    roles = roles_from_id_claims(claims)
     assert not roles.known
     assert roles.can_issue_to_members is None
     assert roles.describe() == "roles unknown"
+
+
+def test_tapdesk_never_reads_the_access_token() -> None:
+    """Microsoft: clients must treat access tokens for APIs they do not own as opaque. Claims
+    are read from the ID token only: in the sign-in, and from the cached ID token."""
+    root = Path(__file__).resolve().parents[2] / "tapdesk"
+    readers = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if "jwt_payload(" in path.read_text(encoding="utf-8")
+    }
+    assert readers == {"auth/claims.py", "auth/authenticator.py"}
+    source = (root / "auth" / "authenticator.py").read_text(encoding="utf-8")
+    assert (
+        "roles_from_id_claims(claims)" in source
+        and "access_token"
+        not in source.split("def _adopt", 1)[1].split("def _cached_id_claims", 1)[0]
+    )
 
 
 @given(st.text())

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -189,19 +190,52 @@ def test_refresh_token_of_deleted_user_fails(http: httpx.Client, tenant: DemoTen
     assert http.post(TOKEN, data=data).json()["error"] == "invalid_grant"
 
 
-def test_device_code_shape_and_unknown_code(http: httpx.Client, tenant: DemoTenant) -> None:
-    flow = http.post(
+def start_device_flow(http: httpx.Client) -> dict[str, Any]:
+    response = http.post(
         f"{DEMO_AUTHORITY}/oauth2/v2.0/devicecode",
-        data={"client_id": DEMO_CLIENT_ID, "scope": "User.Read"},
-    ).json()
+        data={"client_id": DEMO_CLIENT_ID, "scope": "User.Read openid offline_access"},
+    )
+    flow: dict[str, Any] = response.json()
+    return flow
+
+
+def poll(http: httpx.Client, device_code: str) -> httpx.Response:
+    grant = "urn:ietf:params:oauth:grant-type:device_code"
+    data = {"client_id": DEMO_CLIENT_ID, "grant_type": grant, "device_code": device_code}
+    return http.post(TOKEN, data=data)
+
+
+def test_device_code_shape(http: httpx.Client, tenant: DemoTenant) -> None:
+    flow = start_device_flow(http)
     assert re.fullmatch(r"[A-Z0-9]{8}", flow["user_code"])
-    assert (flow["expires_in"], flow["interval"]) == (900, 1)
+    # Entra's documented defaults (v2-oauth2-device-code): 15 minutes, a poll every 5 s.
+    assert (flow["expires_in"], flow["interval"]) == (900, 5)
     assert flow["user_code"] in flow["message"]
     with pytest.raises(KeyError):
         tenant.approve_device_code("NOTACODE")
-    grant = "urn:ietf:params:oauth:grant-type:device_code"
-    data = {"client_id": DEMO_CLIENT_ID, "grant_type": grant, "device_code": "made-up"}
-    assert aadsts(http.post(TOKEN, data=data)) == (400, "invalid_grant", 70000)
+
+
+def test_device_code_polling_errors_as_documented(
+    http: httpx.Client, tenant: DemoTenant, clock: FakeClock
+) -> None:
+    # v2-oauth2-device-code: authorization_pending, authorization_declined,
+    # bad_verification_code (a device code the service does not know), expired_token.
+    assert aadsts(poll(http, "made-up"))[:2] == (400, "bad_verification_code")
+    flow = start_device_flow(http)
+    assert aadsts(poll(http, flow["device_code"]))[1] == "authorization_pending"
+    tenant.approve_device_code(flow["user_code"])
+    assert poll(http, flow["device_code"]).status_code == 200
+    assert aadsts(poll(http, flow["device_code"]))[1] == "bad_verification_code"  # spent
+
+    denied = start_device_flow(http)
+    tenant.deny_device_code(denied["user_code"])
+    assert aadsts(poll(http, denied["device_code"]))[1] == "authorization_declined"
+
+    late = start_device_flow(http)
+    clock.advance(901)
+    assert aadsts(poll(http, late["device_code"]))[1] == "expired_token"
+    clock.advance(3600)  # pruned an hour after expiry: then the code is unknown
+    assert aadsts(poll(http, late["device_code"]))[1] == "bad_verification_code"
 
 
 def test_discovery_and_unknown_tenant(http: httpx.Client) -> None:

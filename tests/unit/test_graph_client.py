@@ -375,17 +375,6 @@ def test_windows_hello_list_and_a_no_retry_view(
     assert clock.sleeps == []
 
 
-def test_directory_roles_tell_admin_targets_apart(graph: GraphClient) -> None:
-    from tapdesk.core.roles import target_is_admin
-
-    alex = graph.get_user("alex.admin@northwind.example")
-    ava = graph.get_user(AVA)
-    assert target_is_admin(graph.directory_roles(alex.id)) is True
-    assert target_is_admin(graph.directory_roles(ava.id)) is False
-    assert target_is_admin(None) is None
-    assert target_is_admin([None]) is True
-
-
 @pytest.mark.parametrize(
     ("header", "offset"),
     [

@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tapdesk.config import DEFAULT_SCOPES
 from tapdesk.core.models import MethodKind, TapPolicy
 from tapdesk.core.readiness import Severity
-from tapdesk.core.roles import PRIVILEGED_AUTHENTICATION_ADMINISTRATOR, Roles, Technician
+from tapdesk.core.roles import (
+    PRIVILEGED_AUTHENTICATION_ADMINISTRATOR,
+    Roles,
+    TargetRole,
+    Technician,
+)
 from tapdesk.core.roster import RosterError
 from tapdesk.demo import DEMO_GRAPH_URL, DemoTenant, Fault
 from tapdesk.errors import SignInRequired
@@ -45,7 +51,7 @@ def test_a_new_hire_in_scope_is_ready(graph, policy, clock, tenant) -> None:
     assert result.findings == ()
     assert (result.summary, result.problem, result.worst) == ("Ready", False, None)
     assert result.user is not None and result.user.display_name == "Ava Newhire"
-    assert result.facts.in_scope is True and result.facts.target_is_admin is False
+    assert result.facts.in_scope is True and result.facts.target_role is TargetRole.ORDINARY
     assert result.facts.tap is None
     assert [m.kind for m in result.facts.methods or ()] == [MethodKind.PASSWORD]
     assert len(tenant.requests) - before == REQUESTS_PER_PERSON
@@ -57,7 +63,7 @@ def test_a_new_hire_in_scope_is_ready(graph, policy, clock, tenant) -> None:
         ("carl.disabled", "disabled", Severity.BLOCKS),
         ("oscar.outside", "out-of-scope", Severity.BLOCKS),
         ("gina", "external-guest", Severity.BLOCKS),
-        ("alex.admin", "admin-target", Severity.WARNING),
+        ("alex.admin", "role-unknown", Severity.INFO),  # roles not readable: Entra decides
         ("alex.admin", "has-methods", Severity.INFO),
         ("erin.existing", "existing-pass", Severity.WARNING),
         ("priya.passkey", "has-methods", Severity.INFO),
@@ -82,19 +88,31 @@ def test_details_of_the_seeded_cases(graph, policy, clock) -> None:
     oscar = check_person(graph, UPN["oscar.outside"], policy, clock=clock)
     assert oscar.facts.in_scope is False
     assert "pass policy" in oscar.findings[0].text and oscar.findings[0].hint
+    # Without a permission to read roles, Graph says alex holds *a* role: Entra decides.
     alex = check_person(graph, UPN["alex.admin"], policy, clock=clock)
-    assert alex.summary.startswith("This user holds an administrator role")  # warnings before info
-    covered = check_person(
-        graph,
-        UPN["alex.admin"],
-        policy,
-        clock=clock,
-        technician=Technician(
-            "pat@northwind.example",
-            roles=Roles.from_wids([PRIVILEGED_AUTHENTICATION_ADMINISTRATOR]),
-        ),
+    assert "role-unknown" in codes(alex) and "admin-target" not in codes(alex)
+    pat = Technician(
+        "pat@northwind.example", roles=Roles.from_wids([PRIVILEGED_AUTHENTICATION_ADMINISTRATOR])
     )
+    covered = check_person(graph, UPN["alex.admin"], policy, clock=clock, technician=pat)
+    assert "role-unknown" not in codes(covered)  # a privileged technician covers any role
+
+
+def test_an_admin_target_with_roles_readable(tenant, clock) -> None:
+    tenant.consent(["RoleManagement.Read.Directory"])
+    token = tenant.access_token(scopes=[*DEFAULT_SCOPES, "RoleManagement.Read.Directory"])
+    graph = GraphClient(
+        DEMO_GRAPH_URL, lambda force_refresh=False: token, transport=tenant.transport(), clock=clock
+    )
+    policy = graph.get_tap_policy()
+    alex = check_person(graph, UPN["alex.admin"], policy, clock=clock)
+    assert alex.summary.startswith("This user holds an administrator role")  # warnings first
+    pat = Technician(
+        "pat@northwind.example", roles=Roles.from_wids([PRIVILEGED_AUTHENTICATION_ADMINISTRATOR])
+    )
+    covered = check_person(graph, UPN["alex.admin"], policy, clock=clock, technician=pat)
     assert "admin-target-ok" in codes(covered) and "admin-target" not in codes(covered)
+    graph.close()
 
 
 def test_a_missing_account_stops_after_one_request(graph, policy, clock, tenant) -> None:

@@ -22,7 +22,7 @@ from tapdesk.core.readiness import (
     technician_findings,
     worst,
 )
-from tapdesk.core.roles import Roles, Technician
+from tapdesk.core.roles import Roles, TargetRole, Technician
 from tapdesk.errors import ExitCode
 
 NOW = datetime(2030, 1, 6, 9, 0, tzinfo=UTC)
@@ -39,7 +39,9 @@ def codes(facts: TargetFacts, technician: Technician | None = TESS) -> dict[str,
 
 
 def test_a_plain_member_in_scope_is_ready() -> None:
-    facts = TargetFacts(AVA, POLICY, in_scope=True, scope_checked=True, target_is_admin=False)
+    facts = TargetFacts(
+        AVA, POLICY, in_scope=True, scope_checked=True, target_role=TargetRole.ORDINARY
+    )
     assert assess(facts, TESS, NOW) == []
     assert summary([]) == "Ready"
 
@@ -91,18 +93,20 @@ def test_a_switched_off_method_blocks() -> None:
 
 
 def test_an_admin_target_only_warns_entra_decides() -> None:
-    admin = TargetFacts(AVA, target_is_admin=True)
+    admin = TargetFacts(AVA, target_role=TargetRole.PRIVILEGED)
     assert codes(admin) == {"admin-target": Severity.WARNING}
     assert codes(admin, Technician("pat", roles=PRIV_ADMIN)) == {"admin-target-ok": Severity.INFO}
     # Roles unknown: still worth a warning about the admin target, never a block.
     assert codes(admin, Technician("x", roles=Roles.unknown())) == {
         "admin-target": Severity.WARNING
     }
-    assert codes(TargetFacts(AVA, target_is_admin=None)) == {}
+    assert codes(TargetFacts(AVA, target_role=None)) == {}
 
 
 def test_a_technician_without_a_role_is_warned_naming_the_role() -> None:
-    found = assess(TargetFacts(AVA, target_is_admin=True), Technician("n", roles=NOBODY), NOW)
+    found = assess(
+        TargetFacts(AVA, target_role=TargetRole.PRIVILEGED), Technician("n", roles=NOBODY), NOW
+    )
     assert [f.code for f in found] == ["not-privileged"]
     assert "does not hold Privileged Authentication Administrator" in found[0].text
     assert "Privileged Identity Management" in found[0].hint
@@ -145,7 +149,7 @@ def test_methods_are_notes() -> None:
 def test_findings_come_most_serious_first() -> None:
     facts = TargetFacts(
         replace(AVA, account_enabled=False),
-        target_is_admin=True,
+        target_role=TargetRole.PRIVILEGED,
         tap=_tap(5),
         methods=(AuthMethod("m1", MethodKind.AUTHENTICATOR),),
     )
@@ -161,7 +165,9 @@ def test_findings_come_most_serious_first() -> None:
     enabled=st.sampled_from([True, False, None]),
     guest=st.sampled_from([None, "internal", "external"]),
     in_scope=st.sampled_from([True, False, None]),
-    admin=st.sampled_from([True, False, None]),
+    admin=st.sampled_from(
+        [TargetRole.PRIVILEGED, TargetRole.ORDINARY, TargetRole.UNREADABLE, None]
+    ),
     wids=st.one_of(st.none(), st.lists(st.sampled_from([*r.ROLE_NAMES, "0000"]))),
     is_self=st.booleans(),
 )
@@ -169,7 +175,7 @@ def test_only_the_documented_blocks_ever_block(
     enabled: bool | None,
     guest: str | None,
     in_scope: bool | None,
-    admin: bool | None,
+    admin: TargetRole | None,
     wids: list[str] | None,
     is_self: bool,
 ) -> None:

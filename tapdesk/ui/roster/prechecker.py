@@ -3,10 +3,10 @@
 Why at most four at once (``LIMIT``):
 
 - Graph's identity-and-access limit is one token bucket per app and tenant (graph-tap §5.2), so
-  every technician's tapdesk draws from it. A person costs about five calls
-  (:data:`tapdesk.workflows.precheck.REQUESTS_PER_PERSON`); firing a 200-person roster at once would be
-  1,000 requests in a few seconds and invite 429s on everybody's live sessions. Four in flight
-  at Graph's usual 100-300 ms per call is roughly 13-40 requests/s, at most ~12 % of the
+  every technician's tapdesk draws from it. A person costs six calls
+  (:data:`tapdesk.workflows.precheck.REQUESTS_PER_PERSON`); firing a 200-person roster at once
+  would be 1,200 requests in a few seconds and invite 429s on everybody's live sessions. Four in
+  flight at Graph's usual 100-300 ms per call is roughly 13-40 requests/s, at most ~12 % of the
   smallest tenant's 3,500 units per 10 s: 200 people are checked in well under a minute and the
   session pollers and colleagues keep the rest.
 - The queue runs on the roster window's own task runner (a pool of four threads), never on

@@ -40,7 +40,7 @@ class CardLoader(QObject):
             self.load_scope(policy)
         ops.admin_check(
             uid,
-            lambda found: self.merge(target_is_admin=found),
+            lambda found: self.merge(target_role=found),
             lambda _error: None,
             channel="card.admin",
         )

@@ -7,6 +7,7 @@ header shows a spinner meanwhile and the outcome lands back here on the GUI thre
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -82,16 +83,32 @@ class SignIn(QObject):
             self._adopt(account)
 
     def _token_user(self, user: User) -> None:
-        self._header.set_busy(False)
-        self.technician = Technician(
-            user.user_principal_name,
-            user.display_name,
-            Roles.unknown(),
-            object_id=user.id,
-            can_sign_out=False,
+        self._arrive(
+            Technician(
+                user.user_principal_name,
+                user.display_name,
+                Roles.unknown(),
+                object_id=user.id,
+                can_sign_out=False,
+            )
         )
-        self._header.show_signed_in(self.technician)
-        self.signed_in.emit(self.technician)
+
+    def _arrive(self, technician: Technician) -> None:
+        """Signed in; roles the sign-in did not carry are asked of Graph first."""
+        if technician.roles.known:
+            self._signed_in(technician)
+            return
+        self._ops.my_roles(
+            lambda roles: self._signed_in(replace(technician, roles=roles)),
+            lambda _error: self._signed_in(technician),  # unknown: the header says so
+            channel=CHANNEL,
+        )
+
+    def _signed_in(self, technician: Technician) -> None:
+        self._header.set_busy(False)
+        self.technician = technician
+        self._header.show_signed_in(technician)
+        self.signed_in.emit(technician)
 
     def _failed_quietly(self, error: TapdeskError) -> None:
         self._header.set_busy(False)
@@ -183,10 +200,7 @@ class SignIn(QObject):
 
     # -- outcomes ---------------------------------------------------------------------------------
     def _adopt(self, account: Account) -> None:
-        self._header.set_busy(False)
-        self.technician = technician_from(account)
-        self._header.show_signed_in(self.technician)
-        self.signed_in.emit(self.technician)
+        self._arrive(technician_from(account))
 
     def _failed(self, error: TapdeskError) -> None:
         self._header.set_busy(False)
