@@ -17,6 +17,7 @@ UNAVAILABLE = "unavailable"
 TIMEOUT = "timeout"
 OFFLINE = "offline"
 DROP_AFTER_CREATE = "drop_after_create"
+ACCEPTED = "accepted"
 
 
 @dataclass
@@ -55,6 +56,14 @@ class Fault:
             raise ValueError("unavailable faults are 503 or 504")
         header = None if retry_after is None else str(retry_after)
         return cls(UNAVAILABLE, times, method, path_contains, status, header)
+
+    @classmethod
+    def accepted(
+        cls, *, times: int | None = 1, method: str | None = "GET", path_contains: str | None = None
+    ) -> Fault:
+        """202 Accepted with an empty body: a user GET "may answer 202 when the service needs
+        more time" (Graph, Get user)."""
+        return cls(ACCEPTED, times, method, path_contains, 202)
 
     @classmethod
     def timeout(

@@ -59,7 +59,15 @@ def _tokens(text: str) -> list[str]:
     return [t.lower() for t in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", text)]
 
 
-def _matches(value: Any, term: str) -> bool:
+# Graph tokenizes only these for $search; other properties match from their start
+# ("startswith" semantics), Graph's $search page.
+_TOKENIZED = {"displayName", "description"}
+
+
+def _matches(prop: str, value: Any, term: str) -> bool:
+    if prop not in _TOKENIZED:
+        text = term.strip().lower()
+        return bool(text) and str(value or "").lower().startswith(text)
     value_tokens = _tokens(str(value or ""))
     term_tokens = _tokens(term)
     return bool(term_tokens) and all(
@@ -89,7 +97,7 @@ def search(raw: str) -> Predicate:
         expect_clause = not expect_clause
     if expect_clause:
         raise unsupported("Syntax error: $search ends without a clause.")
-    return lambda props: any(all(_matches(props[p], t) for p, t in g) for g in groups)
+    return lambda props: any(all(_matches(p, props[p], t) for p, t in g) for g in groups)
 
 
 _FILTER_TERM = re.compile(

@@ -66,7 +66,11 @@ def check_may_hold_pass(user: DemoUser, policy: JsonDict) -> None:
     # Graph lets a pass be created for a disabled account (it just cannot sign in yet).
     if user.user_type == "Guest" and "#EXT#" in user.upn.upper():
         raise bad_request(GUEST_REFUSED, "badRequest")
-    if policy.get("state") != "enabled" or not in_policy_scope(policy, user):
+    # "Although you can create a TAP for any user, only users included in the policy can
+    # sign-in with it" (Entra, Configure Temporary Access Pass): a user outside the targets
+    # gets a pass that reports DisabledByPolicy and fails at sign-in. A method switched off
+    # for the whole tenant is refused (the field-reported "Converged UserCredentialPolicy").
+    if policy.get("state") != "enabled":
         raise bad_request(SCOPE_REFUSED, "badRequest")
 
 

@@ -15,13 +15,19 @@ class GraphProblem(Exception):
     """Raised anywhere inside a Graph handler; becomes the error envelope."""
 
     def __init__(
-        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        inner: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.inner = inner or {}  # extra innerError fields (a 429 names its code and status)
 
 
 def not_found(key: str) -> GraphProblem:
@@ -75,6 +81,7 @@ class GraphReply:
                 "code": problem.code,
                 "message": problem.message,
                 "innerError": {
+                    **problem.inner,
                     "date": self.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
                     "request-id": self.request_id,
                     "client-request-id": self.client_request_id,

@@ -20,12 +20,14 @@ from tapdesk.demo.model import DemoUser, JsonDict, PassRecord
 ODATA = "@odata.type"
 
 
-def graph_time(moment: datetime, *, millis: bool = True) -> str:
-    """Graph's UTC timestamps: ``2030-01-06T08:00:00.000Z`` (methods) or without fraction."""
+def graph_time(moment: datetime, *, millis: bool = True, digits: int = 3) -> str:
+    """Graph's UTC timestamps: ``2030-01-06T08:00:00.000Z`` (methods), without a fraction, or
+    with 7 fraction digits as some real answers carry (``digits=7``)."""
     moment = moment.astimezone(UTC)
-    if millis:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if not millis:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    fraction = f"{moment.microsecond:06d}0"[:digits]
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
 
 
 def context(fragment: str) -> str:
@@ -142,7 +144,8 @@ def authenticator_method(method_id: str, created: datetime, platform: str) -> Js
         "displayName": device,
         "deviceTag": "SoftwareTokenActivated",
         "phoneAppVersion": version,
-        "createdDateTime": graph_time(created),
+        # Null unless the phone is registered for phone sign-in (Graph, Authenticator method).
+        "createdDateTime": None,
     }
 
 
@@ -152,11 +155,12 @@ def passkey_method(method_id: str, created: datetime, platform: str) -> JsonDict
         ODATA: "#microsoft.graph.fido2AuthenticationMethod",
         "id": method_id,
         "displayName": f"{_PHONES[platform][0]} (Authenticator)",
-        "createdDateTime": graph_time(created),
+        "createdDateTime": graph_time(created, digits=7),
         "aaGuid": aaguid,
         "model": model,
         "attestationCertificates": [],
         "attestationLevel": "attested",
+        "passkeyType": "deviceBound",  # a passkey in Authenticator stays on the phone
     }
 
 

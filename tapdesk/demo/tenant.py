@@ -32,7 +32,7 @@ from tapdesk.demo.constants import (
     ROLE_ASSIGNABLE_GROUP_ID,
     ROLE_IDS,
 )
-from tapdesk.demo.faults import DROP_AFTER_CREATE, THROTTLE, UNAVAILABLE, Fault
+from tapdesk.demo.faults import ACCEPTED, DROP_AFTER_CREATE, THROTTLE, UNAVAILABLE, Fault
 from tapdesk.demo.issuance import token_response
 from tapdesk.demo.model import DemoUser, Grant, TenantState
 from tapdesk.demo.phone import Phone
@@ -84,7 +84,7 @@ class DemoTenant:
                 fault.consume()
         if self.latency > 0:
             self._sleep(self.latency)  # outside every lock: slow requests still overlap
-        if fault is not None and fault.kind in (THROTTLE, UNAVAILABLE):
+        if fault is not None and fault.kind in (THROTTLE, UNAVAILABLE, ACCEPTED):
             return self._fault_response(fault, request)
         if fault is not None and fault.kind != DROP_AFTER_CREATE:
             fault.raise_transport_error(request)
@@ -122,9 +122,15 @@ class DemoTenant:
             text = "The service is temporarily unavailable; try again later."
             problem = OAuthProblem("temporarily_unavailable", 90033, text, status=fault.status)
             return problem.response(now, headers)
-        if fault.kind == THROTTLE:
+        if fault.kind == ACCEPTED:  # Graph: "202 Accepted" when it needs more time
+            return GraphReply(request, now).empty(202)
+        if fault.kind == THROTTLE:  # the body of the example on Graph's throttling page
             graph_problem = GraphProblem(
-                429, "TooManyRequests", "Too many requests, retry after a while.", headers
+                429,
+                "TooManyRequests",
+                "Please retry again later.",
+                headers,
+                inner={"code": "429", "status": "429"},
             )
         elif fault.status == 504:
             graph_problem = GraphProblem(504, "gatewayTimeout", "Gateway timeout.", headers)

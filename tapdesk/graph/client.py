@@ -31,7 +31,14 @@ from tapdesk.core.models import (
 )
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import Roles
-from tapdesk.errors import NotFound, NotPermitted, TapdeskError, TemporaryFailure, Throttled
+from tapdesk.errors import (
+    NotFound,
+    NotPermitted,
+    ServiceUnavailable,
+    TapdeskError,
+    TemporaryFailure,
+    Throttled,
+)
 from tapdesk.graph import errors, parse
 from tapdesk.graph.http import build_http_client
 from tapdesk.graph.retry import RETRYABLE_STATUS, RetryPolicy
@@ -53,6 +60,10 @@ _METHOD_PATHS: dict[str, tuple[str, MethodKind | None]] = {
     "windowsHello": ("windowsHelloForBusinessMethods", MethodKind.WINDOWS_HELLO),
 }
 StatusCallback = Callable[[str], None]
+
+
+# Pauses before asking again after a 202 Accepted without a body.
+ACCEPTED_PAUSES = (1.0, 2.0, 4.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +256,8 @@ class GraphClient:
         subject = f"user {id_or_upn}"
         while True:
             try:
-                response = self._request(
-                    "GET", user_path(id_or_upn), params={"$select": USER_FIELDS}, subject=subject
+                response = self._get_answer(
+                    user_path(id_or_upn), params={"$select": USER_FIELDS}, subject=subject
                 )
                 return parse.user(self._json(response))
             except NotFound:
@@ -260,6 +271,23 @@ class GraphClient:
                     )
                 self._clock.sleep(pause)
                 pause = min(pause * 1.5, 10.0)
+
+    def _get_answer(self, path: str, *, params: dict[str, str], subject: str) -> httpx.Response:
+        """A GET whose answer has a body. Graph may answer "202 Accepted" with none when it
+        needs more time (Get user): ask again a few times, a little later each time."""
+        for pause in (*ACCEPTED_PAUSES, None):
+            response = self._request("GET", path, params=params, subject=subject)
+            if response.status_code != 202 and response.content.strip():
+                return response
+            if pause is None:
+                break
+            self._clock.sleep(pause)
+        raise ServiceUnavailable(
+            f"Microsoft Graph accepted the request for {subject} but has not answered yet.",
+            hint="Try again in a minute.",
+            request_id=response.headers.get("request-id"),
+            status=response.status_code,
+        )
 
     def search_users(self, text: str, *, top: int = 15) -> list[User]:
         """Type-ahead search by name or UPN (``$search`` needs ``ConsistencyLevel: eventual``)."""

@@ -59,48 +59,20 @@ def request_id(response: httpx.Response) -> str | None:
 
 
 def from_response(response: httpx.Response, *, subject: str = "") -> TapdeskError:
-    """Map an error response. ``subject`` names what was asked for ("user ava@…") for messages."""
+    """Map an error response. ``subject`` names what was asked for ("user ava@…") for messages.
+
+    The kind of error comes from the HTTP status and Graph's ``error.code`` ("You should only
+    code against error codes", Graph's errors page). Within a 400, which Entra answers with the
+    generic ``badRequest`` for every refused pass, a few documented phrases of the message only
+    choose the explanation; without one, the answer lists what could have caused it.
+    """
     error = _error_body(response)
     code = str(error.get("code") or "")
-    text = str(error.get("message") or "")
-    lowered = text.lower()
+    lowered = str(error.get("message") or "").lower()
     status = response.status_code
     common: dict[str, Any] = {"request_id": request_id(response), "status": status, "code": code}
-
-    if "converged usercredentialpolicy" in lowered:
-        return NotInPolicyScope(
-            f"The tenant's pass policy does not cover {subject or 'this user'}, "
-            "or the Temporary Access Pass method is turned off.",
-            hint="Ask an Authentication Policy Administrator to add the user to a group the "
-            "Temporary Access Pass policy targets.",
-            **common,
-        )
-    if "external guest" in lowered:
-        return ExternalGuest(
-            "A Temporary Access Pass cannot be given to an external guest.",
-            hint="External guests sign in with their home organisation's credentials.",
-            **common,
-        )
-    if "lifetimeinminutes" in lowered:
-        match = _RANGE.search(text)
-        span = f"{match.group(1)} to {match.group(2)} minutes" if match else "a narrower range"
-        return LifetimeOutOfRange(
-            f"The tenant policy allows {span}; the requested lifetime is outside it.",
-            hint=f"Choose a lifetime within {span}.",
-            **common,
-        )
-    if "isusableonce" in lowered or "one-time" in lowered or "usable once" in lowered:
-        return OneTimeForced(
-            "The tenant policy allows one-time passes only.",
-            hint="Issue a one-time pass (--once).",
-            **common,
-        )
-    if "startdatetime" in lowered:
-        return StartInPast(
-            "Microsoft Graph refused the start time.",
-            hint="Start now, or choose a start time in the future.",
-            **common,
-        )
+    if status == 400:
+        return _bad_request(lowered, str(error.get("message") or ""), subject, common)
     if status == 401:
         return SignInRequired(
             "Your sign-in has expired or was not accepted by Microsoft Graph.",
@@ -108,7 +80,9 @@ def from_response(response: httpx.Response, *, subject: str = "") -> TapdeskErro
             **common,
         )
     if status == 403:
-        if "consent" in lowered:
+        if "converged usercredentialpolicy" in lowered:  # field reports: 400 or 403 (graph-tap §5)
+            return _bad_request(lowered, str(error.get("message") or ""), subject, common)
+        if "consent" in lowered or "scope" in lowered:
             return ConsentRequired(
                 "The app lacks a Microsoft Graph permission for this action.",
                 hint="Ask an administrator to grant admin consent for tapdesk's permissions "
@@ -145,6 +119,53 @@ def from_response(response: httpx.Response, *, subject: str = "") -> TapdeskErro
     return GraphError(
         f"Microsoft Graph refused the request ({status}{', ' + code if code else ''}).",
         hint="Try again; if it persists, report it with the request-id.",
+        **common,
+    )
+
+
+def _bad_request(lowered: str, text: str, subject: str, common: dict[str, Any]) -> TapdeskError:
+    """A 400: the documented phrases say which rule of the pass was broken."""
+    who = subject or "this user"
+    if "converged usercredentialpolicy" in lowered:
+        return NotInPolicyScope(
+            f"The tenant's pass policy does not cover {who}, or the Temporary Access Pass "
+            "method is turned off.",
+            hint="Ask an Authentication Policy Administrator to add the user to a group the "
+            "Temporary Access Pass policy targets.",
+            **common,
+        )
+    if "external guest" in lowered:
+        return ExternalGuest(
+            "A Temporary Access Pass cannot be given to an external guest.",
+            hint="External guests sign in with their home organisation's credentials.",
+            **common,
+        )
+    if "lifetimeinminutes" in lowered:
+        match = _RANGE.search(text)
+        span = f"{match.group(1)} to {match.group(2)} minutes" if match else "a narrower range"
+        return LifetimeOutOfRange(
+            f"The tenant policy allows {span}; the requested lifetime is outside it.",
+            hint=f"Choose a lifetime within {span}.",
+            **common,
+        )
+    if "isusableonce" in lowered or "one-time" in lowered or "usable once" in lowered:
+        return OneTimeForced(
+            "The tenant policy allows one-time passes only.",
+            hint="Issue a one-time pass (--once).",
+            **common,
+        )
+    if "startdatetime" in lowered:
+        return StartInPast(
+            "Microsoft Graph refused the start time.",
+            hint="Start now, or choose a start time in the future.",
+            **common,
+        )
+    code = common.get("code") or "badRequest"
+    return GraphError(
+        f"Microsoft Graph refused the request for {who} as invalid ({code}) without saying why.",
+        hint="Possible causes: the pass policy does not cover the user or is switched off, a "
+        "lifetime or one-time setting outside the policy, a start time in the past, or an "
+        "external guest. Check the user and the policy, or report it with the request-id.",
         **common,
     )
 

@@ -103,7 +103,10 @@ def test_error_400_lifetime(demo_http: httpx.Client) -> None:
     check_fixture("graph_error_400_lifetime", recorded(response))
 
 
-def test_error_400_scope(demo_http: httpx.Client) -> None:
+def test_error_400_scope(demo_http: httpx.Client, tenant: DemoTenant) -> None:
+    # The field-reported refusal: the method is switched off (a user outside the policy's
+    # targets gets a pass that cannot sign in, as documented).
+    tenant.set_policy(state="disabled")
     response = demo_http.post(tap_path(UPN["oscar.outside"]), json={})
     check_fixture("graph_error_400_scope", recorded(response))
 

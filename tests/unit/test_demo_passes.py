@@ -168,15 +168,28 @@ def test_start_in_past_refused(graph: httpx.Client) -> None:
 def test_guest_out_of_scope_and_disabled_account(graph: httpx.Client) -> None:
     guest = graph.post(tap_path(UPN["gina"]), json={}).json()["error"]["message"]
     assert guest == "Temporary Access Pass cannot be added to an external guest user."
-    scope = graph.post(tap_path(UPN["oscar.outside"]), json={}).json()["error"]["message"]
-    assert "AuthMethodType [TemporaryAccessPass]" in scope
     # Graph lets a pass be made for a disabled account; signing in with it is what fails.
     assert graph.post(tap_path(UPN["carl.disabled"]), json={}).status_code == 201
+
+
+def test_a_pass_for_a_user_outside_the_policy_is_made_but_cannot_sign_in(
+    graph: httpx.Client, tenant: DemoTenant
+) -> None:
+    """Entra: "Although you can create a TAP for any user, only users included in the policy
+    can sign-in with it." (Configure Temporary Access Pass)"""
+    created = graph.post(tap_path(UPN["oscar.outside"]), json={})
+    assert created.status_code == 201
+    listed = current_pass(graph, UPN["oscar.outside"])
+    assert listed is not None and listed["isUsable"] is False
+    assert listed["methodUsabilityReason"] == "DisabledByPolicy"
+    with pytest.raises(PassNotUsable, match="DisabledByPolicy"):
+        tenant.phone(UPN["oscar.outside"]).sign_in_with_pass()
 
 
 def test_all_users_policy_puts_oscar_in_scope(graph: httpx.Client, tenant: DemoTenant) -> None:
     tenant.set_policy(includeTargets=[{"targetType": "group", "id": "all_users"}])
     assert graph.post(tap_path(UPN["oscar.outside"]), json={}).status_code == 201
+    tenant.phone(UPN["oscar.outside"]).sign_in_with_pass()  # in scope now: it works
 
 
 def test_set_policy_rejects_unknown_field(tenant: DemoTenant) -> None:

@@ -43,7 +43,9 @@ def test_new_hire_walkthrough(demo_http: httpx.Client, tenant: DemoTenant) -> No
     phone.create_passkey(platform="ios")
     (passkey,) = listed(demo_http, AVA, "fido2Methods")
     assert passkey["aaGuid"] == IOS
-    assert passkey["createdDateTime"] == "2030-01-06T08:00:00.000Z"
+    assert passkey["createdDateTime"] == "2030-01-06T08:00:00.0000000Z"  # 7 digits, as Graph
+    assert passkey["passkeyType"] == "deviceBound"
+    assert app["createdDateTime"] is None  # null unless registered for phone sign-in
     phone.register_windows_hello()
     assert len(listed(demo_http, AVA, "windowsHelloForBusinessMethods")) == 1
     kinds = [m["@odata.type"] for m in listed(demo_http, AVA, "methods")]

@@ -186,3 +186,24 @@ def test_check_member_groups(graph: httpx.Client, tenant: DemoTenant) -> None:
 def test_unknown_segment_and_wrong_method(graph: httpx.Client) -> None:
     assert graph.get("/groups").status_code == 400
     assert graph.delete(user_path(UPN["ava.newhire"])).status_code == 405
+
+
+def test_search_tokenizes_only_the_display_name(tenant) -> None:  # type: ignore[no-untyped-def]
+    """Graph's $search page: displayName (and description) are tokenized; other properties
+    match from their start."""
+    from tests.helpers.demo import graph_client
+
+    def found(query: str) -> set[str]:
+        with graph_client(tenant) as http:
+            answer = http.get(
+                "/users",
+                params={"$search": query, "$count": "true", "$select": "userPrincipalName"},
+                headers={"ConsistencyLevel": "eventual"},
+            )
+        assert answer.status_code == 200, answer.text
+        return {u["userPrincipalName"].split("@")[0] for u in answer.json()["value"]}
+
+    assert "ava.newhire" in found('"displayName:newhire"')  # a word inside the name
+    assert "ava.newhire" not in found('"mail:newhire"')  # not the start of the address
+    assert "ava.newhire" in found('"userPrincipalName:ava.new"')
+    assert found('"userPrincipalName:northwind"') == set()

@@ -151,9 +151,9 @@ def test_user_outside_policy_scope(graph: GraphClient) -> None:
     policy = graph.get_tap_policy()
     assert graph.user_in_policy_scope(oscar.id, policy) is False
     assert graph.user_in_policy_scope(graph.get_user(AVA).id, policy) is True
-    with pytest.raises(e.NotInPolicyScope) as info:
-        graph.create_tap(oscar.id, IssueRequest())
-    assert info.value.request_id
+    # Graph makes the pass all the same; it just cannot sign in (the card blocks before).
+    made = graph.create_tap(oscar.id, IssueRequest())
+    assert made.is_usable is False
 
 
 def test_policy_switched_off(graph: GraphClient, tenant: DemoTenant) -> None:
@@ -246,6 +246,32 @@ def test_a_wait_longer_than_the_budget_is_reported_with_its_time(
     assert "wait 120 s" in info.value.message and until in info.value.message
     assert until in info.value.hint and info.value.retry_after == 120
     assert info.value.request_id
+
+
+def test_a_202_accepted_without_a_body_is_asked_again(
+    graph: GraphClient, tenant: DemoTenant, clock: FakeClock
+) -> None:
+    """Graph's Get user: "202 Accepted" when the service needs more time."""
+    tenant.inject(Fault.accepted(times=2, path_contains="ava.newhire"))
+    assert graph.get_user(AVA).user_principal_name == AVA
+    assert clock.sleeps == [1.0, 2.0]
+    tenant.inject(Fault.accepted(times=None, path_contains="ava.newhire"))
+    with pytest.raises(e.ServiceUnavailable) as info:
+        graph.get_user(AVA)
+    assert "not answered yet" in info.value.message and info.value.request_id
+    tenant.clear_faults()
+
+
+def test_a_throttled_answer_carries_graphs_documented_body(tenant: DemoTenant) -> None:
+    from tests.helpers.demo import graph_client, user_path
+
+    tenant.inject(Fault.throttle("3"))
+    with graph_client(tenant) as http:
+        answer = http.get(user_path(AVA))
+    error = answer.json()["error"]
+    assert (answer.status_code, error["code"]) == (429, "TooManyRequests")
+    assert error["message"] == "Please retry again later."
+    assert (error["innerError"]["code"], error["innerError"]["status"]) == ("429", "429")
 
 
 def test_endless_throttling_gives_up_bounded(

@@ -116,6 +116,33 @@ def test_each_graph_error_maps_to_a_technician_message(
     assert message not in error.message or not message  # our words, not Graph's developer text
 
 
+@pytest.mark.parametrize(
+    ("status", "message", "kind"),
+    [
+        # Words from a pass refusal in a 5xx or 404 body do not make it a policy error.
+        (503, "Invalid StartDateTime specified.", e.ServiceUnavailable),
+        (404, "Invalid LifetimeInMinutes specified.", e.NotFound),
+        (500, "external guest", e.ServiceUnavailable),
+        (401, "Converged UserCredentialPolicy does not allow", e.SignInRequired),
+    ],
+)
+def test_the_status_decides_the_kind_the_message_only_the_words(
+    status: int, message: str, kind: type
+) -> None:
+    assert type(errors.from_response(response(status, "x", message))) is kind
+
+
+def test_a_generic_bad_request_says_what_could_have_caused_it() -> None:
+    error = errors.from_response(
+        response(400, "badRequest", "Bad request."), subject="user ava@contoso.com"
+    )
+    assert type(error) is e.GraphError
+    assert "ava@contoso.com" in error.message and "badRequest" in error.message
+    for cause in ("policy", "lifetime", "start time", "external guest", "request-id"):
+        assert cause in error.hint
+    assert error.request_id == "rid-body"
+
+
 def test_lifetime_error_quotes_the_tenant_range() -> None:
     error = errors.from_response(
         response(
