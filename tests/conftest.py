@@ -27,7 +27,7 @@ import pytest  # noqa: E402
 
 from tapdesk.demo import DemoTenant  # noqa: E402
 from tests.helpers.clock import FakeClock  # noqa: E402
-from tests.helpers.demo import graph_client  # noqa: E402
+from tests.helpers.demo import as_lead, graph_client  # noqa: E402
 
 
 @pytest.fixture
@@ -37,6 +37,13 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
+    """The demo tenant, signed in to as a lead technician (see tests.helpers.demo.as_lead);
+    ``default_tenant`` keeps the training technician as shipped."""
+    return as_lead(DemoTenant(clock=clock))
+
+
+@pytest.fixture
+def default_tenant(clock: FakeClock) -> DemoTenant:
     return DemoTenant(clock=clock)
 
 

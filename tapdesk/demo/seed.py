@@ -59,8 +59,16 @@ SEED_USERS: tuple[SeedUser, ...] = (
     SeedUser(
         "42b7b1dc-46aa-4506-b33f-32e456967012", "tess.tech", "Tess", "Technician",
         "IT Support Technician", "IT", 400,
-        roles=("Authentication Administrator", "Global Reader"),
+        # The usual case: may issue passes, may not read the pass policy (documented defaults).
+        roles=("Authentication Administrator",),
         methods=(SeedMethod("authenticator", 390), SeedMethod("passkey", 390)),
+    ),
+    SeedUser(
+        "c8a3c1e2-5b7d-4f0e-9a61-2d4b8f7e3a90", "gwen.lead", "Gwen", "Lead",
+        "IT Support Lead", "IT", 700,
+        # A second technician who also reads the policy: Global Reader may read it.
+        roles=("Authentication Administrator", "Global Reader"),
+        methods=(SeedMethod("authenticator", 690), SeedMethod("passkey", 690)),
     ),
     SeedUser(
         "64a04d3a-13e2-4daf-930a-f8382880f2d7", "pat.priv", "Pat", "Privileged",

@@ -18,6 +18,7 @@ from tapdesk.app.main import main
 from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant, Fault
 from tapdesk.runtime.paths import AppPaths
 from tests.helpers.clock import FakeClock
+from tests.helpers.demo import as_lead
 from tests.helpers.graph_server import serve_graph
 from tests.helpers.tokens import mint_token
 
@@ -41,7 +42,7 @@ class Run:
 class Cli:
     def __init__(self, home: Path) -> None:
         self.clock = FakeClock()
-        self.tenant = DemoTenant(clock=self.clock)
+        self.tenant = as_lead(DemoTenant(clock=self.clock))
         self.paths = AppPaths.default({"TAPDESK_HOME": str(home)})
         self.env = {
             "TAPDESK_HOME": str(home),

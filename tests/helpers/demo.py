@@ -32,6 +32,17 @@ UPN["gina"] = "gina_fabrikam.example#EXT#@northwind.example"
 TAP_PATH = "/users/{}/authentication/temporaryAccessPassMethods"
 
 
+# The demo's training technician, tess.tech, may issue passes but not read the pass policy
+# (the usual real case). Most tests run as a lead who may read it too, as gwen.lead may.
+LEAD_ROLES = ["Authentication Administrator", "Global Reader"]
+
+
+def as_lead(tenant: DemoTenant) -> DemoTenant:
+    """The training technician raised to a lead: the pass policy becomes readable."""
+    tenant.set_roles(DEMO_TECHNICIAN_UPN, LEAD_ROLES)
+    return tenant
+
+
 def graph_client(
     tenant: DemoTenant, upn: str = DEMO_TECHNICIAN_UPN, scopes: list[str] | None = None
 ) -> httpx.Client:

@@ -12,12 +12,13 @@ from tapdesk.demo import DemoTenant
 from tapdesk.ui import application
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.clock import FakeClock
+from tests.helpers.demo import as_lead
 from tests.helpers.qt import show_window, token_services
 
 
 @pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
-    demo = DemoTenant(clock=clock)
+    demo = as_lead(DemoTenant(clock=clock))
     demo.token_lifetime = 30 * 86400.0  # tests move the clock by hours; the token must last
     return demo
 

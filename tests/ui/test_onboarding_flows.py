@@ -41,6 +41,23 @@ def polled(tenant, since: int) -> list[str]:
 NORA = UPN["nora.newhire"]
 
 
+def test_the_training_technician_walks_the_passkey_flow_with_the_policy_unreadable(
+    qtbot, default_tenant, clock, tmp_path
+):
+    """tess.tech as shipped: an Authentication Administrator who may not read the pass policy
+    (the usual real case). The form falls back to Microsoft's documented defaults and says so,
+    and the recommended flow still runs to the end."""
+    default_tenant.token_lifetime = 30 * 86400.0
+    window = onboarding_window(qtbot, default_tenant, clock, tmp_path / "home")
+    assert window.policy is not None and not window.policy.known
+    assert "documented defaults" in window.form.policy_note.text()
+    session = start_flow(qtbot, window, AVA, FLOWS["passkey-authenticator"])
+    walk(qtbot, window, default_tenant, clock, [])
+    assert session.complete
+    assert session.summary().status is RosterStatus.DONE
+    assert default_tenant.users[AVA].tap is None  # revoked at the end
+
+
 @pytest.mark.parametrize("flow_id", sorted(FLOWS))
 def test_each_shipped_flow_walks_to_done(qtbot, tenant, clock, tmp_path, caplog, flow_id):
     caplog.set_level(logging.DEBUG)

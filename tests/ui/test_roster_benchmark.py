@@ -51,6 +51,7 @@ from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import Store
 from tapdesk.ui.window.main_window import MainWindow
 from tapdesk.workflows.precheck import REQUESTS_PER_PERSON
+from tests.helpers.demo import as_lead
 from tests.helpers.qt import sign_in_with_token, token_services
 from tests.ui.roster_helpers import settled
 
@@ -211,7 +212,7 @@ def _sessions(store: Store, people: list[tuple[str, str]]) -> list[str]:
 
 
 def test_a_200_person_day_with_20_sessions_polling(qtbot, tmp_path, capsys) -> None:
-    tenant = DemoTenant()  # the real clock: pollers and latency run in real time
+    tenant = as_lead(DemoTenant())  # the real clock: pollers and latency run in real time
     roster_csv, people = _day(tenant)
     recorder = Recorder(tenant.handler)
     services = token_services(

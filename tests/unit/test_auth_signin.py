@@ -153,7 +153,7 @@ def test_device_code_sign_in(
 
     assert account.username == DEMO_TECHNICIAN_UPN
     assert account.name == "Tess Technician"
-    assert account.roles.names() == ["Authentication Administrator", "Global Reader"]
+    assert account.roles.names() == ["Authentication Administrator"]  # the training default
     assert auth.account == account
     assert auth.cache_protection is CacheProtection.KEYRING
     assert auth.notices == []

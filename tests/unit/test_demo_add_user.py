@@ -7,11 +7,12 @@ import pytest
 from tapdesk.demo import DEMO_GRAPH_URL, DemoTenant
 from tapdesk.graph.client import GraphClient
 from tests.helpers.clock import FakeClock
+from tests.helpers.demo import as_lead
 
 
 def test_an_added_user_is_served_like_a_seeded_new_hire() -> None:
     clock = FakeClock()
-    tenant = DemoTenant(clock=clock)
+    tenant = as_lead(DemoTenant(clock=clock))  # scope checks need the policy read
     token = tenant.access_token()
     graph = GraphClient(
         DEMO_GRAPH_URL, lambda force_refresh=False: token, transport=tenant.transport(), clock=clock

@@ -155,7 +155,6 @@ def test_tokens_carry_roles_and_granted_scopes(http: httpx.Client) -> None:
     assert claims["scp"] == "User.Read.All openid"
     assert sorted(claims["wids"]) == [
         "c4e39bd9-1100-46d3-8c65-fb160da0071f",  # Authentication Administrator
-        "f2ef992c-3afb-46b9-b7cf-a126ee74c451",  # Global Reader
     ]
     assert "refresh_token" in body and "id_token" in body and "client_info" not in body
     bare = password(http, UPN["tess.tech"], scope="User.Read").json()

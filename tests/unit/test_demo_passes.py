@@ -12,14 +12,14 @@ import pytest
 from tapdesk.demo import DemoTenant, PassNotUsable
 from tapdesk.demo.passes import new_pass_value
 from tests.helpers.clock import START, FakeClock
-from tests.helpers.demo import UPN, graph_client, tap_path
+from tests.helpers.demo import UPN, as_lead, graph_client, tap_path
 
 AVA = UPN["ava.newhire"]
 
 
 @pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
-    tenant = DemoTenant(clock=clock)
+    tenant = as_lead(DemoTenant(clock=clock))
     tenant.token_lifetime = 86400  # these tests move the clock by hours
     return tenant
 

@@ -168,6 +168,6 @@ def test_reset_goes_back_to_the_seed(state_path: Path, on_disk: bool) -> None:
     tenant.reset()
     users = tenant.users
     assert len(users[AVA].methods) == 1 and NORA in users
-    assert users[UPN["tess.tech"]].roles == ["Authentication Administrator", "Global Reader"]
+    assert users[UPN["tess.tech"]].roles == ["Authentication Administrator"]
     with graph_client(tenant) as graph:  # "created two minutes ago" again: not replicated yet
         assert graph.get(user_path(UPN["ben.fresh"])).status_code == 404

@@ -16,6 +16,7 @@ from tapdesk.runtime.paths import AppPaths
 from tapdesk.store import DiskFull, open_store
 from tapdesk.workflows.issuing import Issuer
 from tests.helpers.clock import FakeClock
+from tests.helpers.demo import as_lead
 from tests.helpers.tokens import TokenSource
 
 AVA = "ava.newhire@northwind.example"
@@ -36,7 +37,7 @@ class FullDisk:
 @pytest.fixture
 def world(tmp_path: Path):  # type: ignore[no-untyped-def]
     clock = FakeClock()
-    tenant = DemoTenant(clock=clock)
+    tenant = as_lead(DemoTenant(clock=clock))
     graph = GraphClient(
         DEMO_GRAPH_URL,
         TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN),

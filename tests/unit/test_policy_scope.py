@@ -20,6 +20,13 @@ AVA_ID = "42102faa-fea9-46f2-ba90-b704e72dbf1b"
 OSCAR_ID = "cd25e59a-2264-4e92-9dc5-081e4418af79"
 
 
+def _graph(tenant: DemoTenant, clock: FakeClock) -> GraphClient:
+    token = tenant.access_token()
+    return GraphClient(
+        DEMO_GRAPH_URL, lambda force_refresh=False: token, transport=tenant.transport(), clock=clock
+    )
+
+
 def member_checks(tenant: DemoTenant) -> int:
     return sum(1 for m, path, _h in tenant.requests if m == "POST" and "checkMemberGroups" in path)
 
@@ -51,13 +58,7 @@ def test_a_policy_of_25_groups_is_checked_in_two_requests(
     tenant: DemoTenant, clock: FakeClock
 ) -> None:
     tenant.set_policy(includeTargets=shapes.group_targets(25))
-    token = tenant.access_token()
-    graph = GraphClient(
-        DEMO_GRAPH_URL,
-        lambda force_refresh=False: token,
-        transport=tenant.transport(),
-        clock=clock,
-    )
+    graph = _graph(tenant, clock)
     try:
         policy = graph.get_tap_policy()
         assert len(policy.include_group_ids) == 25
@@ -91,13 +92,7 @@ def test_tapdesk_issue_works_on_a_tenant_whose_policy_names_25_groups(
 
 def test_a_user_target_in_the_demo_tenant(tenant: DemoTenant, clock: FakeClock) -> None:
     tenant.set_policy(includeTargets=[{"targetType": "user", "id": OSCAR_ID}])
-    token = tenant.access_token()
-    graph = GraphClient(
-        DEMO_GRAPH_URL,
-        lambda force_refresh=False: token,
-        transport=tenant.transport(),
-        clock=clock,
-    )
+    graph = _graph(tenant, clock)
     try:
         policy = graph.get_tap_policy()
         assert policy.include_user_ids == (OSCAR_ID,) and policy.include_group_ids == ()

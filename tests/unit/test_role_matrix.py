@@ -17,7 +17,7 @@ from tapdesk.errors import NotPermitted
 from tapdesk.graph.client import GraphClient
 from tapdesk.workflows.target import target_role as read_target_role
 from tests.helpers.clock import FakeClock
-from tests.helpers.demo import UPN
+from tests.helpers.demo import UPN, as_lead
 
 # The "Auth Admin" column of "Who can perform sensitive actions" (Entra, Privileged roles and
 # permissions): a check mark on these rows.
@@ -90,7 +90,7 @@ def _now():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
-    return DemoTenant(clock=clock)
+    return as_lead(DemoTenant(clock=clock))
 
 
 def _graph(tenant: DemoTenant, clock: FakeClock, scopes: list[str] | None) -> GraphClient:
