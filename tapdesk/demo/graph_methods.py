@@ -44,6 +44,11 @@ def _check_read(call: GraphCall, user: DemoUser, family: str | None) -> None:
     check_method_read(call.caller, user)
 
 
+# Lists whose documented example answers carry no "@odata.type" on their items (Graph v1.0:
+# List temporaryAccessPassMethods, List fido2AuthenticationMethod, List passwordMethods).
+_UNTYPED_ITEMS = frozenset({"temporaryAccessPassMethods", "fido2Methods", "passwordMethods"})
+
+
 def list_methods(call: GraphCall, user: DemoUser, collection: str) -> httpx.Response:
     family, odata_type = COLLECTIONS[collection]
     _check_read(call, user, family)
@@ -51,6 +56,10 @@ def list_methods(call: GraphCall, user: DemoUser, collection: str) -> httpx.Resp
     items = list(user.methods) + ([_pass_item(call, user)] if user.tap else [])
     if odata_type:
         items = [item for item in items if item["@odata.type"] == odata_type]
+    if collection in _UNTYPED_ITEMS:  # as the documentation's example responses show them
+        items = [{k: v for k, v in item.items() if k != "@odata.type"} for item in items]
+    if collection == "passwordMethods":  # "createdDateTime": null in the documented example
+        items = [{**item, "createdDateTime": None} for item in items]
     fragment = f"users('{user.id}')/authentication/{collection}"
     return call.reply.json({"@odata.context": context(fragment), "value": items})
 
@@ -102,5 +111,17 @@ def _require_pass(user: DemoUser, pass_id: str) -> None:
 
 def get_policy(call: GraphCall) -> httpx.Response:
     check_policy_read(call.caller)
-    fragment = "policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity"
-    return call.reply.json({"@odata.context": context(fragment), **call.state.policy})
+    # The context and the targets' own context as in the documented example (the latter
+    # really is a beta URL there).
+    targets = (
+        "https://graph.microsoft.com/beta/$metadata#policies/authenticationMethodsPolicy/"
+        "authenticationMethodConfigurations('TemporaryAccessPass')/microsoft.graph."
+        "temporaryAccessPassAuthenticationMethodConfiguration/includeTargets"
+    )
+    policy = dict(call.state.policy)
+    body = {"@odata.context": context("authenticationMethodConfigurations/$entity")}
+    for key, value in policy.items():
+        if key == "includeTargets":
+            body["includeTargets@odata.context"] = targets
+        body[key] = value
+    return call.reply.json(body)

@@ -130,7 +130,7 @@ class DemoTenant:
                 "TooManyRequests",
                 "Please retry again later.",
                 headers,
-                inner={"code": "429", "status": "429"},
+                inner={"code": "429", "message": "Please retry after", "status": "429"},
             )
         elif fault.status == 504:
             graph_problem = GraphProblem(504, "gatewayTimeout", "Gateway timeout.", headers)

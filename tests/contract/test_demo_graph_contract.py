@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -145,3 +146,11 @@ def test_error_401(tenant: DemoTenant) -> None:
     with httpx.Client(transport=tenant.transport(), base_url=DEMO_GRAPH_URL) as anonymous:
         response = anonymous.get("/me")
     check_fixture("graph_error_401", recorded(response, "www-authenticate"))
+
+
+def test_every_fixture_names_the_page_it_was_pinned_from() -> None:
+    from tests.helpers.shapes import FIXTURES
+
+    for path in sorted(FIXTURES.glob("*.json")):
+        source = json.loads(path.read_text(encoding="utf-8")).get("source", "")
+        assert "learn.microsoft.com" in source or source.startswith("no "), path.name

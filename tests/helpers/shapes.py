@@ -100,9 +100,13 @@ def shape(value: Any, key: str | None = None) -> Any:
 
 
 def check_fixture(name: str, actual: Any) -> None:
+    """Compare with the fixture; ``source`` names the documentation page it was pinned from."""
     path = FIXTURES / f"{name}.json"
     if os.environ.get("TAPDESK_UPDATE_FIXTURES") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(normalise(actual), indent=2) + "\n", encoding="utf-8")
+        old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        fresh = {"source": old.get("source", ""), **normalise(actual)}
+        path.write_text(json.dumps(fresh, indent=2) + "\n", encoding="utf-8")
     expected = json.loads(path.read_text(encoding="utf-8"))
+    expected.pop("source", None)
     assert shape(actual) == shape(expected), f"payload shape drifted from {path.name}"
