@@ -64,7 +64,7 @@ class Phone:
         self._change(create)
 
     def register_windows_hello(self) -> None:
-        method_id = secrets.token_urlsafe(16)
+        method_id = str(uuid.uuid4())  # Windows Hello ids are GUID-shaped (Graph's examples)
         self._change(
             lambda user, _policy: user.methods.append(
                 shapes.windows_hello_method(method_id, self._clock.now())

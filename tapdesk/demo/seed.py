@@ -188,4 +188,4 @@ def _build_method(user_id: str, method: SeedMethod, now: datetime) -> JsonDict:
         return shapes.authenticator_method(method_id, created, method.platform)
     if method.kind == "passkey":
         return shapes.passkey_method(shapes.opaque_id(key), created, method.platform)
-    return shapes.windows_hello_method(shapes.opaque_id(key), created)
+    return shapes.windows_hello_method(str(uuid.uuid5(uuid.NAMESPACE_URL, key)), created)

@@ -207,3 +207,25 @@ def test_search_tokenizes_only_the_display_name(tenant) -> None:  # type: ignore
     assert "ava.newhire" not in found('"mail:newhire"')  # not the start of the address
     assert "ava.newhire" in found('"userPrincipalName:ava.new"')
     assert found('"userPrincipalName:northwind"') == set()
+
+
+def test_the_search_index_lags_behind_a_direct_get(tenant, clock) -> None:  # type: ignore[no-untyped-def]
+    """Graph: queries with ConsistencyLevel: eventual read an index that may lag behind a GET."""
+    from tests.helpers.demo import graph_client, user_path
+
+    tenant.add_user("hana.hire", "Hana", "Hire")
+
+    def searched() -> list[dict[str, object]]:
+        with graph_client(tenant) as http:
+            answer = http.get(
+                "/users",
+                params={"$search": '"displayName:hana"', "$count": "true"},
+                headers={"ConsistencyLevel": "eventual"},
+            )
+        return answer.json()["value"]
+
+    with graph_client(tenant) as http:
+        assert http.get(user_path("hana.hire@northwind.example")).status_code == 200
+    assert searched() == []
+    clock.advance(31)
+    assert [u["displayName"] for u in searched()] == ["Hana Hire"]
