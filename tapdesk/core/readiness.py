@@ -209,6 +209,15 @@ def _policy(facts: TargetFacts) -> list[Finding]:
                 "if it does.",
             )
         ]
+    if policy is not None and not policy.known:  # its targets are as unknown as its limits
+        return [
+            _find(
+                "scope-unknown",
+                "The pass policy could not be read, so whether it targets the user is unknown; "
+                "a pass works only if it does.",
+                "A Global Reader or Authentication Policy Administrator can read it.",
+            )
+        ]
     return []
 
 

@@ -82,7 +82,8 @@ def test_a_policy_that_cannot_be_read_falls_back_to_the_documented_defaults(qtbo
         480,
         60,
     )
-    assert "could not be read" in form.policy_note.text()
+    assert "not readable" in form.policy_note.text()
+    assert "could not be read" in form.policy_note.toolTip()
     assert not form.policy_note.isHidden()
 
 

@@ -52,6 +52,7 @@ def test_the_training_technician_walks_the_passkey_flow_with_the_policy_unreadab
     assert window.policy is not None and not window.policy.known
     assert "documented defaults" in window.form.policy_note.text()
     session = start_flow(qtbot, window, AVA, FLOWS["passkey-authenticator"])
+    assert "scope-unknown" in window.card.problem_codes()  # nobody's targets can be checked
     walk(qtbot, window, default_tenant, clock, [])
     assert session.complete
     assert session.summary().status is RosterStatus.DONE

@@ -87,6 +87,13 @@ def test_outside_the_policy_blocks_and_an_unknown_scope_only_informs() -> None:
     assert codes(TargetFacts(AVA, everyone, in_scope=None, scope_checked=True)) == {}
 
 
+def test_an_unreadable_policy_leaves_every_persons_scope_unknown() -> None:
+    unread = TapPolicy.documented_defaults()
+    found = assess(TargetFacts(AVA, unread, in_scope=None, scope_checked=True), TESS, NOW)
+    assert [(f.code, f.severity) for f in found] == [("scope-unknown", Severity.INFO)]
+    assert "could not be read" in found[0].text and "Global Reader" in found[0].hint
+
+
 def test_a_switched_off_method_blocks() -> None:
     off = TapPolicy(enabled=False)
     assert codes(TargetFacts(AVA, off, in_scope=False)) == {"policy-disabled": Severity.BLOCKS}

@@ -243,6 +243,7 @@ class IssueForm(Section):
         self.lifetime.setValue(min(bounds.maximum, max(bounds.minimum, wanted)))
         self.lifetime.blockSignals(False)
         span = f"{human_minutes(bounds.minimum)} to {human_minutes(bounds.maximum)}"
+        self.policy_note.setToolTip("")
         if not loaded:
             self.policy_note.setText("")
         elif policy.known:
@@ -250,9 +251,10 @@ class IssueForm(Section):
                 f"Tenant policy: {span}, default {human_minutes(bounds.default)}."
             )
         else:
-            self.policy_note.setText(
-                f"The tenant policy could not be read, so Microsoft's documented defaults apply "
-                f"({span}). Entra may still refuse a value outside the real policy."
+            self.policy_note.setText(f"Policy not readable: documented defaults, {span}.")
+            self.policy_note.setToolTip(
+                "The tenant's pass policy could not be read, so Microsoft's documented defaults "
+                "apply. Entra may still refuse a value outside the real policy."
             )
         if one_time_choice(policy) == "forced":
             self.one_time.setChecked(True)
