@@ -21,6 +21,7 @@ from msal import SerializableTokenCache
 
 from tapdesk.auth.keystore import KeyringUnavailable, KeyStore
 from tapdesk.core.clock import Clock
+from tapdesk.runtime import private
 
 CACHE_FILE = "token-cache.bin"
 # A header names the format, so a plaintext file is never mistaken for an encrypted one.
@@ -91,6 +92,7 @@ class CacheStore:
 
     def _read(self) -> bytes | None:
         try:
+            private.fix_mode(self.path)  # a cache written before tapdesk made its files private
             return self.path.read_bytes()
         except (FileNotFoundError, NotADirectoryError):
             return None
@@ -249,7 +251,7 @@ def _looks_like_msal_cache(state: object) -> bool:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write a sibling temp file (0600 from mkstemp), then rename it over the target."""
-    _owner_only_dir(path.parent)
+    private.private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".token-cache-", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
@@ -257,14 +259,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        tmp.chmod(0o600)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def _owner_only_dir(folder: Path) -> None:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if os.name == "posix" and folder.stat().st_mode & 0o077:
-        folder.chmod(0o700)

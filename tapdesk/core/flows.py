@@ -28,12 +28,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from tapdesk.core.bounded import RefusedFile, read_bounded
 from tapdesk.core.passrules import API_MAX_LIFETIME, API_MIN_LIFETIME
 from tapdesk.errors import ConfigError, UsageError
 
 _ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _ID_HINT = "Ids are 1-64 lowercase letters, digits and dashes, e.g. 'create-passkey'."
 MAX_TIMER_SECONDS = 86_400
+MAX_FLOW_BYTES = 256 * 1024  # the shipped flows are a few kilobytes each
 
 
 class FlowError(ConfigError):
@@ -459,7 +461,11 @@ def parse_flow(text: str, *, source: str) -> Flow:
 
 def load_flow(path: Path) -> Flow:
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FLOW_BYTES)
+    except RefusedFile as exc:
+        raise FlowError(
+            str(exc), path=str(path), hint="A flow is one TOML file of a few kilobytes."
+        ) from None
     except OSError as exc:
         raise FlowError(f"cannot be read ({exc.__class__.__name__})", path=str(path)) from None
     try:

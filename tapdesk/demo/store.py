@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from tapdesk.demo.model import TenantState, state_from_json, state_to_json
+from tapdesk.runtime import private
 
 STATE_VERSION = 1
 
@@ -58,6 +59,7 @@ class StateStore:
 
     def _load(self) -> tuple[TenantState, str]:
         assert self._path is not None
+        private.fix_mode(self._path)  # a state file from before tapdesk made its files private
         try:
             text = self._path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -75,7 +77,7 @@ def _dump(state: TenantState) -> str:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private.private_dir(path.parent)
     # mkstemp creates the file 0600; os.replace makes the swap atomic on POSIX and Windows.
     fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
@@ -91,8 +93,8 @@ def _atomic_write(path: Path, text: str) -> None:
 
 @contextlib.contextmanager
 def _exclusive(lock_path: Path) -> Iterator[None]:
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    private.private_dir(lock_path.parent)
+    fd = private.opener(str(lock_path), os.O_RDWR | os.O_CREAT)
     with os.fdopen(fd, "r+b") as handle:
         _lock(handle)
         try:

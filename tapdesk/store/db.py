@@ -34,6 +34,7 @@ from tapdesk.core.checklist import (
 )
 from tapdesk.core.verify import Baseline
 from tapdesk.errors import StorageError
+from tapdesk.runtime import private
 from tapdesk.store import schema
 from tapdesk.store.errors import DatabaseCorrupt, classify
 from tapdesk.store.export import write_audit_csv
@@ -77,6 +78,24 @@ def _flag(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
+def _make_private(path: Path) -> None:
+    """The database and its companions 0600, also when written before tapdesk made them so.
+    SQLite gives a new ``-wal``/``-shm`` the database file's mode."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        private.fix_mode(path.with_name(name))
+
+
+def _create_private(path: Path) -> None:
+    """An empty file, created 0600 before SQLite opens it (SQLite would use the umask)."""
+    try:
+        private.private_file(path)
+    except OSError as exc:
+        raise StorageError(
+            f"tapdesk cannot create its database ({path}): {exc.strerror}.",
+            hint="Check the folder's permissions, or set TAPDESK_HOME to a writable folder.",
+        ) from None
+
+
 @dataclass(frozen=True, slots=True)
 class AuditRecord:
     id: int
@@ -109,14 +128,17 @@ class Store:
         what to fall back to.
         """
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private.private_dir(path.parent)
         except OSError as exc:
             raise StorageError(
                 f"tapdesk cannot create the folder for its database ({path.parent}): {exc.strerror}.",
                 hint="Check the folder's permissions, or set TAPDESK_HOME to a writable folder.",
             ) from None
         if path.exists():
+            _make_private(path)
             cls._inspect(path, busy_timeout)
+        else:
+            _create_private(path)
         try:
             conn = sqlite3.connect(
                 path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
@@ -297,7 +319,7 @@ class Store:
         """Write the audit records in [start, end) to ``target`` (UTF-8 with BOM, for Excel)."""
         records = self.audit(start, end)
         try:
-            with target.open("w", encoding="utf-8-sig", newline="") as out:
+            with open(target, "w", encoding="utf-8-sig", newline="", opener=private.opener) as out:
                 return write_audit_csv((r.event for r in records), out)
         except OSError as exc:
             raise StorageError(

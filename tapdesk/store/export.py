@@ -2,11 +2,15 @@
 
 A cell that begins with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) would be read
 as a formula by Excel and LibreOffice (CSV injection): such cells get a leading apostrophe.
+Every cell is quoted, but a spreadsheet set to another separator (``;`` in many locales) or
+one that ignores quotes splits a cell at that separator, so a formula character right after any
+separator (spaces between allowed, since an import may trim them) gets an apostrophe too.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from datetime import UTC
 from typing import TextIO
@@ -28,10 +32,14 @@ HEADER = (
     "Detail",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start a new cell: the cell's start, or after a separator it might use
+# (comma, semicolon, tab, pipe), a line break or a quote, then any spaces.
+_SEGMENT_FORMULA = re.compile(r"""(^|[,;\t|\r\n"])( *)(?=[=+\-@])""")
 
 
 def safe_cell(value: object) -> str:
     text = "" if value is None else str(value)
+    text = _SEGMENT_FORMULA.sub(r"\1\2'", text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -56,7 +64,7 @@ def _row(event: AuditEvent) -> list[str]:
 
 def write_audit_csv(events: Iterable[AuditEvent], out: TextIO) -> int:
     """Write a header and one row per event; returns the number of rows."""
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(HEADER)
     count = 0
     for event in events:

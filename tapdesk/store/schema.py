@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from tapdesk.errors import StorageError
+from tapdesk.runtime import private
 from tapdesk.store.errors import DatabaseTooNew
 
 _V1 = """
@@ -101,6 +103,14 @@ def _is_empty(conn: sqlite3.Connection) -> bool:
 
 def _backup(conn: sqlite3.Connection, target: Path) -> None:
     target.unlink(missing_ok=True)
+    try:
+        private.private_file(target)  # SQLite would create it with the umask's mode
+    except OSError as exc:
+        raise StorageError(
+            f"tapdesk cannot write a copy of its database before updating it ({target}): "
+            f"{exc.strerror}.",
+            hint="Check the folder's permissions and free space, then restart tapdesk.",
+        ) from None
     copy = sqlite3.connect(target)
     try:
         conn.backup(copy)

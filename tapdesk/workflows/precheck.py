@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from tapdesk.core.bounded import NotRegularFile, TooLarge, read_bounded
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.core.models import TapPolicy, User
 from tapdesk.core.readiness import Finding, Severity, TargetFacts, assess, summary, worst
@@ -79,13 +80,13 @@ class Precheck:
 def read_roster(path: Path) -> Roster:
     """Read and parse a roster file (on a worker: a file may sit on a slow share)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RosterError(
-                f"{path.name} is larger than {MAX_BYTES // 1_000_000} MB.",
-                hint="Is it the right file?",
-            )
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_BYTES)
+    except TooLarge as exc:
+        raise RosterError(f"{path.name} {exc}.", hint="Is it the right file?") from None
+    except NotRegularFile as exc:
+        raise RosterError(
+            f"{path.name} {exc}.", hint="Choose the roster itself: a CSV file saved from Excel."
+        ) from None
     except OSError as exc:
         raise RosterError(
             f"Cannot read {path.name}: {exc.strerror or type(exc).__name__}.",

@@ -378,7 +378,7 @@ def test_csv_export_has_a_header_and_defuses_formulas(store: Store, tmp_path: Pa
 def test_csv_export_of_nothing_is_just_the_header() -> None:
     out = io.StringIO()
     assert write_audit_csv([], out) == 0
-    assert out.getvalue().startswith("Time (UTC),Event")
+    assert out.getvalue().startswith('"Time (UTC)","Event"')
 
 
 # --- the pass value ----------------------------------------------------------------------------

@@ -1,0 +1,88 @@
+"""The audit CSV: every cell quoted, and no cell a spreadsheet could read as a formula, whatever
+separator it splits on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from tapdesk.core.audit import AuditEvent, AuditKind
+from tapdesk.store import write_audit_csv
+from tapdesk.store.export import safe_cell
+from tests.helpers.clock import START
+
+FORMULA = ("=", "+", "-", "@")
+SEPARATORS = (",", ";", "\t", "|")
+NASTY = [
+    "x;=cmd|' /C calc'!A0",
+    "a,+1",
+    "b\t-2",
+    "@SUM(1)",
+    "\t=1+1",
+    "\r=1+1",
+    "c| @A1",
+    "d;  =1",
+    '=HYPERLINK("http://evil","x")',
+    "e\n-3",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("x;=cmd|' /C calc'!A0", "x;'=cmd|' /C calc'!A0"),
+        ("a,+1", "a,'+1"),
+        ("b\t-2", "b\t'-2"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("\t=1", "'\t'=1"),
+        ("\rx", "'\rx"),
+        ("d;  =1", "d;  '=1"),
+        ("plain, with spaces; and-dashes", "plain, with spaces; and-dashes"),
+        ("ava@contoso.example", "ava@contoso.example"),
+        (None, ""),
+        (120, "120"),
+    ],
+)
+def test_a_formula_start_is_neutralised_wherever_a_cell_may_begin(value: object, safe: str) -> None:
+    assert safe_cell(value) == safe
+
+
+def event(detail: str) -> AuditEvent:
+    return AuditEvent(
+        at=START, kind=AuditKind.ISSUE, technician=detail, target_upn="ava@contoso.example",
+        detail=detail,
+    )  # fmt: skip
+
+
+def export(details: list[str]) -> str:
+    out = io.StringIO(newline="")
+    assert write_audit_csv([event(d) for d in details], out) == len(details)
+    return out.getvalue()
+
+
+def test_every_cell_is_quoted() -> None:
+    text = export(["plain", "a,+1", "12"])
+    quoted = re.compile(r'^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$')
+    lines = text.split("\r\n")
+    assert lines[-1] == ""
+    for line in lines[:-1]:
+        assert quoted.match(line), line
+
+
+def test_csv_reader_gets_the_neutralised_values_back() -> None:
+    rows = list(csv.reader(io.StringIO(export(NASTY), newline="")))
+    assert [row[-1] for row in rows[1:]] == [safe_cell(v) for v in NASTY]
+    assert [row[2] for row in rows[1:]] == [safe_cell(v) for v in NASTY]
+
+
+@pytest.mark.parametrize("separator", SEPARATORS)
+def test_no_piece_starts_a_formula_whatever_the_separator(separator: str) -> None:
+    """A spreadsheet set to another separator (or ignoring quotes) splits inside our cells."""
+    text = export(NASTY)
+    for line in re.split(r"[\r\n]+", text):
+        for piece in line.split(separator):
+            visible = piece.replace('"', "").lstrip(" ")
+            assert not visible.startswith(FORMULA), (separator, line)
