@@ -1,8 +1,15 @@
 """Settings: site TOML < user TOML < ``TAPDESK_*`` environment < command-line flags.
 
 The site file is the administrator's (fleet installs drop it in place); the user file is the
-technician's. A few knobs that weaken security (a plaintext token cache) are honoured only from
-the site file, so neither a user file nor an environment variable can switch them on.
+technician's. Three rules keep the administrator in charge (README, "Configuration"):
+
+- Knobs that weaken security (a plaintext token cache, a Graph host Microsoft does not list) are
+  honoured only from the site file at the system location (``_SITE_ONLY``): never from a user
+  file, an environment variable, or a site file that ``TAPDESK_HOME`` or ``XDG_CONFIG_DIRS`` moved.
+- Privacy settings only tighten below the site file (``_TIGHTER``): a looser value is clamped to
+  the site's, and ``Settings.notices`` says so.
+- Tokens go only to the configured cloud's hosts (:func:`check_token_hosts`), checked while the
+  settings load, so every command and the window refuse before anything connects.
 """
 
 from __future__ import annotations
@@ -12,16 +19,17 @@ import ipaddress
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tapdesk.core.bounded import RefusedFile, TooLarge, read_bounded
 from tapdesk.core.passrules import API_MAX_LIFETIME, API_MIN_LIFETIME
 from tapdesk.errors import ConfigError
-from tapdesk.runtime.paths import AppPaths
+from tapdesk.runtime.paths import CONFIG_FILE, AppPaths, system_site_config_dir
 
 
 class Cloud(str, Enum):
@@ -31,19 +39,34 @@ class Cloud(str, Enum):
     CHINA = "china"
 
     @property
+    def hosts(self) -> CloudHosts:
+        return _CLOUD_HOSTS[self]
+
+    @property
     def authority_host(self) -> str:
-        return _CLOUD_HOSTS[self][0]
+        return f"https://{self.hosts.sign_in[0]}"
 
     @property
     def graph_root(self) -> str:
-        return _CLOUD_HOSTS[self][1]
+        return f"https://{self.hosts.graph[0]}"
 
 
+@dataclass(frozen=True)
+class CloudHosts:
+    sign_in: tuple[str, ...]  # Microsoft Entra ID, the token service; the first is the one used
+    graph: tuple[str, ...]  # Microsoft Graph; the first is the default base URL
+
+
+# The only hosts a token goes to (https, default port), from Microsoft's tables "App registration
+# and token service root endpoints" and "Microsoft Graph and Graph Explorer service root
+# endpoints": https://learn.microsoft.com/graph/deployments. The Graph SDKs keep the same kind of
+# allow-list (Kiota's AllowedHostsValidator); theirs also holds the retired graph.microsoft.de and
+# canary.graph.microsoft.com, which no tenant needs here. Any other host: the site file only.
 _CLOUD_HOSTS = {
-    Cloud.GLOBAL: ("https://login.microsoftonline.com", "https://graph.microsoft.com"),
-    Cloud.USGOV: ("https://login.microsoftonline.us", "https://graph.microsoft.us"),
-    Cloud.USGOVDOD: ("https://login.microsoftonline.us", "https://dod-graph.microsoft.us"),
-    Cloud.CHINA: ("https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn"),
+    Cloud.GLOBAL: CloudHosts(("login.microsoftonline.com",), ("graph.microsoft.com",)),
+    Cloud.USGOV: CloudHosts(("login.microsoftonline.us",), ("graph.microsoft.us",)),
+    Cloud.USGOVDOD: CloudHosts(("login.microsoftonline.us",), ("dod-graph.microsoft.us",)),
+    Cloud.CHINA: CloudHosts(("login.chinacloudapi.cn",), ("microsoftgraph.chinacloudapi.cn",)),
 }
 
 # Least privilege for the job: read users (accountEnabled etc. need User.Read.All), read and
@@ -71,11 +94,38 @@ class QrPayload(str, Enum):
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a setting's value came from, in the words a technician looks for it with."""
+
+    layer: str  # "site", "user", "environment" or "command line"
+    key: str  # as written there: "tenant.graph_url", "TAPDESK_GRAPH_URL", "cloud"
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return f"{self.key} ({self.layer})"
+        return f"{self.key} in {self.path}" + (f" line {self.line}" if self.line else "")
+
+    def error(self, message: str, hint: str) -> ConfigError:
+        return ConfigError(message, path=self.path, line=self.line, key=self.key, hint=hint)
+
+    def undo(self) -> str:
+        """How to take this value back, as the start of a hint."""
+        if self.layer == "environment":
+            return f"Unset the environment variable {self.key}"
+        if self.path:
+            return f"Remove {self.key} from {self.path}"
+        return f"Drop the {self.key} setting"
+
+
+@dataclass(frozen=True)
 class Settings:
     tenant_id: str | None = None
     client_id: str | None = None
     cloud: Cloud = Cloud.GLOBAL
     graph_url: str | None = None  # full base including version, e.g. https://host/v1.0
+    allowed_graph_host: str | None = None  # site file only: a Graph proxy tokens may go to
     access_token: str | None = field(default=None, repr=False)
     default_lifetime_minutes: int | None = None
     default_one_time: bool | None = None
@@ -90,6 +140,11 @@ class Settings:
     large_text: bool = False
     demo: bool = False
     sources: tuple[str, ...] = ()
+    origins: tuple[tuple[str, Origin], ...] = ()  # field name -> where its value came from
+    notices: tuple[str, ...] = ()  # settings held to the site file's (say once, visibly)
+
+    def origin(self, name: str) -> Origin | None:
+        return dict(self.origins).get(name)
 
     @property
     def graph_base_url(self) -> str:
@@ -123,6 +178,7 @@ _FILE_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("tenant", "client_id"): ("client_id", "guid"),
     ("tenant", "cloud"): ("cloud", "cloud"),
     ("tenant", "graph_url"): ("graph_url", "url"),
+    ("tenant", "allowed_graph_host"): ("allowed_graph_host", "host"),
     ("issue", "default_lifetime_minutes"): ("default_lifetime_minutes", "lifetime"),
     ("issue", "default_one_time"): ("default_one_time", "bool"),
     ("auth", "scopes"): ("scopes", "scopes"),
@@ -135,7 +191,27 @@ _FILE_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("privacy", "qr_payload"): ("qr_payload", "qr"),
     ("display", "large_text"): ("large_text", "bool"),
 }
-_SITE_ONLY = {"allow_plaintext_cache"}
+# Keys that relax security: honoured only from the site file at the system location.
+_SITE_ONLY = {"allow_plaintext_cache", "allowed_graph_host"}
+
+
+def _sooner(site: int, other: int) -> int:
+    """The sooner of two timers; 0 turns a timer off, so it is the loosest."""
+    return min(site, other) if site and other else site or other
+
+
+def _safer_qr(site: QrPayload, other: QrPayload) -> QrPayload:
+    # The sign-in page keeps the pass itself out of every camera roll.
+    return QrPayload.SIGNIN if QrPayload.SIGNIN in (site, other) else QrPayload.PASS
+
+
+# Privacy settings that only tighten below the site file: key -> the tighter of two values.
+_TIGHTER: dict[str, Callable[[Any, Any], Any]] = {
+    "clipboard_clear_seconds": _sooner,
+    "hide_after_seconds": _sooner,
+    "mask_until_revealed": lambda site, other: bool(site or other),
+    "qr_payload": _safer_qr,
+}
 
 _ENV_KEYS: dict[str, tuple[str, str]] = {
     "TAPDESK_TENANT_ID": ("tenant_id", "tenant"),
@@ -204,11 +280,18 @@ def _convert(kind: str, value: Any) -> Any:
         raise ValueError("expected the tenant GUID or its domain (contoso.onmicrosoft.com)")
     if kind == "url":
         return check_graph_url(text)
+    if kind == "host":
+        if not _DOMAIN.match(text):
+            raise ValueError("expected a host name like graph-proxy.contoso.com")
+        return text.lower()
     return text
 
 
 def check_graph_url(url: str) -> str:
-    """https anywhere; plain http only for loopback hosts (a local test server)."""
+    """https anywhere; plain http only for loopback hosts (a local test server).
+
+    The form only: which hosts may receive a token is :func:`check_token_hosts`'s decision.
+    """
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return url.rstrip("/")
@@ -242,12 +325,35 @@ def _line_of(text: str, section: str, key: str) -> int | None:
     return None
 
 
-def read_file(path: Path, *, site: bool) -> dict[str, Any]:
-    """Parse one TOML file into Settings field values."""
+MAX_CONFIG_BYTES = 256 * 1024  # a real configuration is a few hundred bytes
+
+
+def _refused(path: Path, exc: RefusedFile) -> ConfigError:
+    if isinstance(exc, TooLarge):
+        hint = "A tapdesk configuration is a few lines of TOML: is this the right file?"
+    else:
+        hint = "Make it a regular TOML file (a symbolic link to one is fine)."
+    return ConfigError(str(exc), path=str(path), hint=hint)
+
+
+def read_file(
+    path: Path,
+    *,
+    site: bool,
+    moved_by: str | None = None,
+    origins: dict[str, Origin] | None = None,
+) -> dict[str, Any]:
+    """Parse one TOML file into Settings field values.
+
+    ``moved_by``: what moved the site file off the system location (its relaxing keys are then
+    refused). ``origins`` collects where each value was set.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         return {}
+    except RefusedFile as exc:
+        raise _refused(path, exc) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot be read ({exc.__class__.__name__})", path=str(path)) from None
     try:
@@ -259,6 +365,12 @@ def read_file(path: Path, *, site: bool) -> dict[str, Any]:
             path=str(path),
             line=line,
             hint="Fix the syntax (TOML: key = value, strings in quotes).",
+        ) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(
+            "nests arrays or tables too deeply to be read",
+            path=str(path),
+            hint="Settings are plain values: key = value, strings in quotes.",
         ) from None
     values: dict[str, Any] = {}
     sections = {s for s, _ in _FILE_KEYS}
@@ -297,7 +409,21 @@ def read_file(path: Path, *, site: bool) -> dict[str, Any]:
                 raise ConfigError(
                     str(exc), path=str(path), line=line, key=f"{section}.{key}"
                 ) from None
+            where = Origin("site" if site else "user", f"{section}.{key}", str(path), line)
+            if name in _SITE_ONLY and moved_by and values[name] != getattr(Settings(), name):
+                raise where.error(*_moved_site_refusal(moved_by))
+            if origins is not None:
+                origins[name] = where
     return values
+
+
+def _moved_site_refusal(moved_by: str) -> tuple[str, str]:
+    system = system_site_config_dir() / CONFIG_FILE
+    return (
+        f"relaxes security, which only the site file at the system location may do; "
+        f"{moved_by} moved this one.",
+        f"Set it in {system} (administrators only), or remove it from this file.",
+    )
 
 
 def _line_from_message(message: str) -> int | None:
@@ -311,7 +437,7 @@ def _suggest(word: str, choices: set[str], label: str) -> str:
     return f"Did you mean '{close[0]}'? {listing}" if close else listing
 
 
-def read_env(env: Mapping[str, str]) -> dict[str, Any]:
+def read_env(env: Mapping[str, str], origins: dict[str, Origin] | None = None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for var, (name, kind) in _ENV_KEYS.items():
         raw = env.get(var)
@@ -323,6 +449,8 @@ def read_env(env: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError(
                 f"{exc}", key=var, hint=f"Fix or unset the environment variable {var}."
             ) from None
+        if origins is not None:
+            origins[name] = Origin("environment", var)
     return values
 
 
@@ -331,22 +459,124 @@ def load_settings(
     env: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """Merge the layers. ``overrides`` come from command-line flags (already typed)."""
+    """Merge the layers, hold privacy settings to the site's and refuse a Graph host the token
+    must not reach. ``overrides`` come from command-line flags (already typed)."""
     paths = paths or AppPaths.default(env)
     env = os.environ if env is None else env
-    merged: dict[str, Any] = {}
-    sources: list[str] = []
-    for path, site in ((paths.site_file, True), (paths.user_file, False)):
-        layer = read_file(path, site=site)
-        if path.exists():
-            sources.append(str(path))
-        merged.update(layer)
-    env_layer = read_env(env)
+    site_origins: dict[str, Origin] = {}
+    site = read_file(paths.site_file, site=True, moved_by=paths.site_moved_by, origins=site_origins)
+    origins = dict(site_origins)
+    merged = {**site, **read_file(paths.user_file, site=False, origins=origins)}
+    sources = [str(p) for p in (paths.site_file, paths.user_file) if p.exists()]
+    env_layer = read_env(env, origins)
     if env_layer:
         sources.append("environment")
-    merged.update(env_layer)
-    merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    flags = {k: v for k, v in (overrides or {}).items() if v is not None}
+    origins.update({k: Origin("command line", k) for k in flags})
+    merged.update({**env_layer, **flags})
+    notices = _hold_to_site(site, merged, origins, site_origins)
     known = {f.name for f in fields(Settings)}
-    return replace(
-        Settings(), **{k: v for k, v in merged.items() if k in known}, sources=tuple(sources)
+    settings = replace(
+        Settings(),
+        **{k: v for k, v in merged.items() if k in known},
+        sources=tuple(sources),
+        origins=tuple(origins.items()),
+        notices=tuple(notices),
+    )
+    check_token_hosts(settings)
+    return settings
+
+
+def _hold_to_site(
+    site: Mapping[str, Any],
+    merged: dict[str, Any],
+    origins: dict[str, Origin],
+    site_origins: Mapping[str, Origin],
+) -> list[str]:
+    """Below the site file a privacy setting may only tighten: a looser value gets the site's.
+
+    Not an error: the technician keeps working, with the administrator's value, and is told.
+    """
+    notices = []
+    for name, tighter in _TIGHTER.items():
+        if name not in site or tighter(site[name], merged[name]) == merged[name]:
+            continue
+        notices.append(
+            f"{origins[name]} asks for {name} = {_shown(merged[name])}, looser than the site "
+            f"file's {_shown(site[name])}: the site's value is used."
+        )
+        merged[name], origins[name] = site[name], site_origins[name]
+    return notices
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value.value if isinstance(value, Enum) else value)
+
+
+# --- where tokens may go ---------------------------------------------------------------------
+def check_token_hosts(settings: Settings) -> None:
+    """Refuse, before anything connects, a Graph URL the token must not be sent to.
+
+    Allowed: the cloud's Graph hosts and the site file's ``allowed_graph_host`` (https, default
+    port); a loopback server only for the demo tenant or a token from TAPDESK_ACCESS_TOKEN, never
+    a signed-in technician's. The sign-in authority has no setting: it comes from the cloud table.
+    """
+    if settings.graph_url is None:
+        return
+    problem = _graph_url_problem(settings, settings.graph_url)
+    if problem is None:
+        return
+    origin = settings.origin("graph_url") or Origin("settings", "graph_url")
+    raise origin.error(
+        problem,
+        f"{origin.undo()} to use {settings.cloud.graph_root}; a Graph proxy must be named by IT "
+        "in the site file ([tenant] allowed_graph_host).",
+    )
+
+
+def _graph_url_problem(settings: Settings, url: str) -> str | None:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not _PLAIN_NETLOC.fullmatch(parts.netloc):
+        # No user name, password, escapes or backslashes: nothing that httpx could read as
+        # another host than the one checked here.
+        return "must name its host plainly (https://host/path, no user name or password)."
+    if _is_loopback(host):
+        if settings.demo or settings.access_token:
+            return None
+        return (
+            f"would send the signed-in technician's token to the local server {host}; a local "
+            "server is only for the demo tenant or a TAPDESK_ACCESS_TOKEN token."
+        )
+    if host not in settings.cloud.hosts.graph and host != settings.allowed_graph_host:
+        listed = ", ".join(settings.cloud.hosts.graph)
+        return (
+            f"would send the token to {host}, which is not a Microsoft Graph host of the "
+            f"{settings.cloud.value} cloud ({listed})."
+        )
+    if parts.scheme != "https" or _port(url) not in {None, 443}:
+        return f"must be https:// on the default port to reach {host}."
+    return None
+
+
+_PLAIN_NETLOC = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def _port(url: str) -> int | None:
+    try:
+        return urlsplit(url).port
+    except ValueError:  # out of range or not a number
+        return -1
+
+
+def moved_site_notice(paths: AppPaths) -> str | None:
+    """What to say when the site file is not IT's at the system location (None: it is)."""
+    if paths.site_is_system:
+        return None
+    system = system_site_config_dir() / CONFIG_FILE
+    return (
+        f"The site file is read from {paths.site_file}, not {system}: {paths.site_moved_by} "
+        "moved it, so it may tighten settings but not relax them."
     )

@@ -13,6 +13,8 @@
 ; else from a tapdesk.toml next to the installer; with neither, an existing one is left alone.
 ; A /SITECONFIG= path that does not exist stops the install (exit code 1) rather than install
 ; a copy that points nowhere.
+; Every install locks C:\ProgramData\tapdesk (administrators and SYSTEM write, users only read):
+; tapdesk lets only that file relax security settings, so no standard user may write there.
 ; Silent uninstall: "C:\Program Files\tapdesk\unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART
 ; Uninstalling removes the program only: the site configuration and each user's settings, token
 ; cache, audit database and logs (under %LOCALAPPDATA%\tapdesk) stay.
@@ -53,11 +55,29 @@ Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 Source: "{code:SiteConfigSource}"; DestDir: "{commonappdata}\tapdesk"; DestName: "tapdesk.toml"; \
   Flags: external ignoreversion uninsneveruninstall; Check: HasSiteConfig
 
+[Dirs]
+; The site configuration's folder, made on every install (with or without a site file). Inno's
+; Permissions only ADD entries to the inherited ACL, and ProgramData lets standard users create
+; files in its subfolders (inherited "Users: create files / append data", and CREATOR OWNER full
+; control on what they create), so the [Run] lines below replace the ACL itself.
+Name: "{commonappdata}\tapdesk"; Permissions: admins-full system-full users-readexec; \
+  Flags: uninsneveruninstall
+
 [Icons]
 Name: "{autoprograms}\tapdesk"; Filename: "{app}\tapdesk.exe"
 Name: "{autodesktop}\tapdesk"; Filename: "{app}\tapdesk.exe"; Tasks: desktopicon
 
 [Run]
+; Lock the site folder (see [Dirs]), also against a folder a user made before this install:
+; owner Administrators, each ACL reset, inheritance from ProgramData removed, then explicit
+; entries by SID (group names are localized): S-1-5-32-544 Administrators full, S-1-5-18 SYSTEM
+; full, S-1-5-32-545 Users read and execute, each for the folder, its subfolders and its files.
+Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\tapdesk"" /setowner *S-1-5-32-544 /T /C /Q"; \
+  Flags: runhidden waituntilterminated; StatusMsg: "Locking the site configuration folder..."
+Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\tapdesk"" /reset /T /C /Q"; \
+  Flags: runhidden waituntilterminated
+Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\tapdesk"" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX /Q"; \
+  Flags: runhidden waituntilterminated
 Filename: "{app}\tapdesk.exe"; Description: "{cm:LaunchProgram,tapdesk}"; Flags: nowait postinstall skipifsilent
 
 [Code]

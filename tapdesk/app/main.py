@@ -14,11 +14,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tapdesk.app.services import Backend, Services
-from tapdesk.config import Settings, load_settings
+from tapdesk.config import Settings, check_token_hosts, load_settings, moved_site_notice
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.errors import ExitCode, TapdeskError
 from tapdesk.runtime import logs
-from tapdesk.runtime.paths import AppPaths
+from tapdesk.runtime.paths import CONFIG_FILE, AppPaths, system_site_config_dir
 
 if TYPE_CHECKING:
     import httpx
@@ -57,6 +57,7 @@ def build_services(
     from tapdesk.graph.http import build_http_client
     from tapdesk.store import open_store
 
+    check_token_hosts(settings)  # load_settings did; Settings built by hand must pass it too
     authority, client_id, graph_url = (
         settings.authority,
         settings.client_id,
@@ -96,10 +97,20 @@ def build_services(
         token = auth.access_token
     graph = GraphClient(graph_url, token, http=http, clock=clock)
     store, store_notices = open_store(paths, clock=clock)
-    notices = [f"{n.title}: {n.message} {n.hint}".strip() for n in store_notices]
+    notices = [*settings.notices, *_site_notices(paths)]
+    notices += [f"{n.title}: {n.message} {n.hint}".strip() for n in store_notices]
     return Services(
         settings, paths, graph, auth, clock, demo_tenant, http, authority, store, notices
     )
+
+
+def _site_notices(paths: AppPaths) -> list[str]:
+    """A moved site file is said where a file is in play: the moved one, or IT's it hides."""
+    moved = moved_site_notice(paths)
+    system_file = system_site_config_dir() / CONFIG_FILE
+    if moved and (paths.site_file.exists() or system_file.exists()):
+        return [moved]
+    return []
 
 
 def prepare_services(settings: Settings, paths: AppPaths, **options: Any) -> Backend:
@@ -171,8 +182,9 @@ def main(
 ) -> int:
     """Run tapdesk; returns the process exit code. Keyword arguments are for tests."""
     from tapdesk.cli.parser import build_parser
+    from tapdesk.cli.terminal import safe_stream
 
-    out, err = stdout or sys.stdout, stderr or sys.stderr
+    out, err = safe_stream(stdout or sys.stdout), safe_stream(stderr or sys.stderr)
     services: Services | Backend | None = None
     try:
         args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))

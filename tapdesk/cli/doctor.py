@@ -16,6 +16,7 @@ import keyring.backend
 
 from tapdesk.app.services import Services
 from tapdesk.cli import output
+from tapdesk.config import Settings, moved_site_notice
 
 SKEW_WARN_SECONDS = 300  # Entra tolerates about 5 minutes of clock skew
 
@@ -64,8 +65,43 @@ def _config(services: Services) -> list[Check]:
             )
         )
     if s.allow_plaintext_cache:
-        checks.append(Check("policy", "warn", "site config allows a plaintext token cache"))
+        where = s.origin("allow_plaintext_cache") or "the site file"
+        checks.append(Check("policy", "warn", f"a plaintext token cache is allowed by {where}"))
+    return checks + _overrides(services)
+
+
+def _overrides(services: Services) -> list[Check]:
+    """Whatever moves tapdesk off its defaults for trust, each with where it came from. A host
+    the token must not reach never gets here: loading the settings refused it."""
+    s = services.settings
+    checks = [Check("privacy", "warn", notice) for notice in s.notices]
+    moved = moved_site_notice(services.paths)
+    if moved:
+        checks.append(Check("site", "warn", moved))
+    if s.graph_url and not s.demo:  # the demo tenant's Graph never leaves the process
+        checks.append(
+            Check("graph_url", "warn", f"{s.graph_url} from {s.origin('graph_url')}: {_why(s)}")
+        )
+    elif s.allowed_graph_host:
+        checks.append(
+            Check(
+                "graph_url",
+                "warn",
+                f"{s.allowed_graph_host} may receive tokens ({s.origin('allowed_graph_host')}); "
+                "not in use",
+            )
+        )
     return checks
+
+
+def _why(s: Settings) -> str:
+    """Why an overridden Graph URL was accepted (check_token_hosts decided it may be)."""
+    host = (urlsplit(s.graph_url or "").hostname or "").lower()
+    if host in s.cloud.hosts.graph:
+        return f"a Microsoft Graph host of the {s.cloud.value} cloud"
+    if host == s.allowed_graph_host:
+        return f"allowed by {s.origin('allowed_graph_host')}"
+    return "a local server, accepted for the demo tenant or a TAPDESK_ACCESS_TOKEN token only"
 
 
 def _keyring(backend: keyring.backend.KeyringBackend | None) -> Check:

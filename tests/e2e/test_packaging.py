@@ -328,6 +328,40 @@ def test_installer_is_per_machine_documented_and_keeps_user_data() -> None:
     assert "tapdesk-cli.exe" in iss
 
 
+def _entries(iss: str, section: str) -> list[str]:
+    """The entries of one [section], continuation lines joined, comments dropped."""
+    body = re.search(rf"(?ms)^\[{section}\]\n(.*?)(?=^\[|\Z)", iss)
+    assert body, section
+    joined = re.sub(r"\\\n\s*", "", body.group(1))
+    return [line for line in joined.splitlines() if line.strip() and not line.startswith(";")]
+
+
+def test_installer_locks_the_site_folder_to_administrators() -> None:
+    """Issue 12: only the site file at the system location may relax security settings, and
+    ProgramData lets any user create files in a new subfolder, so the installer locks it."""
+    iss = ISS.read_text(encoding="utf-8")
+    folder = "{commonappdata}\\tapdesk"
+    [made] = [e for e in _entries(iss, "Dirs") if f'Name: "{folder}"' in e]
+    assert "Permissions: admins-full system-full users-readexec" in made
+    assert "uninsneveruninstall" in made
+    run = _entries(iss, "Run")
+    icacls = [e for e in run if "icacls.exe" in e]
+    launch = next(i for i, e in enumerate(run) if "postinstall" in e)
+    assert icacls and all(run.index(e) < launch for e in icacls)  # before the app may start
+    assert all(f'""{folder}""' in e and "nowait" not in e for e in icacls)
+    steps = [re.search(r'Parameters: "(.*)"', e).group(1) for e in icacls]  # type: ignore[union-attr]
+    assert "/setowner *S-1-5-32-544" in steps[0]  # a user who made the folder first loses it
+    assert "/reset /T" in steps[1]
+    final = steps[2].split()
+    assert "/inheritance:r" in final and "/grant:r" in final  # nothing inherited from ProgramData
+    grants = {g for g in final if g.startswith("*S-")}
+    assert grants == {
+        "*S-1-5-32-544:(OI)(CI)F",  # Administrators
+        "*S-1-5-18:(OI)(CI)F",  # SYSTEM
+        "*S-1-5-32-545:(OI)(CI)RX",  # Users: read only
+    }
+
+
 # --- the whole thing (slow, opt-in; CI runs packaging/smoke.sh instead) --------------------------
 @pytest.mark.slow
 @pytest.mark.skipif(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,8 @@ from hypothesis import strategies as st
 
 from tapdesk.config import Cloud, QrPayload, check_graph_url, load_settings
 from tapdesk.errors import ConfigError
-from tapdesk.runtime.paths import AppPaths
+from tapdesk.runtime import paths as paths_module
+from tapdesk.runtime.paths import AppPaths, system_site_config_dir
 
 GUID = "11111111-2222-3333-4444-555555555555"
 
@@ -138,7 +140,22 @@ def test_plaintext_cache_is_an_administrator_setting_only(paths: AppPaths) -> No
     assert "administrator" in info.value.message
     paths.user_file.unlink()
     write(paths.site_file, "[auth]\nallow_plaintext_cache = true\n")
-    assert load_settings(paths, {}).allow_plaintext_cache is True
+    system = replace(paths, site_moved_by=None)  # as if the file were IT's at the system location
+    assert load_settings(system, {}).allow_plaintext_cache is True
+
+
+def test_a_moved_site_file_may_not_relax_security(paths: AppPaths) -> None:
+    assert paths.site_moved_by == "TAPDESK_HOME" and not paths.site_is_system
+    write(paths.site_file, "[auth]\nallow_plaintext_cache = true\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(paths, {})
+    err = info.value
+    assert (err.path, err.line, err.key) == (str(paths.site_file), 2, "auth.allow_plaintext_cache")
+    assert "system location" in err.message and "TAPDESK_HOME moved" in err.message
+    assert str(system_site_config_dir()) in err.hint
+    # Saying what the default says relaxes nothing (the shipped example does): accepted.
+    write(paths.site_file, "[auth]\nallow_plaintext_cache = false\n")
+    assert load_settings(paths, {}).allow_plaintext_cache is False
 
 
 def test_bad_environment_variable_is_named(paths: AppPaths) -> None:
@@ -181,5 +198,25 @@ def test_site_file_is_found_in_any_system_config_folder(
     paths = AppPaths.default({})
     assert paths.site_file == second / "tapdesk" / "tapdesk.toml"
     assert load_settings(paths, {}).tenant_id == "contoso.com"
+    # An environment variable chose it: read, but not IT's file at the system location.
+    assert paths.site_moved_by == "XDG_CONFIG_DIRS"
     (second / "tapdesk" / "tapdesk.toml").unlink()
-    assert AppPaths.default({}).site_config_dir == first / "tapdesk"
+    nothing = AppPaths.default({})
+    assert nothing.site_config_dir == system_site_config_dir() and nothing.site_is_system
+
+
+def test_the_system_site_file_wins_over_xdg_config_dirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    if sys.platform != "linux":
+        pytest.skip("XDG folders are a Linux matter")
+    system, listed = tmp_path / "etc-xdg" / "tapdesk", tmp_path / "mine"
+    write(system / "tapdesk.toml", "[privacy]\nclipboard_clear_seconds = 10\n")
+    write(listed / "tapdesk" / "tapdesk.toml", "[privacy]\nclipboard_clear_seconds = 0\n")
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(listed))
+    # A variable cannot hide IT's file behind one of its own.
+    assert paths_module._site_location(system) == (system, None)
+    (system / "tapdesk.toml").unlink()
+    assert paths_module._site_location(system) == (listed / "tapdesk", "XDG_CONFIG_DIRS")
