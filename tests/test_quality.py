@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -91,3 +92,42 @@ def _import_cycles(package: str) -> list[list[str]]:
 
 def test_no_import_circle_anywhere_in_tapdesk() -> None:
     assert _import_cycles("tapdesk") == []
+
+
+UI = Path(__file__).resolve().parents[1] / "tapdesk" / "ui"
+
+
+def _ui_calls(name: str) -> list[tuple[str, ast.Call]]:
+    found = []
+    for path in sorted(UI.rglob("*.py")):
+        if path.name == "text.py" and path.parent == UI:
+            continue  # the one module that may use QLabel and tooltips directly
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called == name:
+                    found.append((f"{path.relative_to(UI)}:{node.lineno}", node))
+    return found
+
+
+def test_no_label_guesses_between_plain_and_rich_text() -> None:
+    """Qt's QLabel renders anything that looks like HTML: every label is ui.text's Label (plain)
+    or RichLabel (our markup, outside values through esc)."""
+    assert [where for where, _ in _ui_calls("QLabel")] == []
+
+
+def _literal_or_plain(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.IfExp):
+        return _literal_or_plain(node.body) and _literal_or_plain(node.orelse)
+    return isinstance(node, ast.Call) and getattr(node.func, "id", "") == "plain_tip"
+
+
+def test_every_tooltip_is_our_words_or_plain_tip() -> None:
+    """A tooltip that looks like HTML is rendered: anything not a literal goes through plain_tip."""
+    loose = [
+        where for where, call in _ui_calls("setToolTip") if not _literal_or_plain(call.args[0])
+    ]
+    assert loose == []

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tapdesk.app.services import Services
 from tapdesk.cli import output
+from tapdesk.cli.terminal import field
 from tapdesk.core.readiness import technician_findings
 from tapdesk.errors import SignInRequired, UsageError
 
@@ -30,7 +31,7 @@ def _notices(auth: Authenticator, err: TextIO) -> None:
 
 def _describe(account: Account) -> str:
     roles = account.roles.describe()
-    return f"{account.username} ({roles})"
+    return f"{field(account.username)} ({roles})"
 
 
 def cmd_login(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -55,7 +56,7 @@ def cmd_login(services: Services, args: argparse.Namespace, out: TextIO, err: Te
             login_hint=args.account, select_account=bool(args.account)
         )
     if args.account and account.username.lower() != args.account.lower():
-        err.write(f"tapdesk: signed in as {account.username}, not {args.account}.\n")
+        err.write(f"tapdesk: signed in as {field(account.username)}, not {field(args.account)}.\n")
     _notices(auth, err)
     out.write(f"Signed in as {_describe(account)}.\n")
     for finding in technician_findings(account.roles):
@@ -94,7 +95,7 @@ def cmd_whoami(services: Services, args: argparse.Namespace, out: TextIO, err: T
         output.write_json(out, whoami_json(auth, account))
     elif account:
         out.write(
-            f"{account.name or account.username} <{account.username}>\n"
+            f"{field(account.name or account.username)} <{field(account.username)}>\n"
             f"  tenant       {account.tenant_id}\n"
             f"  roles        {account.roles.describe()}\n"
             f"  token cache  {auth.cache_protection.value} ({auth.cache_path})\n"

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from tapdesk.app.services import Services
 from tapdesk.cli import output
+from tapdesk.cli.terminal import field
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import TapPolicy, User
 from tapdesk.core.passrules import IssueRequest, validate_request
@@ -64,8 +65,8 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
         return 0
     view = countdown(tap, services.graph.server_clock.now())
     out.write(
-        f"Temporary Access Pass for {user.display_name or user.user_principal_name} "
-        f"<{user.user_principal_name}>\n\n"
+        f"Temporary Access Pass for {field(user.display_name or user.user_principal_name)} "
+        f"<{field(user.user_principal_name)}>\n\n"
         f"    {' '.join(code.grouped())}\n\n"
         f"  valid from   {output.local(tap.effective_start)}\n"
         f"  expires      {output.local(tap.expires)} ({view.text})\n"
@@ -129,9 +130,11 @@ def cmd_revoke(services: Services, args: argparse.Namespace, out: TextIO, err: T
     if args.json:
         output.write_json(out, {"userPrincipalName": user.user_principal_name, "revoked": revoked})
     elif revoked:
-        out.write(f"Revoked the pass of {user.user_principal_name} (id {', '.join(revoked)}).\n")
+        out.write(
+            f"Revoked the pass of {field(user.user_principal_name)} (id {', '.join(revoked)}).\n"
+        )
     else:
-        out.write(f"{user.user_principal_name} has no pass; nothing to revoke.\n")
+        out.write(f"{field(user.user_principal_name)} has no pass; nothing to revoke.\n")
     return 0
 
 

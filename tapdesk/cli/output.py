@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 import qrcode
 
+from tapdesk.cli.terminal import field
 from tapdesk.core.aaguid import authenticator_name
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import (
@@ -109,13 +110,13 @@ def yes_no(value: bool | None) -> str:
 def status_text(status: UserStatus, now: datetime) -> str:
     user = status.user
     lines = [
-        f"{user.display_name or user.user_principal_name} <{user.user_principal_name}>",
+        f"{field(user.display_name or user.user_principal_name)} <{field(user.user_principal_name)}>",
         f"  enabled      {yes_no(user.account_enabled)}",
         f"  type         {user.user_type or 'unknown'}{' (synced from on-premises)' if user.is_synced else ''}",
     ]
     if user.job_title or user.department:
         lines.append(
-            f"  role         {' · '.join(x for x in (user.job_title, user.department) if x)}"
+            f"  role         {field(' · '.join(x for x in (user.job_title, user.department) if x))}"
         )
     if user.employee_hire_date:
         lines.append(f"  hire date    {user.employee_hire_date.date().isoformat()}")
@@ -128,7 +129,8 @@ def status_text(status: UserStatus, now: datetime) -> str:
         )
     else:
         lines.append("  pass         none")
-    lines.append("  methods      " + (", ".join(method_label(m) for m in status.methods) or "none"))
+    labels = ", ".join(method_label(m) for m in status.methods)
+    lines.append(f"  methods      {field(labels) or 'none'}")
     return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,7 @@ TIMEOUT = "timeout"
 OFFLINE = "offline"
 DROP_AFTER_CREATE = "drop_after_create"
 ACCEPTED = "accepted"
+ERROR = "error"
 
 
 @dataclass
@@ -28,6 +29,8 @@ class Fault:
     path_contains: str | None = None
     status: int = 429
     retry_after: str | None = None
+    code: str = ""  # ERROR: Graph's error.code and error.message, sent as given
+    message: str = ""
 
     @classmethod
     def throttle(
@@ -64,6 +67,21 @@ class Fault:
         """202 Accepted with an empty body: a user GET "may answer 202 when the service needs
         more time" (Graph, Get user)."""
         return cls(ACCEPTED, times, method, path_contains, 202)
+
+    @classmethod
+    def error(
+        cls,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        times: int | None = 1,
+        method: str | None = None,
+        path_contains: str | None = None,
+    ) -> Fault:
+        """Graph's error envelope with this status, ``code`` and ``message``, whatever they hold
+        (for what a proxy, a future Graph or a hostile server might send)."""
+        return cls(ERROR, times, method, path_contains, status, None, code, message)
 
     @classmethod
     def timeout(

@@ -32,7 +32,7 @@ from tapdesk.demo.constants import (
     ROLE_ASSIGNABLE_GROUP_ID,
     ROLE_IDS,
 )
-from tapdesk.demo.faults import ACCEPTED, DROP_AFTER_CREATE, THROTTLE, UNAVAILABLE, Fault
+from tapdesk.demo.faults import ACCEPTED, DROP_AFTER_CREATE, ERROR, THROTTLE, UNAVAILABLE, Fault
 from tapdesk.demo.issuance import token_response
 from tapdesk.demo.model import DemoUser, Grant, TenantState
 from tapdesk.demo.phone import Phone
@@ -84,7 +84,7 @@ class DemoTenant:
                 fault.consume()
         if self.latency > 0:
             self._sleep(self.latency)  # outside every lock: slow requests still overlap
-        if fault is not None and fault.kind in (THROTTLE, UNAVAILABLE, ACCEPTED):
+        if fault is not None and fault.kind in (THROTTLE, UNAVAILABLE, ACCEPTED, ERROR):
             return self._fault_response(fault, request)
         if fault is not None and fault.kind != DROP_AFTER_CREATE:
             fault.raise_transport_error(request)
@@ -132,6 +132,8 @@ class DemoTenant:
                 headers,
                 inner={"code": "429", "message": "Please retry after", "status": "429"},
             )
+        elif fault.kind == ERROR:
+            graph_problem = GraphProblem(fault.status, fault.code, fault.message, headers)
         elif fault.status == 504:
             graph_problem = GraphProblem(504, "gatewayTimeout", "Gateway timeout.", headers)
         else:
@@ -218,6 +220,20 @@ class DemoTenant:
                 user.owned_groups.append(ROLE_ASSIGNABLE_GROUP_ID)
             state.users[seed.id] = user
         return seed.id
+
+    def edit_user(self, upn: str, **fields: Any) -> None:
+        """Change directory fields by their attribute names (``display_name="…"``), as HR
+        provisioning, directory sync or a User Administrator may: anything a string holds."""
+        user = self._user(upn)
+        unknown = [name for name in fields if not hasattr(user, name) or name in ("id", "upn")]
+        if unknown:
+            raise ValueError(f"not editable user fields: {unknown}")
+
+        def change(target: DemoUser) -> None:
+            for name, value in fields.items():
+                setattr(target, name, value)
+
+        self._change_user(upn, change)
 
     def delete_user(self, upn: str) -> None:
         with self._store.transaction() as state:

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from tapdesk.core.text import one_line
 from tapdesk.errors import (
     ConsentRequired,
     ExternalGuest,
@@ -34,6 +35,9 @@ from tapdesk.graph.retry import parse_retry_after
 _RANGE = re.compile(r"between\s+(\d+)\s+and\s+(\d+)", re.IGNORECASE)
 
 
+_TOKEN_MAX = 100  # Graph codes are ~30 characters; request-ids 36
+
+
 def _error_body(response: httpx.Response) -> Mapping[str, Any]:
     try:
         data = response.json()
@@ -43,18 +47,24 @@ def _error_body(response: httpx.Response) -> Mapping[str, Any]:
     return error if isinstance(error, Mapping) else {}
 
 
+def _token(value: object) -> str:
+    """An identifier Graph sends (a code, a request-id) as shown to people: one line, short.
+    A hostile or broken server could put markup, line breaks or a page of text there."""
+    return one_line(str(value))[:_TOKEN_MAX]
+
+
 def request_id(response: httpx.Response) -> str | None:
     """Graph's request-id: the response header, else innerError (both spellings and casings)."""
     header = response.headers.get("request-id")
     if header:
-        return str(header)
+        return _token(header)
     error = _error_body(response)
     for inner_key in ("innerError", "innererror"):
         inner = error.get(inner_key)
         if isinstance(inner, Mapping):
             for key in ("request-id", "requestId"):
                 if isinstance(inner.get(key), str):
-                    return str(inner[key])
+                    return _token(inner[key])
     return None
 
 
@@ -67,7 +77,7 @@ def from_response(response: httpx.Response, *, subject: str = "") -> TapdeskErro
     choose the explanation; without one, the answer lists what could have caused it.
     """
     error = _error_body(response)
-    code = str(error.get("code") or "")
+    code = _token(error.get("code") or "")
     lowered = str(error.get("message") or "").lower()
     status = response.status_code
     common: dict[str, Any] = {"request_id": request_id(response), "status": status, "code": code}

@@ -369,3 +369,45 @@ def test_doctor_names_where_it_looked_and_catches_the_placeholder_client_id(cli:
     )
     run = cli("doctor", env={"TAPDESK_HOME": cli.env["TAPDESK_HOME"]})
     assert run.code == 1 and "placeholder" in run.out
+
+
+# A displayName as a hostile directory writer might set it: a new terminal title, an OSC 52
+# clipboard write, a line erase and a carriage return that would overwrite what was printed
+# (the pass, on `issue`), a bidi override, and a line break that starts a fake line.
+HOSTILE_NAME = (
+    "Ava \x1b]0;owned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2K\rPass: FAKE\u202eevil\x9b31m\nFAKE-LINE"
+)
+TERMINAL_CONTROLS = [chr(c) for c in range(32) if chr(c) not in "\n"] + ["\x7f", "\x9b", "\u202e"]
+
+
+@pytest.mark.parametrize("argv", [("status", AVA), ("issue", AVA)])
+def test_outside_text_cannot_drive_the_terminal(cli: Cli, argv: tuple[str, ...]) -> None:
+    cli.tenant.edit_user(AVA, display_name=HOSTILE_NAME, job_title="\x1b[31mred\x1b[0m")
+    run = cli("--demo", *argv)
+    assert run.code == 0, run.err
+    printed = run.out + run.err
+    assert [c for c in TERMINAL_CONTROLS if c in printed] == []
+    assert not any(line.startswith("FAKE-LINE") for line in printed.splitlines())
+    assert "Ava \\u001b]0;owned\\u0007" in run.out  # escaped, still readable
+
+
+def test_json_output_keeps_outside_text_exact(cli: Cli) -> None:
+    cli.tenant.edit_user(AVA, display_name=HOSTILE_NAME)
+    run = cli("--demo", "status", AVA, "--json")
+    assert run.code == 0, run.err
+    assert [c for c in TERMINAL_CONTROLS if c in run.out] == []  # escaped as \uXXXX
+    assert run.json()["user"]["displayName"] == HOSTILE_NAME  # the exact value
+
+
+def test_graph_error_text_is_escaped_on_the_terminal(cli: Cli) -> None:
+    cli.tenant.inject(
+        # A status tapdesk has no words for: the message then names Graph's code.
+        Fault.error(
+            409, "Denied\x1b]0;owned\x07\nFAKE-LINE", "no", method="POST", path_contains="tempor"
+        )
+    )
+    run = cli("--demo", "issue", AVA)
+    assert run.code != 0
+    assert "\x1b" not in run.err and "\x07" not in run.err
+    assert not any(line.startswith("FAKE-LINE") for line in run.err.splitlines())
+    assert "Denied" in run.err  # the code is shown, as text

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import zxingcpp
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QImage, Qt, QTextDocument
+from PySide6.QtWidgets import QLabel, QWidget
 
 from tapdesk.app.services import Backend, Services
 from tapdesk.config import Settings
@@ -142,3 +142,19 @@ def decode(image: QImage) -> list[str]:
 def decode_widget(widget: QWidget) -> list[str]:
     """Decode what is on screen: a grab of the widget, as a camera would see it."""
     return decode(widget.grab().toImage())
+
+
+def seen(label: QLabel) -> str:
+    """What a label shows, as a person reads it: zero-width break points are invisible."""
+    return QLabel.text(label).replace("\u200b", "")
+
+
+def tip_text(tip: str | None) -> str:
+    """A tooltip as a person reads it (tooltips that look like markup are rendered)."""
+    if not tip:
+        return ""
+    if not Qt.mightBeRichText(tip):
+        return tip
+    document = QTextDocument()
+    document.setHtml(tip)
+    return document.toPlainText()

@@ -11,7 +11,7 @@ from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.store import DatabaseLocked, DiskFull, Store
 from tapdesk.ui.tools.audit_dialog import AuditDialog, day_range
 from tests.helpers.demo import UPN
-from tests.helpers.qt import WAIT_MS, issue, open_user, wait_idle
+from tests.helpers.qt import WAIT_MS, issue, open_user, seen, wait_idle
 from tests.ui.roster_helpers import with_store
 
 
@@ -62,7 +62,7 @@ def test_issue_and_revoke_from_the_window_are_listed_and_exported(
     dialog.choose_path = lambda parent, suggested: target
     dialog.export()
     qtbot.waitUntil(lambda: not dialog.export_note.isHidden(), timeout=WAIT_MS)
-    assert dialog.export_note.text() == f"✓ Exported 2 records to {target}"
+    assert seen(dialog.export_note) == f"✓ Exported 2 records to {target}"
     with target.open(encoding="utf-8-sig", newline="") as handle:
         exported = list(csv.reader(handle))
     header, *body = exported

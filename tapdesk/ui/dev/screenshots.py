@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 SIZE = (1280, 860)
 TIMEOUT = 30.0
 
+Inspect = Callable[[QWidget, str], None]
+# Called with each state as it is saved (the hostile-text test checks every label there).
+_inspect: Inspect | None = None
+
 
 class ShiftedClock:
     """The services' clock, moved forward by hand: shows "expired" without waiting an hour."""
@@ -64,6 +68,8 @@ def save(widget: QWidget, path: Path) -> Path:
     QApplication.processEvents()
     if not widget.grab().save(str(path)):
         raise TapdeskError(f"Could not write {path}.", title="Screenshots")
+    if _inspect is not None:
+        _inspect(widget, path.name)
     return path
 
 
@@ -96,7 +102,19 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def write_screenshots(backend: Backend, out_dir: Path) -> list[Path]:
+def write_screenshots(
+    backend: Backend, out_dir: Path, *, inspect: Inspect | None = None
+) -> list[Path]:
+    """Every state as a PNG in ``out_dir``; ``inspect`` also sees each state's widget."""
+    global _inspect
+    _inspect = inspect
+    try:
+        return _write_screenshots(backend, out_dir)
+    finally:
+        _inspect = None
+
+
+def _write_screenshots(backend: Backend, out_dir: Path) -> list[Path]:
     from tapdesk.ui.window.main_window import MainWindow
 
     tenant = backend.services().demo

@@ -8,15 +8,14 @@ changes the session itself: every button is a signal the window's guide acts on.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from tapdesk.core.checklist import Outcome
 from tapdesk.core.flows import Action, Flow, Step, StepKind
 from tapdesk.ui import theme
 from tapdesk.ui.onboarding.step_row import StepRow, StepView, clock_time
+from tapdesk.ui.text import Label, RichLabel, esc
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.chips import Chip
 from tapdesk.ui.widgets.section import Section
@@ -53,8 +52,7 @@ class Note(QWidget):
         self.setObjectName("note")
         self.setAccessibleName(name)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paint the tint
-        self.text = QLabel()
-        self.text.setTextFormat(Qt.TextFormat.RichText)  # callers escape what they insert
+        self.text = RichLabel()
         self.text.setWordWrap(True)
         self.text.setAccessibleName(name)
         self.button = QPushButton(button_text or name)
@@ -106,11 +104,10 @@ class ChecklistPanel(Section):
         self._can_issue = False
         self._issue_note = ""  # what the issue step would create (the form's settings)
 
-        self.flow_title = QLabel()
+        self.flow_title = Label()
         self.flow_title.setAccessibleName("Flow")
         self.flow_title.setFont(theme.scaled_font(self, 1.1, bold=True))
         self.flow_title.setWordWrap(True)
-        self.flow_title.setTextFormat(Qt.TextFormat.PlainText)
         self.status = Chip()
         self.heading_row.addWidget(self.status)
         self.form_button = QPushButton("Pass settings")
@@ -120,8 +117,7 @@ class ChecklistPanel(Section):
         self.form_button.toggled.connect(self.form_toggled)
         self.form_button.hide()
         self.heading_row.addWidget(self.form_button)
-        self.for_line = QLabel()
-        self.for_line.setTextFormat(Qt.TextFormat.RichText)
+        self.for_line = RichLabel()
         self.for_line.setWordWrap(True)
         self.for_line.setAccessibleName("Session")
         self.restart_note = Note("Pass value gone", "Replace the pass")
@@ -131,7 +127,7 @@ class ChecklistPanel(Section):
         self.save_note = Note("Not saved", "Save again")
         self.save_note.button.clicked.connect(self.save_again_requested)
         self.end_note = Note("Session closed")
-        self.poll_line = QLabel()
+        self.poll_line = Label()
         self.poll_line.setAccessibleName("Checking")
         self.steps = QVBoxLayout()
         self.steps.setSpacing(6)
@@ -142,8 +138,7 @@ class ChecklistPanel(Section):
         )
         self.close_button.clicked.connect(self.close_requested)
 
-        self.empty = QLabel()
-        self.empty.setTextFormat(Qt.TextFormat.RichText)
+        self.empty = RichLabel()
         self.empty.setWordWrap(True)
         self.empty.setAccessibleName("No checklist")
         self.start_button = QPushButton("Start the checklist")
@@ -194,14 +189,14 @@ class ChecklistPanel(Section):
         self._empty_box.show()
         if flow_title:
             self.empty.setText(
-                f"No checklist for {html.escape(name)} yet. Issue the pass with the form to start "
-                f"<b>{html.escape(flow_title)}</b>, or start the checklist now to begin with the "
+                f"No checklist for {esc(name)} yet. Issue the pass with the form to start "
+                f"<b>{esc(flow_title)}</b>, or start the checklist now to begin with the "
                 "identity check."
             )
             self.start_button.setEnabled(True)
         else:
             self.empty.setText(
-                f"No checklist for {html.escape(name)}: the form is set to issue a pass only. "
+                f"No checklist for {esc(name)}: the form is set to issue a pass only. "
                 "Choose a setup path to be guided step by step."
             )
             self.start_button.setEnabled(False)
@@ -230,10 +225,10 @@ class ChecklistPanel(Section):
         status = session.status
         self.status.set_chip(STATUS_TEXT[status.value], STATUS_TONE[status.value])
         self.status.show()
-        who = html.escape(snap.display_name or snap.upn)
+        who = esc(snap.display_name or snap.upn)
         self.for_line.setText(
-            f"For <b>{who}</b> ({html.escape(snap.upn)}) · started "
-            f"{snap.opened_at.astimezone():%a %d %b %H:%M} by {html.escape(snap.technician)}"
+            f"For <b>{who}</b> ({esc(snap.upn)}) · started "
+            f"{snap.opened_at.astimezone():%a %d %b %H:%M} by {esc(snap.technician)}"
         )
         self._render_notes(session)
         self._render_rows(session)
@@ -350,17 +345,17 @@ class ChecklistPanel(Section):
 
     def _render_notes(self, session: OnboardingSession) -> None:
         if session.pass_value_lost:
-            self.restart_note.show_text(html.escape(RESTART_TEXT), Tone.WARNING)
+            self.restart_note.show_text(esc(RESTART_TEXT), Tone.WARNING)
         else:
             self.restart_note.hide()
         problem = session.poll_problem
         if problem is not None and not session.closed:
             tone = Tone.ERROR if problem.blocking else Tone.WARNING
-            parts = [f"<b>{html.escape(problem.title)}</b>", html.escape(problem.message)]
+            parts = [f"<b>{esc(problem.title)}</b>", esc(problem.message)]
             if problem.hint:
-                parts.append(html.escape(problem.hint))
+                parts.append(esc(problem.hint))
             if problem.request_id:
-                parts.append(f"request-id: {html.escape(problem.request_id)}")
+                parts.append(f"request-id: {esc(problem.request_id)}")
             self.problem_note.show_text(
                 "<br>".join(parts),
                 tone,
@@ -369,7 +364,7 @@ class ChecklistPanel(Section):
         else:
             self.problem_note.hide()
         if session.save_warning:
-            self.save_note.show_text(html.escape(session.save_warning), Tone.WARNING)
+            self.save_note.show_text(esc(session.save_warning), Tone.WARNING)
         else:
             self.save_note.hide()
         snap = session.checklist.snapshot()

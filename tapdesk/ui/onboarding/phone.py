@@ -12,13 +12,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDockWidget,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from tapdesk.ui import theme
+from tapdesk.ui.text import Label, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.workflows.training_phone import ACTIONS
 
@@ -42,19 +42,17 @@ class PhonePanel(QDockWidget):
         )
         self.upn: str | None = None
         self._busy = False
-        self.target = QLabel()
-        self.target.setTextFormat(Qt.TextFormat.PlainText)
+        self.target = Label()
         self.target.setAccessibleName("Phone of")
         self.target.setWordWrap(True)
         self.target.setFont(theme.scaled_font(self, 1.05, bold=True))
-        self.intro = QLabel(
+        self.intro = Label(
             "Demo tenant only: play the new hire's phone and laptop. The checklist notices on "
             "its next check, as with a real phone."
         )
         self.intro.setWordWrap(True)
-        self.status = QLabel()
+        self.status = Label()
         self.status.setAccessibleName("Phone status")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
         self._boxes: list[tuple[QBoxLayout, bool]] = []  # a group's buttons, all labels short?
@@ -88,7 +86,7 @@ class PhonePanel(QDockWidget):
     def _group(self, group: str) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(4)
-        caption = QLabel(group)
+        caption = Label(group)
         caption.setWordWrap(True)
         caption.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
         column.addWidget(caption)
@@ -98,7 +96,7 @@ class PhonePanel(QDockWidget):
         for action in (a for a in ACTIONS if a.group == group):
             button = QPushButton(action.label)
             button.setAccessibleName(f"{action.group}: {action.label}")
-            button.setToolTip(action.done)
+            button.setToolTip(plain_tip(action.done))
             button.setMinimumHeight(30)
             button.clicked.connect(lambda _=False, key=action.key: self.action_requested.emit(key))
             box.addWidget(button)

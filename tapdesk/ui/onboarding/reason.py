@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from tapdesk.core.checklist import MAX_REASON
 from tapdesk.ui import theme
+from tapdesk.ui.text import Label
 
 
 class ReasonDialog(QDialog):
@@ -33,7 +33,7 @@ class ReasonDialog(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self._required = required
-        self.prompt = QLabel(prompt)
+        self.prompt = Label(prompt)
         self.prompt.setWordWrap(True)
         self.prompt.setAccessibleName("Question")
         self.text = QPlainTextEdit()
@@ -43,7 +43,7 @@ class ReasonDialog(QDialog):
         )
         self.text.setTabChangesFocus(True)
         self.text.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 16)
-        self.note = QLabel("Recorded in the audit trail with your name and the time.")
+        self.note = Label("Recorded in the audit trail with your name and the time.")
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
         self.buttons = QDialogButtonBox(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from tapdesk.core.text import one_line
 from tapdesk.ui import theme
 from tapdesk.ui.onboarding.panel import STATUS_TEXT
+from tapdesk.ui.text import Label, plain_tip
 from tapdesk.workflows.onboarding import SessionSummary
 
 _ICONS = {
@@ -26,7 +28,7 @@ class SessionList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Sessions")
-        self.heading = QLabel("Sessions")
+        self.heading = Label("Sessions")
         self.heading.setFont(theme.scaled_font(self, 1.15, bold=True))
         self.list = QListWidget()
         self.list.setAccessibleName("Sessions")
@@ -56,9 +58,11 @@ class SessionList(QWidget):
             detail = summary.problem or (
                 f"Now: {summary.active_step}" if summary.active_step else summary.flow_title
             )
-            item = QListWidgetItem(f"{_ICONS[summary.status.value]} {name} · {state}\n{detail}")
+            item = QListWidgetItem(
+                f"{_ICONS[summary.status.value]} {one_line(name)} · {state}\n{one_line(detail)}"
+            )
             item.setData(ROLE_ID, summary.session_id)
-            item.setToolTip(f"{summary.upn}\n{summary.flow_title}: {state}")
+            item.setToolTip(plain_tip(summary.upn, f"{summary.flow_title}: {state}"))
             self.list.addItem(item)
             if summary.session_id == current:
                 self.list.setCurrentItem(item)

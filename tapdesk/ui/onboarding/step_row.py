@@ -6,7 +6,6 @@ The active step is open; the others show one line and open on request ("Show wor
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
 from tapdesk.core.checklist import SYSTEM_ACTOR, StepRecord, StepState, TimerView
 from tapdesk.core.flows import Action, Step, StepKind
 from tapdesk.ui import theme
+from tapdesk.ui.text import Label, RichLabel, esc, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.chips import Chip
 
@@ -118,16 +117,15 @@ class StepRow(QFrame):
         self._styled_live: bool | None = None
         self._timer_tone: Tone | None = None
 
-        self.icon = QLabel()
+        self.icon = Label()
         self.icon.setFixedWidth(22)
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.icon.setFont(theme.scaled_font(self, 1.2, bold=True))
-        self.title = QLabel(f"{number}. {step.title}")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title = Label(f"{number}. {step.title}")
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Step title")
         self.title.setFont(theme.scaled_font(self, 1.05, bold=True))
-        self.optional = QLabel("optional" if step.optional else "")
+        self.optional = Label("optional" if step.optional else "")
         self.optional.setAccessibleName("Optional step")
         self.chip = Chip()
         self.toggle = QToolButton()
@@ -136,25 +134,21 @@ class StepRow(QFrame):
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.toggle.clicked.connect(self._flip)
 
-        self.say = QLabel(_say_html(step))
-        self.say.setTextFormat(Qt.TextFormat.RichText)
+        self.say = RichLabel(_say_html(step))
         self.say.setObjectName("say")
         self.say.setWordWrap(True)
         self.say.setAccessibleName("Say")
         self.say.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.caveats = QLabel("<br>".join(f"⚠ {html.escape(c)}" for c in step.caveats))
-        self.caveats.setTextFormat(Qt.TextFormat.RichText)
+        self.caveats = RichLabel("<br>".join(f"⚠ {esc(c)}" for c in step.caveats))
         self.caveats.setWordWrap(True)
         self.caveats.setAccessibleName("Caveats")
-        self.waiting = QLabel()
-        self.waiting.setTextFormat(Qt.TextFormat.PlainText)
+        self.waiting = Label()
         self.waiting.setWordWrap(True)
         self.waiting.setAccessibleName("Waiting for")
-        self.timer = QLabel()
+        self.timer = Label()
         self.timer.setAccessibleName("Timer")
         self.timer.setFont(theme.scaled_font(self, 1.15, bold=True))
-        self.record = QLabel()
-        self.record.setTextFormat(Qt.TextFormat.PlainText)
+        self.record = Label()
         self.record.setWordWrap(True)
         self.record.setAccessibleName("Step record")
 
@@ -180,7 +174,7 @@ class StepRow(QFrame):
     def _button(self, text: str, tip: str) -> QPushButton:
         button = QPushButton(text)
         button.setAccessibleName(text.rstrip("…"))
-        button.setToolTip(tip)
+        button.setToolTip(plain_tip(tip))
         return button
 
     def _build(self) -> None:
@@ -314,5 +308,5 @@ class StepRow(QFrame):
 
 
 def _say_html(step: Step) -> str:
-    lines = "".join(f"<p style='margin: 0 0 4px 0'>“{html.escape(line)}”</p>" for line in step.say)
+    lines = "".join(f"<p style='margin: 0 0 4px 0'>“{esc(line)}”</p>" for line in step.say)
     return f"<div><b>Say:</b></div>{lines}"

@@ -26,7 +26,9 @@ from tapdesk.core.checklist import ChecklistSnapshot
 from tapdesk.core.flows import Flow
 from tapdesk.core.readiness import Finding, Severity, summary, worst
 from tapdesk.core.roster import RosterEntry, RosterStatus, queue_status
+from tapdesk.core.text import one_line
 from tapdesk.ui import theme
+from tapdesk.ui.text import plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.workflows.precheck import Precheck
 
@@ -233,9 +235,10 @@ class QueueModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = Col(index.column())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(row, col)
+            return one_line(self._text(row, col))  # roster cells may hold line breaks
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, col)
+            tip = self._tooltip(row, col)
+            return plain_tip(*tip) if tip else None
         if role == Qt.ItemDataRole.ForegroundRole:
             tone = self._tone(row, col)
             return theme.ink(theme.palette(), tone) if tone else None
@@ -258,16 +261,19 @@ class QueueModel(QAbstractTableModel):
             Col.NOTES: entry.notes,
         }[col]
 
-    def _tooltip(self, row: QueueRow, col: Col) -> str | None:
+    def _tooltip(self, row: QueueRow, col: Col) -> list[str]:
         if col is Col.PRECHECK and row.findings:
-            return "\n".join(
-                f"• {f.text}" + (f"\n   {f.hint}" if f.hint else "") for f in row.findings
-            )
+            lines = []
+            for finding in row.findings:
+                lines.append(f"• {finding.text}")
+                if finding.hint:
+                    lines.append(f"   {finding.hint}")
+            return lines
         if col is Col.STATUS and row.session is not None:
-            return f"Session opened by {row.session.technician or 'unknown'}"
+            return [f"Session opened by {row.session.technician or 'unknown'}"]
         if col in (Col.NOTES, Col.NAME, Col.UPN):
-            return self._text(row, col) or None
-        return None
+            return [self._text(row, col)]
+        return []
 
     @staticmethod
     def _tone(row: QueueRow, col: Col) -> Tone | None:

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QPlainTextEdit,
@@ -50,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from tapdesk.core.models import TapPolicy
 from tapdesk.core.roster import Roster, RosterStatus
+from tapdesk.core.text import one_line
 from tapdesk.errors import TapdeskError
 from tapdesk.ui import theme
 from tapdesk.ui.operations import Operations
@@ -64,6 +64,7 @@ from tapdesk.ui.roster.queue import (
     status_label,
 )
 from tapdesk.ui.tasks import TaskRunner
+from tapdesk.ui.text import Label, RichLabel
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.banner import Banner
 from tapdesk.workflows.day import DaySessions
@@ -137,9 +138,9 @@ class RosterWindow(QMainWindow):
 
     # -- construction ---------------------------------------------------------------------------
     def _build(self) -> None:
-        title = QLabel("New-hire day")
+        title = Label("New-hire day")
         title.setFont(theme.scaled_font(self, 1.35, bold=True))
-        self.file_label = QLabel("No roster yet")
+        self.file_label = Label("No roster yet")
         self.file_label.setAccessibleName("Roster file")
         self.file_label.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
         self.import_button = QPushButton("Import CSV…")
@@ -164,14 +165,14 @@ class RosterWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.summary = QLabel()
+        self.summary = Label()
         self.summary.setAccessibleName("Queue summary")
         self.summary.setIndent(14)
         self.statusBar().addWidget(self.summary, 1)
 
     def _empty_page(self) -> QWidget:
         page = QWidget()
-        hint = QLabel(
+        hint = RichLabel(
             "<p style='font-size:large'><b>Drop the roster CSV here</b>, or choose "
             "<b>Import CSV…</b></p>"
             "<p>One column holds the sign-in name: <i>UPN</i>, <i>User Principal Name</i>, "
@@ -227,7 +228,7 @@ class RosterWindow(QMainWindow):
         self.open_button.setDefault(True)
         bar = QHBoxLayout()
         bar.setSpacing(8)
-        shown = QLabel("Show")
+        shown = Label("Show")
         shown.setBuddy(self.status_filter)
         bar.addWidget(shown)
         bar.addWidget(self.status_filter)
@@ -263,7 +264,7 @@ class RosterWindow(QMainWindow):
         self.problems.setReadOnly(True)
         self.problems.setAccessibleName("Problems")
         self.problems.setPlaceholderText("No problems.")
-        self.problems_title = QLabel("Problems")
+        self.problems_title = Label("Problems")
         self.problems_title.setFont(theme.scaled_font(self, 1.1, bold=True))
         self.copy_button = QPushButton("Copy problems")
         self.copy_button.setAccessibleName("Copy problems")
@@ -578,7 +579,7 @@ def problems_text(roster: Roster | None, rows: list[QueueRow]) -> tuple[str, int
         lines.append(f"Not imported ({len(roster.problems)}):")
         for problem in roster.problems:
             upn = f" ({problem.upn})" if problem.upn else ""
-            lines.append(f"  Line {problem.line}{upn}: {problem.message}")
+            lines.append(one_line(f"  Line {problem.line}{upn}: {problem.message}"))
     # As in the status column: a session under way makes the pre-check's objection stale.
     found = [r for r in rows if r.precheck is not None and r.precheck.problem and not r.session]
     found.sort(key=lambda r: r.entry.line)
@@ -591,7 +592,8 @@ def problems_text(roster: Roster | None, rows: list[QueueRow]) -> tuple[str, int
             for finding in row.precheck.findings:
                 if finding.blocks:
                     hint = f" {finding.hint}" if finding.hint else ""
-                    lines.append(f"  Line {row.entry.line} ({row.upn}): {finding.text}{hint}")
+                    line = f"  Line {row.entry.line} ({row.upn}): {finding.text}{hint}"
+                    lines.append(one_line(line))
     return "\n".join(lines), len(roster.problems) + len(found)
 
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.core.audit import AuditEvent, AuditKind
+from tapdesk.core.text import one_line
 from tapdesk.errors import TapdeskError
 from tapdesk.ui import theme
 from tapdesk.ui.operations import Operations
+from tapdesk.ui.text import Label, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.banner import Banner
 
@@ -82,7 +83,7 @@ def row_texts(event: AuditEvent) -> list[str]:
     if event.step_id:
         detail = f"step {event.step_id}" + (f": {detail}" if detail else "")
     once = "" if event.usable_once is None else ("yes" if event.usable_once else "no")
-    return [
+    texts = [
         event.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
         event.technician,
         ACTIONS.get(event.kind, event.kind.value),
@@ -92,6 +93,7 @@ def row_texts(event: AuditEvent) -> list[str]:
         once,
         detail,
     ]
+    return [one_line(text) for text in texts]
 
 
 class AuditDialog(QDialog):
@@ -124,7 +126,7 @@ class AuditDialog(QDialog):
     def _build(self) -> None:
         self.from_date = _date_edit("From")
         self.to_date = _date_edit("To")
-        self.count = QLabel()
+        self.count = Label()
         self.count.setAccessibleName("Number of records")
         self.count.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
         self.today_button = QPushButton("Today")
@@ -137,7 +139,7 @@ class AuditDialog(QDialog):
         self.today_button.clicked.connect(self.show_today)
         self.export_button.clicked.connect(self.export)
         self.close_button.clicked.connect(self.close)
-        title = QLabel("Audit trail")
+        title = Label("Audit trail")
         title.setFont(theme.scaled_font(self, 1.35, bold=True))
         zone = datetime.now().astimezone().strftime("%Z") or "local time"
         times = (
@@ -145,7 +147,7 @@ class AuditDialog(QDialog):
             if zone == "UTC"
             else f"Times in {zone}; the CSV export is in UTC."
         )
-        about = QLabel(
+        about = Label(
             f"Every pass issued and revoked, every override, skip and completion. {times}"
         )
         about.setWordWrap(True)
@@ -157,7 +159,7 @@ class AuditDialog(QDialog):
         bar = QHBoxLayout()
         bar.setSpacing(8)
         for text, edit in (("From", self.from_date), ("to", self.to_date)):
-            label = QLabel(text)
+            label = Label(text)
             label.setBuddy(edit)
             bar.addWidget(label)
             bar.addWidget(edit)
@@ -167,7 +169,7 @@ class AuditDialog(QDialog):
         bar.addWidget(self.export_button)
 
         self.banner = Banner()
-        self.export_note = QLabel()
+        self.export_note = Label()
         self.export_note.setAccessibleName("Export result")
         self.export_note.setWordWrap(True)
         self.export_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -247,7 +249,7 @@ class AuditDialog(QDialog):
             tone = _TONES.get(event.kind)
             for column, text in enumerate(row_texts(event)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text if len(text) > 24 else "")
+                item.setToolTip(plain_tip(text) if len(text) > 24 else "")
                 if tone is not None and column == 2:
                     item.setForeground(theme.ink(palette, tone))
                 self.table.setItem(row, column, item)

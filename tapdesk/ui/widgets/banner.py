@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from tapdesk.errors import TapdeskError
 from tapdesk.ui import theme
+from tapdesk.ui.text import Label
 from tapdesk.ui.theme import Tone
 
 _ICONS = {Tone.ERROR: "⚠", Tone.WARNING: "⚠", Tone.INFO: "ℹ", Tone.OK: "✓"}
@@ -23,19 +24,19 @@ class Banner(QFrame):
         self.setObjectName("banner")
         self.setAccessibleName("Message")
         self._tone = Tone.ERROR
-        self._icon = QLabel()
+        self._icon = Label()
         self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.title = QLabel()
+        self.title = Label()
         self.title.setObjectName("bannerTitle")
         self.title.setAccessibleName("Message title")
-        self.message = QLabel()
+        self.message = Label()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Message text")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hint = QLabel()
+        self.hint = Label()
         self.hint.setWordWrap(True)
         self.hint.setAccessibleName("What to do")
-        self.request_id = QLabel()
+        self.request_id = Label()
         self.request_id.setAccessibleName("Request ID")
         self.request_id.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse

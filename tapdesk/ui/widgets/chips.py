@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from tapdesk.ui import theme
@@ -12,7 +13,9 @@ class Chip(QLabel):
     def __init__(
         self, text: str = "", tone: Tone = Tone.INFO, parent: QWidget | None = None
     ) -> None:
-        super().__init__(text, parent)
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # role names come from the directory
+        self.setText(text)
         self.setAccessibleName(text)
         self.set_tone(tone)
 

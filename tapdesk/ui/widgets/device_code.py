@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from tapdesk.ui import theme
 from tapdesk.ui.qr import QrView
+from tapdesk.ui.text import Label, RichLabel, esc
 
 
 class DeviceCodeDialog(QDialog):
@@ -28,13 +28,13 @@ class DeviceCodeDialog(QDialog):
         self.setWindowTitle("Sign in on another device")
         self.setAccessibleName("Sign in on another device")
         self.setModal(True)
-        intro = QLabel(
-            f"On a phone or another computer, open <b>{verification_uri}</b> "
+        intro = RichLabel(
+            f"On a phone or another computer, open <b>{esc(verification_uri)}</b> "
             "(or scan the QR code) and enter this code:"
         )
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.code = QLabel(user_code)
+        self.code = Label(user_code)
         self.code.setAccessibleName("Sign-in code")
         self.code.setFont(theme.pass_font(30))
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -45,7 +45,7 @@ class DeviceCodeDialog(QDialog):
         self.qr = QrView(minimum=170)
         self.qr.set_payload(verification_uri)
         self.qr.setAccessibleName("QR code of the sign-in page")
-        self.waiting = QLabel("Waiting for you to finish signing in…")
+        self.waiting = Label("Waiting for you to finish signing in…")
         self.waiting.setAccessibleName("Sign-in status")
         copy = QPushButton("Copy code")
         copy.setAccessibleName("Copy the sign-in code")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QMenu,
     QPushButton,
     QToolButton,
@@ -18,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from tapdesk.core.roles import Technician
 from tapdesk.ui import theme
+from tapdesk.ui.text import Label, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.chips import Chip
 from tapdesk.ui.widgets.spinner import Spinner
@@ -36,14 +34,15 @@ class HeaderBar(QFrame):
         super().__init__(parent)
         self.setObjectName("header")
         self.setAccessibleName("Sign-in")
-        self.title = QLabel("tapdesk")
+        self.title = Label("tapdesk")
         self.title.setAccessibleName("tapdesk")
         self.title.setFont(theme.scaled_font(self, 1.35, bold=True))
         self.tenant = Chip(tenant_label, Tone.WARNING if demo else Tone.INFO)
         self.tenant.setVisible(bool(tenant_label))
-        self.who = QLabel()
+        self.who = Label()
         self.who.setAccessibleName("Signed-in technician")
-        self.roles = QLabel()
+        self.who.setFont(theme.scaled_font(self, 1.0, bold=True))
+        self.roles = Label()
         self.roles.setAccessibleName("Your roles")
         self.roles.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
         self.spinner = Spinner(name="Signing in")
@@ -95,7 +94,7 @@ class HeaderBar(QFrame):
     def set_busy(self, busy: bool, text: str = "", *, cancellable: bool = False) -> None:
         if busy:
             self.spinner.start()
-            self.spinner.setToolTip(text)
+            self.spinner.setToolTip(plain_tip(text))
             self.who.setText(text)
         else:
             self.spinner.stop()
@@ -114,9 +113,7 @@ class HeaderBar(QFrame):
 
     def show_signed_in(self, technician: Technician) -> None:
         self.technician = technician
-        name = html.escape(technician.name or technician.username)
-        self.who.setText(f"<b>{name}</b>")
-        self.who.setToolTip(technician.username)
+        self.who.setText(technician.name or technician.username)
         self.roles.setText(f"{technician.username} · {technician.roles.describe()}")
         self.roles.setToolTip("Directory roles from your sign-in")
         self.roles.show()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -30,7 +29,9 @@ from tapdesk.core.clock import Clock
 from tapdesk.core.flows import Flow
 from tapdesk.core.models import TapPolicy
 from tapdesk.core.passrules import IssueRequest, lifetime_bounds, one_time_choice
+from tapdesk.core.text import one_line
 from tapdesk.ui import theme
+from tapdesk.ui.text import Label, fit_line, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.section import Section
 from tapdesk.ui.widgets.spinner import Spinner
@@ -142,15 +143,15 @@ class IssueForm(Section):
         self.lifetime.setAccessibleName("Lifetime in minutes")
         self.lifetime.setSuffix(" min")
         self.lifetime.setSingleStep(10)
-        self.lifetime_human = QLabel()
+        self.lifetime_human = Label()
         self.lifetime_human.setAccessibleName("Lifetime in hours")
-        self.policy_note = QLabel()
+        self.policy_note = Label()
         self.policy_note.setWordWrap(True)
         self.policy_note.setAccessibleName("Policy note")
         self.one_time = QCheckBox("One-time use")
         self.one_time.setToolTip("The pass works for a single sign-in")
         self.one_time.setAccessibleName("One-time use")
-        self.one_time_note = QLabel()
+        self.one_time_note = Label()
         self.one_time_note.setWordWrap(True)
         self.one_time_note.setAccessibleName("One-time note")
 
@@ -175,13 +176,13 @@ class IssueForm(Section):
         self._path_box = QVBoxLayout()
         self._path_box.setSpacing(2)
         path_box = self._path_box
-        self.path_help = QLabel()
+        self.path_help = Label()
         self.path_help.setWordWrap(True)
         self.path_help.setAccessibleName("About this path")
         path_box.addWidget(self.path_help)
         self._set_choices(_BUILT_IN)
 
-        self.warning = QLabel()
+        self.warning = Label()
         self.warning.setWordWrap(True)
         self.warning.setAccessibleName("Warning")
         self.issue_button = QPushButton("Issue pass")
@@ -192,7 +193,7 @@ class IssueForm(Section):
         self.issue_button.setMinimumHeight(36)
         self.issue_button.setFont(theme.scaled_font(self, 1.1, bold=True))
         self.spinner = Spinner(name="Issuing the pass")
-        self.blocked_note = QLabel()
+        self.blocked_note = Label()
         self.blocked_note.setWordWrap(True)
         self.blocked_note.setAccessibleName("Why the pass cannot be issued")
 
@@ -207,12 +208,12 @@ class IssueForm(Section):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._form = form
-        form.addRow("Lifetime", lifetime_row)
-        form.addRow("", self.policy_note)
-        form.addRow("Use", self.one_time)
-        form.addRow("", self.one_time_note)
-        form.addRow("Starts", start_row)
-        form.addRow("Setup path", path_box)
+        form.addRow(Label("Lifetime"), lifetime_row)
+        form.addRow(Label(), self.policy_note)
+        form.addRow(Label("Use"), self.one_time)
+        form.addRow(Label(), self.one_time_note)
+        form.addRow(Label("Starts"), start_row)
+        form.addRow(Label("Setup path"), path_box)
         button_row = QHBoxLayout()
         button_row.addWidget(self.issue_button, 1)
         button_row.addWidget(self.spinner)
@@ -392,10 +393,11 @@ class IssueForm(Section):
         self.path_buttons = {}
         self._choices = list(choices)
         for index, choice in enumerate(choices):
-            button = QRadioButton(choice.label)
-            button.setAccessibleName(choice.label)
-            button.setAccessibleDescription(choice.description)
-            button.setToolTip(choice.description)
+            button = QRadioButton()
+            button.setText(fit_line(button, choice.label, 360))  # flow files name the paths
+            button.setAccessibleName(one_line(choice.label))
+            button.setAccessibleDescription(one_line(choice.description))
+            button.setToolTip(plain_tip(choice.label, choice.description))
             self.paths.addButton(button)
             self.path_buttons[choice.flow_id] = button
             self._path_box.insertWidget(index, button)

@@ -6,14 +6,12 @@ all three. Graph never returns a pass again, so once hidden the panel says so an
 
 from __future__ import annotations
 
-import html
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -27,6 +25,7 @@ from tapdesk.core.models import PassCode, TemporaryAccessPass, User
 from tapdesk.ui import theme
 from tapdesk.ui.qr import QrView
 from tapdesk.ui.spell import spell_out
+from tapdesk.ui.text import Label, RichLabel, esc
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.pass_text import PassText
 from tapdesk.ui.widgets.section import Section
@@ -79,19 +78,19 @@ class PassPanel(Section):
         self._state = PanelState.EMPTY
         self.user: User | None = None
 
-        self.for_user = QLabel()
+        self.for_user = RichLabel()
         self.for_user.setAccessibleName("Pass for")
         self.code_label = PassText(largest=max(30.0, self.font().pointSizeF() * 3.4))
-        self.spelled = QLabel()
+        self.spelled = Label()
         self.spelled.setAccessibleName("Pass spelled out")
         self.spelled.setWordWrap(True)
-        self.message = QLabel()
+        self.message = Label()
         self.message.setAccessibleName("Pass status message")
         self.message.setWordWrap(True)
         side = round(max(200.0, self.font().pointSizeF() * 22))
         self.qr = QrView(minimum=side)
         self.qr.setFixedSize(side, side)
-        self.qr_caption = QLabel()
+        self.qr_caption = Label()
         self.qr_caption.setMaximumWidth(side)
         self.qr_caption.setAccessibleName("QR code caption")
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -105,10 +104,10 @@ class PassPanel(Section):
         self.hide_button = QPushButton("Hide")
         self.hide_button.setAccessibleName("Hide the pass")
         self.hide_button.setToolTip("Hide the pass now (Esc). It cannot be shown again.")
-        self.copy_note = QLabel()
+        self.copy_note = Label()
         self.copy_note.setAccessibleName("Clipboard status")
 
-        self.countdown_label = QLabel()
+        self.countdown_label = Label()
         self.countdown_label.setAccessibleName("Time left")
         self.countdown_label.setFont(theme.scaled_font(self, 1.5, bold=True))
         self.progress = QProgressBar()
@@ -116,7 +115,7 @@ class PassPanel(Section):
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(10)
-        self.details = QLabel()
+        self.details = Label()
         self.details.setAccessibleName("Pass details")
         self.details.setWordWrap(True)
 
@@ -129,7 +128,7 @@ class PassPanel(Section):
             "Issue a new pass with the form's settings; the current one stops working"
         )
         self.spinner = Spinner(name="Working on the pass")
-        self.empty_note = QLabel("No pass on screen. Choose a user and issue one with the form.")
+        self.empty_note = Label("No pass on screen. Choose a user and issue one with the form.")
         self.empty_note.setAccessibleName("No pass")
         self.empty_note.setWordWrap(True)
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -336,7 +335,7 @@ class PassPanel(Section):
         )
         if self.user is not None:
             self.for_user.setText(
-                f"For <b>{html.escape(self.user.display_name or self.user.user_principal_name)}</b>"
+                f"For <b>{esc(self.user.display_name or self.user.user_principal_name)}</b>"
             )
         if shown and self._code is not None:
             self.code_label.set_groups(self._code.grouped(GROUP), masked=not self._revealed)

@@ -21,7 +21,6 @@ from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -33,7 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.core.models import User
+from tapdesk.core.text import one_line
 from tapdesk.ui import theme
+from tapdesk.ui.text import Label, plain_tip
 from tapdesk.ui.widgets.spinner import Spinner
 
 DEBOUNCE_MS = 250
@@ -53,7 +54,7 @@ def _describe(user: User) -> tuple[str, str, str]:
     if flags:
         first += f"  ({', '.join(flags)})"
     third = " · ".join(p for p in (user.job_title, user.department) if p)
-    return first, user.user_principal_name, third
+    return one_line(first), one_line(user.user_principal_name), one_line(third)
 
 
 class _UserDelegate(QStyledItemDelegate):
@@ -108,7 +109,7 @@ class SearchPanel(QWidget):
         )
         self.box.setClearButtonEnabled(True)
         self.spinner = Spinner(name="Searching")
-        self.status = QLabel()
+        self.status = Label()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Search status")
         self.results = QListWidget()
@@ -159,7 +160,7 @@ class SearchPanel(QWidget):
         for user in users:
             item = QListWidgetItem(" ".join(p for p in _describe(user) if p))
             item.setData(_USER_ROLE, user)
-            item.setToolTip(user.user_principal_name)
+            item.setToolTip(plain_tip(user.user_principal_name))
             self.results.addItem(item)
         if users:
             self.results.setCurrentRow(0)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from tapdesk.ui import theme
+from tapdesk.ui.text import Label
 
 
 class Section(QFrame):
@@ -13,7 +14,7 @@ class Section(QFrame):
         self.setObjectName("section")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(title)
-        self.heading = QLabel(title)
+        self.heading = Label(title)
         self.heading.setAccessibleName(title)
         self.heading.setFont(theme.scaled_font(self, 1.2, bold=True))
         self.heading_row = QHBoxLayout()

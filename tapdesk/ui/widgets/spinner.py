@@ -6,6 +6,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from tapdesk.ui.text import plain_tip
+
 
 class Spinner(QWidget):
     """A turning arc in the palette's highlight colour; keeps its space when idle."""
@@ -21,7 +23,7 @@ class Spinner(QWidget):
         self._timer.timeout.connect(self._advance)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(name)
-        self.setToolTip(name + "…")
+        self.setToolTip(plain_tip(name + "…"))
         policy = self.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.setSizePolicy(policy)

@@ -6,7 +6,6 @@ the technician reads the name while the rest loads.
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 from PySide6.QtCore import Qt
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,6 +23,7 @@ from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import AuthMethod, MethodKind, TemporaryAccessPass, User
 from tapdesk.core.readiness import Finding
 from tapdesk.ui import theme
+from tapdesk.ui.text import Label, RichLabel, esc
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.chips import Chip
 from tapdesk.ui.widgets.spinner import Spinner
@@ -67,29 +66,28 @@ class UserCard(QFrame):
         self._tap: TemporaryAccessPass | None = None
         self._shown_here = False
 
-        self.name = QLabel()
+        self.name = Label()
         self.name.setAccessibleName("User name")
         self.name.setFont(theme.scaled_font(self, 1.5, bold=True))
-        self.upn = QLabel()
+        self.upn = Label()
         self.upn.setAccessibleName("Sign-in name")
         self.upn.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.spinner = Spinner(name="Loading the user")
         self.enabled_chip = Chip()
         self.synced_chip = Chip()
         self.type_chip = Chip()
-        self.details = QLabel()
+        self.details = Label()
         self.details.setAccessibleName("Department, job title and hire date")
         self.details.setWordWrap(True)
-        self.methods = QLabel()
+        self.methods = Label()
         self.methods.setAccessibleName("Registered sign-in methods")
         self.methods.setWordWrap(True)
-        self.methods.setTextFormat(Qt.TextFormat.PlainText)
-        self.existing = QLabel()
+        self.existing = Label()
         self.existing.setAccessibleName("Existing pass")
         self.existing.setWordWrap(True)
         self.problem_box = QVBoxLayout()
         self.problem_box.setSpacing(4)
-        self.placeholder = QLabel()
+        self.placeholder = Label()
         self.placeholder.setAccessibleName("No user selected")
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -114,7 +112,7 @@ class UserCard(QFrame):
         for row, (label, widget) in enumerate(
             (("Methods", self.methods), ("Current pass", self.existing))
         ):
-            caption = QLabel(label)
+            caption = Label(label)
             caption.setFont(theme.scaled_font(self, 1.0, bold=True))
             facts.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
             facts.addWidget(widget, row, 1)
@@ -200,7 +198,7 @@ class UserCard(QFrame):
         lines = [method_line(m) for m in shown]
         if not any(m.kind in (MethodKind.FIDO2, MethodKind.AUTHENTICATOR) for m in shown):
             lines.append("No Authenticator or passkey yet")
-        self.methods.setText("\n".join(lines) if lines else "None registered")
+        self.methods.set_lines(lines or ["None registered"])
 
     def show_existing(
         self,
@@ -251,13 +249,12 @@ class _ProblemRow(QFrame):
             f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
             "#problem QLabel { background: transparent; }"
         )
-        icon = QLabel(theme.ICONS[tone])
+        icon = Label(theme.ICONS[tone])
         icon.setStyleSheet(f"color: {theme.css(theme.ink(palette, tone))};")
-        body = html.escape(problem.text)
+        body = esc(problem.text)
         if problem.hint:
-            body += f"<br><small>{html.escape(problem.hint)}</small>"
-        text = QLabel(body)
-        text.setTextFormat(Qt.TextFormat.RichText)
+            body += f"<br><small>{esc(problem.hint)}</small>"
+        text = RichLabel(body)
         text.setWordWrap(True)
         text.setAccessibleName(problem.text)
         layout = QHBoxLayout(self)

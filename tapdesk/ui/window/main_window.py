@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from tapdesk.core import readiness
 from tapdesk.core.clock import Clock
@@ -30,6 +30,7 @@ from tapdesk.ui.onboarding.guide import Guide
 from tapdesk.ui.operations import Operations
 from tapdesk.ui.qr import qr_payload
 from tapdesk.ui.tasks import TaskRunner
+from tapdesk.ui.text import Label, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.tools import menu as tools_menu
 from tapdesk.ui.widgets.banner import Banner
@@ -152,7 +153,7 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(12, 12, 6, 12)
-        find = QLabel("Find the user")
+        find = Label("Find the user")
         find.setFont(theme.scaled_font(self, 1.15, bold=True))
         left_layout.addWidget(find)
         left_layout.addWidget(self.search, 1)
@@ -175,7 +176,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.statusBar().setAccessibleName("Status")
-        self.notice = QLabel()
+        self.notice = Label()
         self.notice.setAccessibleName("Notice")
         self.notice.hide()
         self.statusBar().addPermanentWidget(self.notice)
@@ -543,7 +544,7 @@ class MainWindow(QMainWindow):
         full = "  ·  ".join(self._notices)
         metrics = self.notice.fontMetrics()
         self.notice.setText("ℹ " + metrics.elidedText(full, Qt.TextElideMode.ElideRight, 460))
-        self.notice.setToolTip("\n\n".join(self._notices))
+        self.notice.setToolTip(plain_tip(*self._notices))
         self.notice.setAccessibleDescription(full)
         self.notice.show()
 

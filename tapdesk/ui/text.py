@@ -1,0 +1,160 @@
+"""Labels that show text as text.
+
+QLabel guesses: a string that looks like HTML is rendered as HTML, so a displayName of
+``<img src="file:///dev/zero">`` would make Qt load that file. Every label in tapdesk is one of:
+
+- :class:`Label`: plain text on one logical line. Line breaks, control and bidi characters are
+  shown as marks (:func:`tapdesk.core.text.one_line`), so a displayName cannot draw a second
+  line of fake instructions. Several lines only through :meth:`Label.set_lines`. A word-wrapped
+  label may break long unbroken runs; a single-line label elides what does not fit and offers
+  the whole value as a tooltip, so a 128-character jobTitle never widens the window.
+- :class:`RichLabel`: markup we wrote; every outside value in it goes through :func:`esc`.
+
+Tooltips guess the same way: outside values go through :func:`plain_tip`.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from tapdesk.core.text import ZERO_WIDTH_SPACE, breakable, one_line
+
+MIN_EMS = 16  # the most a label insists on, in widths of "M"
+
+
+def esc(value: object) -> str:
+    """An outside value, made safe to put inside markup we wrote."""
+    return html.escape(breakable(one_line(str(value))))
+
+
+def fit_line(widget: QWidget, text: str, width: int) -> str:
+    """``text`` on one line, elided to ``width`` pixels in ``widget``'s font: for buttons and
+    other widgets that cannot elide by themselves and would otherwise grow to fit."""
+    return widget.fontMetrics().elidedText(one_line(text), Qt.TextElideMode.ElideRight, width)
+
+
+def plain_tip(*lines: str) -> str:
+    """A tooltip that shows ``lines`` literally, one per line (Qt renders a tooltip that looks
+    like HTML as HTML)."""
+    text = "\n".join(one_line(line) for line in lines)
+    normal = GuiQt.WhiteSpaceMode.WhiteSpaceNormal  # wraps long lines, unlike "pre"
+    return GuiQt.convertFromPlainText(text, normal) if text.strip() else ""
+
+
+class Label(QLabel):
+    """Plain text, always. ``wrap`` makes it word-wrapped; otherwise it keeps one line and
+    elides when painted narrower than its text (``text()`` stays whole, for screen readers)."""
+
+    def __init__(
+        self, text: str = "", parent: QWidget | None = None, *, wrap: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._value = ""
+        self._lines = False
+        self._tip = ""
+        self.setWordWrap(wrap)
+        self.setText(text)
+
+    def value(self) -> str:
+        """The text as given (before marks or breaks)."""
+        return self._value
+
+    def setText(self, text: str) -> None:
+        self._value = text
+        self._lines = False
+        self._show()
+
+    def set_lines(self, lines: list[str]) -> None:
+        """One line per item, each item kept on its own line (a word-wrapped label)."""
+        self._value = "\n".join(one_line(line) for line in lines)
+        self._lines = True
+        self._show()
+
+    def setWordWrap(self, on: bool) -> None:
+        super().setWordWrap(on)
+        if hasattr(self, "_value"):
+            self._show()
+
+    def setToolTip(self, tip: str) -> None:
+        self._tip = tip
+        self._retip()
+
+    def clear(self) -> None:
+        self.setText("")
+
+    def elided(self) -> bool:
+        """Whether some of the text is cut off: a single line elided, or a wrapped word wider
+        than the label (then the tooltip holds the whole value)."""
+        metrics, text = self.fontMetrics(), QLabel.text(self)
+        if self.wordWrap():
+            words = text.replace(ZERO_WIDTH_SPACE, " ").split()
+            return any(metrics.horizontalAdvance(word) > self._room() for word in words)
+        return metrics.horizontalAdvance(text) > self._room()
+
+    def minimumSizeHint(self) -> QSize:
+        # Our own words keep their width (a countdown is never squeezed to "1:00:…"); past
+        # MIN_EMS characters a single line elides and a wrapped one wraps or clips a
+        # pathological word, so no value from outside can widen the window.
+        hint = super().minimumSizeHint()
+        hint.setWidth(min(hint.width(), self.fontMetrics().horizontalAdvance("M") * MIN_EMS))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._retip()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.elided():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        room = self.contentsRect().adjusted(self.margin(), 0, -self.margin(), 0)
+        text = self.fontMetrics().elidedText(
+            QLabel.text(self), Qt.TextElideMode.ElideRight, room.width()
+        )
+        self.style().drawItemText(
+            painter,
+            room,
+            int(self.alignment().value),
+            self.palette(),
+            self.isEnabled(),
+            text,
+            self.foregroundRole(),
+        )
+
+    def _room(self) -> int:
+        return self.contentsRect().width() - 2 * self.margin()
+
+    def _show(self) -> None:
+        if self.wordWrap():
+            shown = self._value if self._lines else one_line(self._value)
+            shown = breakable(shown)
+        else:
+            shown = one_line(self._value)
+        if QLabel.text(self) != shown:
+            QLabel.setText(self, shown)
+        self._retip()
+
+    def _retip(self) -> None:
+        tip = self._tip
+        if self.elided():
+            own = [tip] if tip and not GuiQt.mightBeRichText(tip) else []
+            tip = plain_tip(self._value, *own)
+        if QLabel.toolTip(self) != tip:
+            QLabel.setToolTip(self, tip)
+
+
+class RichLabel(QLabel):
+    """Markup we wrote; outside values inside it went through :func:`esc`."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.setText(text)
