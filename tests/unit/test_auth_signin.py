@@ -6,7 +6,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -51,11 +50,6 @@ def browser(http: httpx.Client) -> Iterator[ScriptedBrowser]:
 @pytest.fixture
 def keyring() -> MemoryKeyring:
     return MemoryKeyring()
-
-
-@pytest.fixture
-def paths(tmp_path: Path) -> AppPaths:
-    return AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
 
 
 @pytest.fixture

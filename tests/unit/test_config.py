@@ -11,18 +11,9 @@ from tapdesk.config import Cloud, QrPayload, check_graph_url, load_settings
 from tapdesk.errors import ConfigError
 from tapdesk.runtime import paths as paths_module
 from tapdesk.runtime.paths import AppPaths, system_site_config_dir
+from tests.helpers.files import write
 
 GUID = "11111111-2222-3333-4444-555555555555"
-
-
-@pytest.fixture
-def paths(tmp_path: Path) -> AppPaths:
-    return AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def test_layers_site_then_user_then_env_then_flags(paths: AppPaths) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tapdesk.config import QrPayload, load_settings
 from tapdesk.runtime.paths import AppPaths
+from tests.helpers.files import write
 
 # name -> (file section.key, environment variable or None, site value, looser, tighter)
 CASES: dict[str, tuple[str, str | None, str, str, str]] = {
@@ -29,16 +29,6 @@ CASES: dict[str, tuple[str, str | None, str, str, str]] = {
     "mask_until_revealed": ("privacy.mask_until_revealed", None, "true", "false", "true"),
     "qr_payload": ("privacy.qr_payload", "TAPDESK_QR_PAYLOAD", '"signin"', '"pass"', '"signin"'),
 }
-
-
-@pytest.fixture
-def paths(tmp_path: Path) -> AppPaths:
-    return AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def toml(dotted: str, value: str) -> str:

@@ -4,7 +4,6 @@ system site file; a local server only for the demo tenant or a TAPDESK_ACCESS_TO
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from tapdesk.config import Cloud, Settings, check_token_hosts, load_settings
 from tapdesk.errors import ConfigError
 from tapdesk.runtime.paths import AppPaths
+from tests.helpers.files import write
 
 GUID = "11111111-2222-3333-4444-555555555555"
 EVIL = "https://evil.example/v1.0"
@@ -28,19 +28,9 @@ SIGNED_IN = {"TAPDESK_TENANT_ID": GUID, "TAPDESK_CLIENT_ID": GUID}  # MSAL, no e
 
 
 @pytest.fixture
-def paths(tmp_path: Path) -> AppPaths:
-    return AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
-
-
-@pytest.fixture
 def system(paths: AppPaths) -> AppPaths:
     """The same folders, with the site file counted as IT's at the system location."""
     return replace(paths, site_moved_by=None)
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def test_the_table_is_microsofts() -> None:
