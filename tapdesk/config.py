@@ -133,6 +133,8 @@ class Settings:
     tap_only_permission: bool = False
     broker: bool = True
     allow_plaintext_cache: bool = False
+    # Site only: issue even when the audit trail cannot be written (every issue then says so).
+    allow_issue_without_trail: bool = False
     clipboard_clear_seconds: int = 30
     hide_after_seconds: int = 120
     mask_until_revealed: bool = False
@@ -185,6 +187,7 @@ _FILE_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("auth", "tap_only_permission"): ("tap_only_permission", "bool"),
     ("auth", "broker"): ("broker", "bool"),
     ("auth", "allow_plaintext_cache"): ("allow_plaintext_cache", "bool"),
+    ("audit", "allow_issue_without_trail"): ("allow_issue_without_trail", "bool"),
     ("privacy", "clipboard_clear_seconds"): ("clipboard_clear_seconds", "seconds"),
     ("privacy", "hide_after_seconds"): ("hide_after_seconds", "seconds"),
     ("privacy", "mask_until_revealed"): ("mask_until_revealed", "bool"),
@@ -192,7 +195,7 @@ _FILE_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("display", "large_text"): ("large_text", "bool"),
 }
 # Keys that relax security: honoured only from the site file at the system location.
-_SITE_ONLY = {"allow_plaintext_cache", "allowed_graph_host"}
+_SITE_ONLY = {"allow_plaintext_cache", "allowed_graph_host", "allow_issue_without_trail"}
 
 
 def _sooner(site: int, other: int) -> int:

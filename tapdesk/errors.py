@@ -205,3 +205,13 @@ class AuthError(TapdeskError):
 
 class StorageError(TapdeskError):
     title = "Storage problem"
+
+
+class TrailUnavailable(StorageError):
+    """The audit trail cannot record what would be done, so it was not done (fail closed)."""
+
+    title = "No audit trail"
+
+
+class SessionNotSaved(TrailUnavailable):
+    """A new checklist could not be stored before its pass was asked for: nothing was asked."""

@@ -97,11 +97,22 @@ def build_services(
         token = auth.access_token
     graph = GraphClient(graph_url, token, http=http, clock=clock)
     store, store_notices = open_store(paths, clock=clock)
+    store.tenant_id = tenant_key(settings)
     notices = [*settings.notices, *_site_notices(paths)]
     notices += [f"{n.title}: {n.message} {n.hint}".strip() for n in store_notices]
     return Services(
         settings, paths, graph, auth, clock, demo_tenant, http, authority, store, notices
     )
+
+
+def tenant_key(settings: Settings) -> str:
+    """The tenant the audit trail files records under: the demo's id, or the configured tenant
+    (GUID or domain, as written); empty for a token from elsewhere with no tenant set."""
+    if settings.demo:
+        from tapdesk.demo import DEMO_TENANT_ID
+
+        return DEMO_TENANT_ID
+    return (settings.tenant_id or "").lower()
 
 
 def _site_notices(paths: AppPaths) -> list[str]:
@@ -153,17 +164,27 @@ def _choose_demo(settings: Settings, *, gui: bool) -> Settings:
 
 
 def _commands() -> dict[str, Command]:
-    from tapdesk.cli import account, commands, doctor
+    from tapdesk.cli import account, audit, commands, doctor
+
+    def reconciling(command: Command) -> Command:
+        """Commands that talk to Graph first settle what an interrupted run left open."""
+
+        def run(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+            commands.reconcile_first(services, err)
+            return command(services, args, out, err)
+
+        return run
 
     return {
-        "issue": commands.cmd_issue,
-        "revoke": commands.cmd_revoke,
-        "status": commands.cmd_status,
-        "policy": commands.cmd_policy,
+        "issue": reconciling(commands.cmd_issue),
+        "revoke": reconciling(commands.cmd_revoke),
+        "status": reconciling(commands.cmd_status),
+        "policy": reconciling(commands.cmd_policy),
         "doctor": lambda s, a, o, e: doctor.cmd_doctor(s, a, o, e, authority=s.authority),
         "login": account.cmd_login,
         "logout": account.cmd_logout,
         "whoami": account.cmd_whoami,
+        "audit": audit.cmd_audit,
     }
 
 
@@ -198,7 +219,7 @@ def main(
         settings = _choose_demo(load_settings(paths, env, _flag_overrides(args)), gui=gui)
         if (
             not gui
-            and args.command not in {"doctor"}
+            and args.command not in {"doctor", "audit"}  # local only: no tenant needed
             and not settings.demo
             and not settings.tenant_configured
         ):

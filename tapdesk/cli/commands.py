@@ -17,6 +17,7 @@ from tapdesk.core.readiness import Severity, assess, blocking
 from tapdesk.core.roles import Roles, Technician
 from tapdesk.core.upn import check_user_ref
 from tapdesk.workflows.issuing import Issuer
+from tapdesk.workflows.reconcile import reconcile
 from tapdesk.workflows.target import read_facts
 
 
@@ -80,7 +81,17 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
 
 
 def _issuer(services: Services, technician: Technician) -> Issuer:
-    return Issuer(technician.username, technician.roles, services.store, services.clock)
+    required = not services.settings.allow_issue_without_trail
+    return Issuer(technician.username, technician.roles, services.store, services.clock, required)
+
+
+def reconcile_first(services: Services, err: TextIO) -> None:
+    """What an interrupted run left open, settled against Graph and said before the command's
+    own work; a pass that exists but was never shown is named with how to revoke it."""
+    for settled in reconcile(services.graph, services.store, services.clock):
+        err.write(f"tapdesk: {field(settled.sentence())}\n")
+        if settled.pass_left:
+            err.write(f"tapdesk: to revoke it: tapdesk revoke {field(settled.intent.target_upn)}\n")
 
 
 def _technician(services: Services) -> Technician:
@@ -116,6 +127,10 @@ def check_readiness(
             say(f"{label}: {finding.text} {finding.hint}".rstrip())
     refused = blocking(found)
     if refused is not None:
+        for warning in _issuer(services, technician).record_refusal(
+            user, refused.code, refused.text
+        ):
+            say(warning)
         raise refused.refusal(user.user_principal_name)
 
 

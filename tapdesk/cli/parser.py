@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+import re
+from datetime import date, datetime
 
 from tapdesk._version import __version__
 from tapdesk.config import Cloud
@@ -33,6 +34,16 @@ def _iso_time(text: str) -> datetime:
             f"'{text}' needs a time zone, for example ...Z or ...+01:00"
         )
     return value
+
+
+def _day(text: str) -> date:
+    """A calendar day as YYYY-MM-DD only (``fromisoformat`` would also take 20300106 or a week)."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date such as 2030-01-06 (YYYY-MM-DD)")
 
 
 def _minutes(text: str) -> int:
@@ -120,4 +131,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     whoami = command("whoami", help="the signed-in technician, roles and token cache")
     whoami.add_argument("--json", action="store_true")
+    _audit(command("audit", help="the audit trail from this computer's database (no sign-in)"))
     return parser
+
+
+def _audit(audit: argparse.ArgumentParser) -> None:
+    audit.add_argument(
+        "--from", dest="first", type=_day, metavar="DATE", help="first local day (YYYY-MM-DD)"
+    )
+    audit.add_argument(
+        "--to", dest="last", type=_day, metavar="DATE", help="last local day (default: today)"
+    )
+    # Its own dest: the global --tenant (which tenant to sign in to) must not be overwritten.
+    audit.add_argument(
+        "--tenant",
+        dest="audit_tenant",
+        metavar="ID",
+        help="this tenant's records, or 'all' (default: the configured tenant's)",
+    )
+    form = audit.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="the CSV's columns as JSON objects")
+    form.add_argument("--csv", action="store_true", help="CSV, as the window exports it")
+    audit.epilog = "Without --from: the 7 days that end on --to (today and the 6 before it)."

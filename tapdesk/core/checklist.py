@@ -326,7 +326,10 @@ class Checklist:
                 f"'{self.flow.step(step_id).title}' is not ticked by hand.",
                 hint="Wait for tapdesk to see it, or override it with a reason.",
             )
-        self._finish(step_id, StepState.DONE, self._clock.now(), actor=by or self.technician)
+        now, actor = self._clock.now(), by or self.technician
+        # A step the technician vouches for (the identity check above all) is an event too.
+        self._audit(AuditKind.CONFIRM, now, actor, step_id=step_id)
+        self._finish(step_id, StepState.DONE, now, actor=actor)
 
     def override(self, step_id: str, reason: str, *, by: str | None = None) -> None:
         self._open_step(step_id)
@@ -373,8 +376,8 @@ class Checklist:
         facts = PassFacts.from_tap(tap)
         self._s = replace(self._s, pass_facts=facts, baseline=Baseline.capture(tap, methods, now))
         actor = by or self.technician
-        self._audit(AuditKind.ISSUE, now, actor, detail="issued")
         step = self.flow.action_step(Action.ISSUE_PASS)
+        self._audit(AuditKind.ISSUE, now, actor, step_id=step.id if step else "", detail="issued")
         if step is not None and not self._records[step.id].state.finished:
             self._records[step.id] = replace(self._records[step.id], action_done_at=now)
             self._finish(step.id, StepState.DONE, now, actor=actor, evidence="Pass issued")
@@ -399,7 +402,15 @@ class Checklist:
         )
         if revoke is not None and self._records[revoke.id].action_done_at is not None:
             self._records[revoke.id] = replace(self._records[revoke.id], action_done_at=None)
-        self._audit(AuditKind.ISSUE, now, by or self.technician, detail=f"replaces pass {old.id}")
+        issue = self.flow.action_step(Action.ISSUE_PASS)
+        self._audit(
+            AuditKind.ISSUE,
+            now,
+            by or self.technician,
+            step_id=issue.id if issue else "",
+            detail="replacement",
+            replaces_pass_id=old.id,
+        )
 
     def pass_revoked(self, *, by: str | None = None) -> None:
         """tapdesk deleted the pass (Graph answered 204, or 404: already gone)."""
@@ -411,8 +422,8 @@ class Checklist:
         now = self._clock.now()
         actor = by or self.technician
         self._s = replace(self._s, revoked_at=now)
-        self._audit(AuditKind.REVOKE, now, actor)
         step = self.flow.action_step(Action.REVOKE_PASS)
+        self._audit(AuditKind.REVOKE, now, actor, step_id=step.id if step else "")
         if step is not None and not self._records[step.id].state.finished:
             self._records[step.id] = replace(self._records[step.id], action_done_at=now)
             if step.check is None:
@@ -555,7 +566,14 @@ class Checklist:
         self._audit(AuditKind.COMPLETE, at, self.technician)
 
     def _audit(
-        self, kind: AuditKind, at: datetime, actor: str, *, step_id: str = "", detail: str = ""
+        self,
+        kind: AuditKind,
+        at: datetime,
+        actor: str,
+        *,
+        step_id: str = "",
+        detail: str = "",
+        replaces_pass_id: str = "",
     ) -> None:
         facts = self._s.pass_facts
         self._events.append(
@@ -572,5 +590,6 @@ class Checklist:
                 lifetime_minutes=facts.lifetime_minutes if facts else None,
                 usable_once=facts.usable_once if facts else None,
                 detail=detail,
+                replaces_pass_id=replaces_pass_id,
             )
         )

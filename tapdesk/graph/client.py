@@ -418,8 +418,11 @@ class GraphClient:
         *,
         on_status: StatusCallback | None = None,
         who: str | None = None,
+        client_request_id: str | None = None,
     ) -> TemporaryAccessPass:
         """Issue a pass; the result is the only time Graph reveals its value.
+
+        ``client_request_id``: sent with every attempt, so the audit intent names the request.
 
         When a reply is lost (dropped connection, timeout, 503/504) we ask Graph whether a pass
         appeared. None: nothing happened, so we retry as for any call. One did: its value is
@@ -437,6 +440,7 @@ class GraphClient:
                     "POST",
                     self._tap_path(user_id),
                     json=request.as_graph_body(),
+                    headers={"client-request-id": client_request_id} if client_request_id else None,
                     subject=subject,
                     retry_ambiguous=False,
                     on_status=on_status,

@@ -19,12 +19,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tapdesk.core.audit import AuditEvent, AuditKind
+from tapdesk.core.audit import AuditEvent, AuditKind, Intent, IntentKind, IntentState
 from tapdesk.core.checklist import (
     ChecklistSnapshot,
     Outcome,
@@ -111,6 +111,9 @@ class Store:
         self._lock = threading.RLock()
         self._closed = False
         self.backups: list[Path] = []
+        # The tenant this tapdesk works in: stamped on every record that does not name one, so
+        # a shared bench's trail can be read per tenant (set by the composition root).
+        self.tenant_id = ""
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
@@ -269,7 +272,16 @@ class Store:
                     for n, r in enumerate(snapshot.steps)
                 ],
             )
-            conn.executemany(_INSERT_AUDIT, [_plain(_audit_params(e)) for e in events])
+            conn.executemany(
+                _INSERT_AUDIT, [_plain(_audit_params(self._stamped(e))) for e in events]
+            )
+            for event in events:  # the checklist's record of a pass closes the issuer's intent
+                if event.kind in (AuditKind.ISSUE, AuditKind.REVOKE) and event.pass_id:
+                    conn.execute(_CLOSE_SESSION_INTENT, (_ts(event.at), event.pass_id,
+                                 event.pass_id, snapshot.session_id, event.kind.value))  # fmt: skip
+
+    def _stamped(self, event: AuditEvent) -> AuditEvent:
+        return event if event.tenant_id else replace(event, tenant_id=self.tenant_id)
 
     def session(self, session_id: str) -> ChecklistSnapshot | None:
         found = self._sessions("WHERE id = ?", (session_id,))
@@ -304,13 +316,20 @@ class Store:
     # --- audit -------------------------------------------------------------------------------
     def record_audit(self, *events: AuditEvent) -> None:
         with self._write("saving the audit record") as conn:
-            conn.executemany(_INSERT_AUDIT, [_plain(_audit_params(e)) for e in events])
+            conn.executemany(
+                _INSERT_AUDIT, [_plain(_audit_params(self._stamped(e))) for e in events]
+            )
 
-    def audit(self, start: datetime, end: datetime) -> list[AuditRecord]:
-        """Audit records in [start, end), oldest first."""
+    def audit(
+        self, start: datetime, end: datetime, *, tenant_id: str | None = None
+    ) -> list[AuditRecord]:
+        """Audit records in [start, end), oldest first; of one tenant when ``tenant_id`` is given."""
+        where, params = "at >= ? AND at < ?", [_ts(start), _ts(end)]
+        if tenant_id is not None:
+            where, params = where + " AND tenant_id = ?", [*params, tenant_id]
         rows = self._read(
-            "SELECT * FROM audit WHERE at >= ? AND at < ? ORDER BY at, id",
-            (_ts(start), _ts(end)),
+            f"SELECT * FROM audit WHERE {where} ORDER BY at, id",  # noqa: S608 (fixed text)
+            params,
             "reading the audit trail",
         )
         return [AuditRecord(int(r["id"]), _audit_from(r)) for r in rows]
@@ -326,6 +345,46 @@ class Store:
                 f"tapdesk cannot write {target}: {exc.strerror}.",
                 hint="Choose another folder, or close the file if a spreadsheet has it open.",
             ) from None
+
+    # --- intents: written before a request, completed with its answer ------------------------
+    def begin_intent(self, intent: Intent) -> None:
+        """Commit what is about to be asked of Graph; raises StorageError if it cannot be kept."""
+        if not intent.tenant_id:
+            intent = replace(intent, tenant_id=self.tenant_id)
+        with self._write("recording what is about to be done") as conn:
+            conn.execute(_INSERT_INTENT, _plain(_intent_params(intent)))
+
+    def finish_intent(
+        self,
+        intent_id: str,
+        state: IntentState,
+        *,
+        at: datetime,
+        pass_id: str = "",
+        error_code: str = "",
+        request_id: str = "",
+        events: Sequence[AuditEvent] = (),
+    ) -> None:
+        """Close an intent and write its audit records in one transaction."""
+        with self._write("completing the audit record") as conn:
+            conn.execute(
+                "UPDATE intents SET state = ?, closed_at = ?, error_code = ?, request_id = ?,"
+                " pass_id = CASE WHEN ? != '' THEN ? ELSE pass_id END WHERE id = ?",
+                (state.value, _ts(at), error_code, request_id, pass_id, pass_id,
+                 intent_id),
+            )  # fmt: skip
+            conn.executemany(
+                _INSERT_AUDIT, [_plain(_audit_params(self._stamped(e))) for e in events]
+            )
+
+    def open_intents(self) -> list[Intent]:
+        """Intents of this tenant still open, oldest first: what an interruption left behind."""
+        rows = self._read(
+            "SELECT * FROM intents WHERE state = 'open' AND tenant_id = ? ORDER BY requested_at",
+            (self.tenant_id,),
+            "reading unfinished work",
+        )
+        return [_intent_from(r) for r in rows]
 
 
 # --- rows <-> records -------------------------------------------------------------------------
@@ -346,8 +405,8 @@ _INSERT_STEP = (
 )
 _INSERT_AUDIT = (
     "INSERT INTO audit (at, event, technician, target_upn, target_id, session_id, flow_id, "
-    "step_id, pass_id, lifetime_minutes, usable_once, detail) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "step_id, pass_id, lifetime_minutes, usable_once, detail, tenant_id, replaces_pass_id, "
+    "error_code, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -451,6 +510,10 @@ def _audit_params(e: AuditEvent) -> tuple[Any, ...]:
         e.lifetime_minutes,
         _flag(e.usable_once),
         e.detail,
+        e.tenant_id,
+        e.replaces_pass_id,
+        e.error_code,
+        e.request_id,
     )
 
 
@@ -469,4 +532,54 @@ def _audit_from(row: sqlite3.Row) -> AuditEvent:
         lifetime_minutes=row["lifetime_minutes"],
         usable_once=None if once is None else bool(once),
         detail=row["detail"],
+        tenant_id=row["tenant_id"],
+        replaces_pass_id=row["replaces_pass_id"],
+        error_code=row["error_code"],
+        request_id=row["request_id"],
+    )
+
+
+_CLOSE_SESSION_INTENT = (
+    "UPDATE intents SET state = 'done', closed_at = ?, pass_id = ? WHERE state = 'open'"
+    " AND (pass_id = '' OR pass_id = ?) AND session_id = ? AND kind = ?"
+)
+_INTENT_COLUMNS = (
+    "id", "kind", "tenant_id", "technician", "target_upn", "target_id", "requested_at",
+    "lifetime_minutes", "usable_once", "start_at", "client_request_id", "session_id", "flow_id",
+    "pass_id", "replaces_pass_id", "state",
+)  # fmt: skip
+_INSERT_INTENT = (
+    f"INSERT INTO intents ({', '.join(_INTENT_COLUMNS)}) "  # noqa: S608 (fixed column names)
+    f"VALUES ({', '.join('?' * len(_INTENT_COLUMNS))})"
+)
+
+
+def _intent_params(i: Intent) -> tuple[Any, ...]:
+    return (
+        i.id, i.kind.value, i.tenant_id, i.technician, i.target_upn, i.target_id,
+        _ts(i.requested_at), i.lifetime_minutes, _flag(i.usable_once), _ts(i.start_at),
+        i.client_request_id, i.session_id, i.flow_id, i.pass_id, i.replaces_pass_id,
+        i.state.value,
+    )  # fmt: skip
+
+
+def _intent_from(row: sqlite3.Row) -> Intent:
+    once = row["usable_once"]
+    return Intent(
+        id=row["id"],
+        kind=IntentKind(row["kind"]),
+        technician=row["technician"],
+        target_upn=row["target_upn"],
+        target_id=row["target_id"],
+        requested_at=_need(row["requested_at"]),
+        tenant_id=row["tenant_id"],
+        lifetime_minutes=row["lifetime_minutes"],
+        usable_once=None if once is None else bool(once),
+        start_at=_dt(row["start_at"]),
+        client_request_id=row["client_request_id"],
+        session_id=row["session_id"],
+        flow_id=row["flow_id"],
+        pass_id=row["pass_id"],
+        replaces_pass_id=row["replaces_pass_id"],
+        state=IntentState(row["state"]),
     )

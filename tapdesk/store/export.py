@@ -30,6 +30,10 @@ HEADER = (
     "Step",
     "Session",
     "Detail",
+    "Tenant",
+    "Replaces pass",
+    "Error code",
+    "Request id",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Where a spreadsheet may start a new cell: the cell's start, or after a separator it might use
@@ -43,31 +47,47 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _row(event: AuditEvent) -> list[str]:
+def row_values(event: AuditEvent) -> list[str]:
+    """The cells of one row before formula escaping: what ``tapdesk audit --json`` carries."""
     once = "" if event.usable_once is None else ("yes" if event.usable_once else "no")
-    values: list[object] = [
+    lifetime = "" if event.lifetime_minutes is None else str(event.lifetime_minutes)
+    return [
         event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
         event.kind.value,
         event.technician,
         event.target_upn,
         event.target_id,
         event.pass_id,
-        event.lifetime_minutes,
+        lifetime,
         once,
         event.flow_id,
         event.step_id,
         event.session_id,
         event.detail,
+        event.tenant_id,
+        event.replaces_pass_id,
+        event.error_code,
+        event.request_id,
     ]
-    return [safe_cell(v) for v in values]
 
 
-def write_audit_csv(events: Iterable[AuditEvent], out: TextIO) -> int:
-    """Write a header and one row per event; returns the number of rows."""
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+def records(events: Iterable[AuditEvent]) -> list[dict[str, str]]:
+    """The rows as objects keyed by the header, before formula escaping (JSON is no
+    spreadsheet): ``safe_cell`` of each value is exactly the CSV's cell."""
+    return [dict(zip(HEADER, row_values(e), strict=True)) for e in events]
+
+
+def write_audit_csv(
+    events: Iterable[AuditEvent], out: TextIO, *, lineterminator: str = "\r\n"
+) -> int:
+    """Write a header and one row per event; returns the number of rows.
+
+    A file gets CSV's ``\\r\\n``; a text stream such as stdout takes ``\\n`` and makes it the
+    platform's line end itself (``\\r\\n`` there would become ``\\r\\r\\n`` on Windows)."""
+    writer = csv.writer(out, lineterminator=lineterminator, quoting=csv.QUOTE_ALL)
     writer.writerow(HEADER)
     count = 0
     for event in events:
-        writer.writerow(_row(event))
+        writer.writerow([safe_cell(v) for v in row_values(event)])
         count += 1
     return count

@@ -74,8 +74,40 @@ CREATE TABLE audit (
 CREATE INDEX audit_at ON audit (at)
 """
 
+# The tenant each record belongs to; a replacement's old pass; a refusal's Graph code and
+# request-id. Intents: written before a pass is created or revoked, completed by the answer, so
+# a crash in between leaves something to reconcile with Graph on the next start.
+_V3 = """
+ALTER TABLE audit ADD COLUMN tenant_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN replaces_pass_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN error_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE intents (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    tenant_id TEXT NOT NULL DEFAULT '',
+    technician TEXT NOT NULL,
+    target_upn TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    lifetime_minutes INTEGER,
+    usable_once INTEGER,
+    start_at TEXT,
+    client_request_id TEXT NOT NULL DEFAULT '',
+    session_id TEXT NOT NULL DEFAULT '',
+    flow_id TEXT NOT NULL DEFAULT '',
+    pass_id TEXT NOT NULL DEFAULT '',
+    replaces_pass_id TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'open',
+    closed_at TEXT,
+    error_code TEXT NOT NULL DEFAULT '',
+    request_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX intents_state ON intents (state)
+"""
+
 # Index i holds the script that takes the database from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 
@@ -125,7 +157,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> list[Path]:
     backups: list[Path] = []
     fresh = version == 0 and _is_empty(conn)
     while version < LATEST:
-        if path is not None and not fresh:
+        if path is not None and not fresh and not backups:  # one copy: the database as it was
             target = backup_path(path, version)
             _backup(conn, target)
             backups.append(target)

@@ -23,11 +23,12 @@ from tapdesk.core.models import TapPolicy, User, UserStatus
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import Roles, TargetRole, Technician
 from tapdesk.core.verify import GraphRead, Observation
-from tapdesk.errors import TapdeskError
+from tapdesk.errors import SessionNotSaved, StorageError, TapdeskError
 from tapdesk.ui.tasks import Task, TaskRunner
 from tapdesk.workflows import target
 from tapdesk.workflows.issuing import ForSession, Issued, Issuer
 from tapdesk.workflows.onboarding import Resumed, SaveBatch
+from tapdesk.workflows.reconcile import Settled, reconcile
 
 if TYPE_CHECKING:
     from tapdesk.app.services import Backend, Services
@@ -216,14 +217,27 @@ class Operations:
         session: ForSession | None,
         done: Done[Issued],
         failed: Failed,
+        *,
+        first_save: SaveBatch | None = None,
+        replaces: str = "",
     ) -> Task:
-        """The one route for every pass of the window (a checklist's or not)."""
-        return self._run(
-            "issue",
-            lambda s: self._issuer(s, technician).issue(s.graph, user, request, session=session),
-            done,
-            failed,
-        )
+        """The one route for every pass of the window (a checklist's or not). ``first_save``:
+        a new checklist, stored before the create request leaves (else nothing is asked)."""
+        from tapdesk.workflows.onboarding import save
+
+        def work(services: Services) -> Issued:
+            if first_save is not None:
+                try:
+                    save(services.store, first_save)
+                except StorageError as exc:
+                    raise SessionNotSaved(
+                        f"No pass was issued: the checklist could not be saved first. {exc.message}",
+                        hint=exc.hint,
+                    ) from None
+            issuer = self._issuer(services, technician)
+            return issuer.issue(services.graph, user, request, session=session, replaces=replaces)
+
+        return self._run("issue", work, done, failed)
 
     def revoke(
         self,
@@ -244,9 +258,15 @@ class Operations:
         )
 
     def _issuer(self, services: Services, technician: Technician | None) -> Issuer:
+        required = not services.settings.allow_issue_without_trail
         if technician is None:
-            return Issuer("", Roles.unknown(), services.store, self.clock)
-        return Issuer(technician.username, technician.roles, services.store, self.clock)
+            return Issuer("", Roles.unknown(), services.store, self.clock, required)
+        return Issuer(technician.username, technician.roles, services.store, self.clock, required)
+
+    def reconcile(self, done: Done[list[Settled]], failed: Failed) -> Task:
+        """What an interrupted run left open, settled against Graph (never blocks start-up)."""
+        clock = self.clock
+        return self._run("reconcile", lambda s: reconcile(s.graph, s.store, clock), done, failed)
 
     def read_lists(
         self,

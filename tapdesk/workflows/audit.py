@@ -1,8 +1,9 @@
-"""Reading and exporting the audit trail (the window's Audit view; never a pass value)."""
+"""Reading and exporting the audit trail (the window's Audit view and ``tapdesk audit``; never a
+pass value)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +21,22 @@ def _no_store() -> StorageError:
     )
 
 
-def events(store: Store | None, start: datetime, end: datetime) -> list[AuditEvent]:
-    """Every event in [start, end), oldest first."""
+def day_range(first: date, last: date) -> tuple[datetime, datetime]:
+    """Local days ``first`` to ``last`` (inclusive) as an aware [start, end): the window's date
+    range and the CLI's ``--from``/``--to`` mean the same records."""
+    # A naive local midnight made aware takes that day's offset (DST included).
+    start = datetime.combine(first, time(0, 0)).astimezone()
+    end = datetime.combine(last + timedelta(days=1), time(0, 0)).astimezone()
+    return start, end
+
+
+def events(
+    store: Store | None, start: datetime, end: datetime, *, tenant_id: str | None = None
+) -> list[AuditEvent]:
+    """Every event in [start, end), oldest first; of one tenant when ``tenant_id`` is given."""
     if store is None:
         raise _no_store()
-    return [record.event for record in store.audit(start, end)]
+    return [record.event for record in store.audit(start, end, tenant_id=tenant_id)]
 
 
 def export_csv(store: Store | None, start: datetime, end: datetime, target: Path) -> int:

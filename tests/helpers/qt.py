@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 from tapdesk.app.services import Backend, Services
 from tapdesk.config import Settings
 from tapdesk.core.models import User
-from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DEMO_TENANT_ID, DemoTenant
 from tapdesk.graph.client import GraphClient
 from tapdesk.runtime.paths import AppPaths
+from tapdesk.store import open_store
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import ScriptedBrowser
 from tests.helpers.keyring import MemoryKeyring
@@ -44,9 +45,18 @@ def token_services(
         clock=clock,
     )
     paths = AppPaths.default({"TAPDESK_HOME": str(home)})
-    # As the composition root does for TAPDESK_ACCESS_TOKEN: a token, so nobody signs in.
+    # As the composition root does: the audit trail in the home folder (without one no pass is
+    # issued), and for TAPDESK_ACCESS_TOKEN a token, so nobody signs in.
+    store, _notices = open_store(paths, clock=clock)
+    store.tenant_id = DEMO_TENANT_ID
     return Services(
-        Settings(demo=True, access_token=token, **settings), paths, graph, None, clock, tenant
+        Settings(demo=True, access_token=token, **settings),
+        paths,
+        graph,
+        None,
+        clock,
+        tenant,
+        store=store,
     )
 
 

@@ -1,4 +1,5 @@
-"""The audit dialog: the Issuer's records for a date range, CSV export, store errors inline."""
+"""The audit dialog: the Issuer's records for a date range, the step in its own column, CSV
+export, store errors inline, fresh records each time it is opened."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 
 from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.store import DatabaseLocked, DiskFull, Store
-from tapdesk.ui.tools.audit_dialog import AuditDialog, day_range
+from tapdesk.ui import theme
+from tapdesk.ui.theme import Tone
+from tapdesk.ui.tools.audit_dialog import HEADERS, AuditDialog, day_range
 from tests.helpers.demo import UPN
 from tests.helpers.qt import WAIT_MS, issue, open_user, seen, wait_idle
 from tests.ui.roster_helpers import with_store
@@ -17,6 +20,10 @@ from tests.ui.roster_helpers import with_store
 
 def loaded(qtbot, dialog: AuditDialog) -> None:
     qtbot.waitUntil(lambda: "record" in dialog.count.text(), timeout=WAIT_MS)
+
+
+def col(name: str) -> int:
+    return HEADERS.index(name)
 
 
 def cells(dialog: AuditDialog) -> list[list[str]]:
@@ -49,12 +56,12 @@ def test_issue_and_revoke_from_the_window_are_listed_and_exported(
     dialog = window.day_tools.open_audit()
     loaded(qtbot, dialog)
     rows = cells(dialog)
-    assert [r[2] for r in rows] == ["Issued pass", "Revoked pass"]
+    assert [r[col("Action")] for r in rows] == ["Issued pass", "Revoked pass"]
     issued, revoked = rows
-    assert issued[1] == "tess.tech@northwind.example"
-    assert issued[3] == revoked[3] == UPN["ava.newhire"]
-    assert issued[4] == revoked[4] == pass_id
-    assert (issued[5], issued[6]) == ("60 min", "yes")
+    assert issued[col("Technician")] == "tess.tech@northwind.example"
+    assert issued[col("Target")] == revoked[col("Target")] == UPN["ava.newhire"]
+    assert issued[col("Pass id")] == revoked[col("Pass id")] == pass_id
+    assert (issued[col("Lifetime")], issued[col("One-time")]) == ("60 min", "yes")
     assert dialog.count.text().startswith("2 records, ")
 
     target = tmp_path / "export" / "audit.csv"
@@ -85,14 +92,15 @@ def test_the_range_defaults_to_today_and_can_reach_back(store_window, qtbot) -> 
     store.record_audit(old, today)
     dialog = window.day_tools.open_audit()
     loaded(qtbot, dialog)
-    assert [r[2] for r in cells(dialog)] == ["Completed"]
+    assert [r[col("Action")] for r in cells(dialog)] == ["Completed"]
     first, last = dialog.range_dates()
     assert first == last == now.astimezone().date()
     dialog.set_range(first - timedelta(days=1), last)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=WAIT_MS)
     override = cells(dialog)[0]
-    assert override[2] == "Overrode step"
-    assert override[7] == "step add-account: seen on the phone"
+    assert override[col("Action")] == "Overrode step"
+    assert override[col("Step")] == "add-account"
+    assert override[col("Detail")] == "seen on the phone"
     # From after To: the other end follows, the range stays one day.
     dialog.from_date.setDate(dialog.to_date.date().addDays(3))
     assert dialog.range_dates()[0] == dialog.range_dates()[1]
@@ -122,10 +130,10 @@ class TroubledStore:
         self._real = real
         self.locked = locked
 
-    def audit(self, start, end):
+    def audit(self, start, end, *, tenant_id=None):
         if self.locked:
             raise DatabaseLocked("The tapdesk database is locked by another program.")
-        return self._real.audit(start, end)
+        return self._real.audit(start, end, tenant_id=tenant_id)
 
     def export_audit_csv(self, start, end, target):
         raise DiskFull(
@@ -155,7 +163,64 @@ def test_disk_full_and_locked_are_shown_inline(store_window, qtbot, tmp_path) ->
 
 
 def test_without_a_database_the_dialog_says_so(window, qtbot) -> None:
-    assert window.backend.services().store is None
+    services = window.backend.services()
+    assert services.store is not None
+    services.store.close()
+    services.store = None
     dialog = window.day_tools.open_audit()
     qtbot.waitUntil(lambda: not dialog.banner.isHidden(), timeout=WAIT_MS)
     assert "no database" in dialog.banner.message.text()
+
+
+def test_the_step_has_its_own_column_and_the_new_kinds_their_words(store_window, qtbot) -> None:
+    window, store = store_window
+    now = window.clock.now()
+    tess, ava = "tess.tech@northwind.example", UPN["ava.newhire"]
+    store.record_audit(
+        AuditEvent(now, AuditKind.CONFIRM, tess, ava, step_id="confirm-identity", detail="badge"),
+        AuditEvent(
+            now, AuditKind.REFUSE, tess, ava, error_code="accountDisabled", request_id="r-42"
+        ),
+        AuditEvent(now, AuditKind.ISSUE, tess, ava, pass_id="tap-2", replaces_pass_id="tap-1"),
+    )
+    dialog = window.day_tools.open_audit()
+    loaded(qtbot, dialog)
+    assert dialog.table.horizontalHeaderItem(col("Step")).text() == "Step"
+    confirmed, refused, replaced = cells(dialog)
+    assert (confirmed[col("Action")], confirmed[col("Step")]) == (
+        "Confirmed step",
+        "confirm-identity",
+    )
+    assert confirmed[col("Detail")] == "badge"
+    assert refused[col("Action")] == "Refused" and refused[col("Step")] == ""
+    assert refused[col("Detail")] == "code accountDisabled · request-id r-42"
+    assert replaced[col("Detail")] == "replaces tap-1"
+    tone = dialog.table.item(1, col("Action")).foreground().color()
+    assert tone == theme.ink(theme.palette(), Tone.WARNING)
+
+
+def test_opening_it_again_reads_the_records_anew(store_window, qtbot) -> None:
+    window, store = store_window
+    tess, ava = "tess.tech@northwind.example", UPN["ava.newhire"]
+    dialog = window.day_tools.open_audit()
+    loaded(qtbot, dialog)
+    assert dialog.table.rowCount() == 0
+    dialog.close()
+    store.record_audit(AuditEvent(window.clock.now(), AuditKind.REVOKE, tess, ava))
+    assert window.day_tools.open_audit() is dialog
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT_MS)
+    # Left on today and opened the next day: today again, not a stale day.
+    dialog.close()
+    window.clock.advance(86400)
+    store.record_audit(AuditEvent(window.clock.now(), AuditKind.ISSUE, tess, ava))
+    window.day_tools.open_audit()
+    tomorrow = window.clock.now().astimezone().date()
+    qtbot.waitUntil(lambda: dialog.range_dates() == (tomorrow, tomorrow), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: [r[col("Action")] for r in cells(dialog)] == ["Issued pass"])
+    # A range the technician chose stays as chosen.
+    dialog.set_range(tomorrow - timedelta(days=1), tomorrow)
+    dialog.close()
+    window.clock.advance(86400)
+    window.day_tools.open_audit()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=WAIT_MS)
+    assert dialog.range_dates() == (tomorrow - timedelta(days=1), tomorrow)

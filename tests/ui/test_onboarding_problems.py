@@ -149,7 +149,7 @@ def test_a_user_deleted_mid_flow_gets_a_clear_message_and_the_session_stays(
     settle(qtbot, window)
     assert session.closed and poller.phase is PollPhase.STOPPED
     kinds = [r.event.kind for r in window.backend.services().store.audit(*DAY)]
-    assert kinds == [AuditKind.ISSUE, AuditKind.ABANDON]
+    assert kinds == [AuditKind.CONFIRM, AuditKind.ISSUE, AuditKind.ABANDON]
 
 
 def test_throttling_waits_as_long_as_graph_asks_then_carries_on(qtbot, tenant, clock, tmp_path):
@@ -230,7 +230,8 @@ def test_a_failed_save_is_a_visible_warning_and_nothing_is_lost(qtbot, tenant, c
     assert not save_note.isVisible()
     saved = store.store.session(session.session_id)
     assert saved is not None and saved.pass_facts is not None
-    assert [r.event.kind for r in store.store.audit(*DAY)] == [AuditKind.ISSUE]
+    kinds = [r.event.kind for r in store.store.audit(*DAY)]
+    assert kinds == [AuditKind.CONFIRM, AuditKind.ISSUE]
 
 
 def test_after_a_restart_the_session_resumes_and_offers_to_replace_the_pass(
@@ -265,7 +266,7 @@ def test_after_a_restart_the_session_resumes_and_offers_to_replace_the_pass(
     assert not panel.restart_note.isVisible()
     assert resumed.pass_facts.id != old_pass
     issues = [r.event for r in store.audit(*DAY) if r.event.kind is AuditKind.ISSUE]
-    assert issues[-1].detail == f"replaces pass {old_pass}"
+    assert issues[-1].replaces_pass_id == old_pass and issues[-1].step_id == "issue-pass"
     assert issues[-1].session_id == session.session_id
 
 

@@ -108,7 +108,8 @@ def test_a_killed_tapdesk_resumes_its_session_steps_and_audit(tmp_path):
     assert saved.pass_facts is not None and saved.pass_facts.id == pass_id
     rows = audit_rows(db)
     assert [(e.kind, e.session_id, e.pass_id) for e in rows] == [
-        (AuditKind.ISSUE, session_id, pass_id)
+        (AuditKind.CONFIRM, session_id, ""),  # the identity check, ticked before the pass
+        (AuditKind.ISSUE, session_id, pass_id),
     ]
 
     second = subprocess.run(

@@ -133,8 +133,14 @@ def test_passkey_flow_ticks_itself_from_observations_to_completion() -> None:
     assert checklist.complete and checklist.closed
     assert checklist.active_step is None
     assert checklist.reads_needed() == frozenset()
-    kinds = [e.kind for e in checklist.drain_events()]
-    assert kinds == [AuditKind.ISSUE, AuditKind.REVOKE, AuditKind.COMPLETE]
+    events = [(e.kind, e.step_id) for e in checklist.drain_events()]
+    assert events == [
+        (AuditKind.CONFIRM, "confirm-identity"),  # the technician vouched for the ID check
+        (AuditKind.ISSUE, "issue-pass"),
+        (AuditKind.CONFIRM, "windows-oobe"),
+        (AuditKind.REVOKE, "revoke-pass"),
+        (AuditKind.COMPLETE, ""),
+    ]
     assert checklist.drain_events() == []
 
 
@@ -269,7 +275,8 @@ def test_replacing_the_pass_keeps_the_baseline_and_audits_it() -> None:
     assert checklist.baseline is not None and checklist.baseline.method_ids == {"pw"}
     assert checklist.pass_first_used_at is None
     (event,) = checklist.drain_events()
-    assert event.kind is AuditKind.ISSUE and event.pass_id == "tap-2" and "tap-1" in event.detail
+    assert event.kind is AuditKind.ISSUE and event.pass_id == "tap-2"
+    assert (event.replaces_pass_id, event.step_id) == ("tap-1", "issue-pass")
 
 
 def test_abandon_closes_with_a_reason() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.store import write_audit_csv
-from tapdesk.store.export import safe_cell
+from tapdesk.store.export import HEADER, records, row_values, safe_cell
 from tests.helpers.clock import START
 
 FORMULA = ("=", "+", "-", "@")
@@ -74,7 +74,8 @@ def test_every_cell_is_quoted() -> None:
 
 def test_csv_reader_gets_the_neutralised_values_back() -> None:
     rows = list(csv.reader(io.StringIO(export(NASTY), newline="")))
-    assert [row[-1] for row in rows[1:]] == [safe_cell(v) for v in NASTY]
+    detail = HEADER.index("Detail")
+    assert [row[detail] for row in rows[1:]] == [safe_cell(v) for v in NASTY]
     assert [row[2] for row in rows[1:]] == [safe_cell(v) for v in NASTY]
 
 
@@ -86,3 +87,28 @@ def test_no_piece_starts_a_formula_whatever_the_separator(separator: str) -> Non
         for piece in line.split(separator):
             visible = piece.replace('"', "").lstrip(" ")
             assert not visible.startswith(FORMULA), (separator, line)
+
+
+def test_the_header_keeps_its_order_and_ends_with_the_v3_columns() -> None:
+    assert HEADER[:12] == (
+        "Time (UTC)", "Event", "Technician", "User", "User id", "Pass id", "Lifetime (minutes)",
+        "One-time", "Flow", "Step", "Session", "Detail",
+    )  # fmt: skip
+    assert HEADER[12:] == ("Tenant", "Replaces pass", "Error code", "Request id")
+
+
+def test_the_new_columns_carry_tenant_replacement_refusal_code_and_request_id() -> None:
+    refused = AuditEvent(
+        at=START, kind=AuditKind.REFUSE, technician="tess", target_upn="ava@contoso.example",
+        tenant_id="contoso.example", replaces_pass_id="tap-1", error_code="=accountDisabled",
+        request_id="r-42",
+    )  # fmt: skip
+    out = io.StringIO(newline="")
+    write_audit_csv([refused], out)
+    _header, row = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert row[12:] == ["contoso.example", "tap-1", "'=accountDisabled", "r-42"]
+    # The JSON form: the same cells by header name, before formula escaping.
+    (record,) = records([refused])
+    assert list(record) == list(HEADER)
+    assert list(record.values()) == row_values(refused)
+    assert [safe_cell(v) for v in record.values()] == row

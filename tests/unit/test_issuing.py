@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tapdesk.core.audit import AuditEvent, AuditKind
+from tapdesk.core.audit import AuditEvent, AuditKind, Intent, IntentState
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import AUTHENTICATION_ADMINISTRATOR, Roles
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
@@ -24,8 +25,20 @@ AUTH_ADMIN = Roles.from_wids([AUTHENTICATION_ADMINISTRATOR])
 
 
 class FullDisk:
+    """The intent fits; the disk fills up while Graph creates the pass."""
+
+    persistent = True
+
     def __init__(self) -> None:
         self.tried: list[AuditEvent] = []
+        self.intents: list[Intent] = []
+
+    def begin_intent(self, intent: Intent) -> None:
+        self.intents.append(intent)
+
+    def finish_intent(self, intent_id: str, state: IntentState, **how: Any) -> None:
+        self.tried.extend(how.get("events", ()))
+        self.record_audit()
 
     def record_audit(self, *events: AuditEvent) -> None:
         self.tried.extend(events)
@@ -98,7 +111,7 @@ def test_disk_full_on_the_audit_write_still_hands_over_the_pass(world) -> None: 
 
 def test_admin_target_refusal_names_the_role_that_would_work(world) -> None:  # type: ignore[no-untyped-def]
     clock, _tenant, graph = world
-    issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, None, clock)
+    issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, None, clock, trail_required=False)
     alex = graph.get_user("alex.admin@northwind.example")
     with pytest.raises(AdminTargetError) as info:
         issuer.issue(graph, alex, IssueRequest())

@@ -56,7 +56,8 @@ def test_saves_carry_every_event_once_and_never_overtake_each_other(store):
     clock = FakeClock()
     session = started(clock)
     first = session.begin_save()
-    assert first is not None and [e.kind for e in first.events] == [AuditKind.ISSUE]
+    assert first is not None
+    assert [e.kind for e in first.events] == [AuditKind.CONFIRM, AuditKind.ISSUE]
     session.override("add-account", "seen on the phone")
     assert session.begin_save() is None  # one save at a time: the newer waits
     save(store, first)
@@ -67,7 +68,11 @@ def test_saves_carry_every_event_once_and_never_overtake_each_other(store):
     assert not session.saved(second) and not session.unsaved
     kept = store.session(session.session_id)
     assert kept is not None and kept.steps[2].state is StepState.OVERRIDDEN
-    assert [r.event.kind for r in store.audit(*DAY)] == [AuditKind.ISSUE, AuditKind.OVERRIDE]
+    assert [r.event.kind for r in store.audit(*DAY)] == [
+        AuditKind.CONFIRM,
+        AuditKind.ISSUE,
+        AuditKind.OVERRIDE,
+    ]
 
 
 def test_a_failed_save_keeps_everything_for_the_next_one(store):
@@ -85,7 +90,7 @@ def test_a_failed_save_keeps_everything_for_the_next_one(store):
     save(store, again)
     session.saved(again)
     assert session.save_warning == "" and session.problem_text() == ""
-    assert [r.event.kind for r in store.audit(*DAY)] == [AuditKind.ISSUE]
+    assert [r.event.kind for r in store.audit(*DAY)] == [AuditKind.CONFIRM, AuditKind.ISSUE]
 
 
 def test_a_poll_that_changes_nothing_saves_nothing():
@@ -181,7 +186,9 @@ def test_issuing_for_a_session_reads_the_baseline_first_unless_the_card_already_
     graph = GraphClient(
         DEMO_GRAPH_URL, lambda force_refresh=False: token, transport=tenant.transport(), clock=clock
     )
-    issuer = Issuer("tess.tech@northwind.example", Roles.unknown(), None, clock)
+    issuer = Issuer(
+        "tess.tech@northwind.example", Roles.unknown(), None, clock, trail_required=False
+    )
     ava = graph.get_user("ava.newhire@northwind.example")
     known = tuple(graph.list_methods(ava.id))
 

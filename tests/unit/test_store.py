@@ -36,6 +36,7 @@ from tapdesk.store import (
     schema,
     write_audit_csv,
 )
+from tapdesk.store.export import HEADER
 from tests.helpers.clock import START, FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,8 +133,8 @@ def test_sessions_round_trip_and_resume(store: Store) -> None:
     assert resumed.record("create-passkey").reason == "seen on the phone"
 
     kinds = [r.event.kind for r in store.audit(*EVER)]
-    assert kinds == [AuditKind.ISSUE, AuditKind.OVERRIDE]
-    issue = store.audit(*EVER)[0].event
+    assert kinds == [AuditKind.CONFIRM, AuditKind.ISSUE, AuditKind.OVERRIDE]
+    issue = store.audit(*EVER)[1].event
     assert (issue.technician, issue.target_upn, issue.pass_id, issue.lifetime_minutes, issue.usable_once) == (
         "tess@contoso.example", "ava@contoso.example", "tap-1", 60, True,
     )  # fmt: skip
@@ -336,7 +337,7 @@ def test_disk_full_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
             store.save_session(checklist.snapshot(), [event(START, detail="z" * 2000)])
     connections[0].execute("PRAGMA max_page_count = 1000000")
     details = [r.event.detail for r in store.audit(*EVER)]
-    assert details[:2] == ["issued", "kept"]
+    assert details[:3] == ["", "issued", "kept"]  # the identity check's record, then the pass
     saved = store.session("s1")
     assert saved is not None and saved.steps[1].state is StepState.DONE
     store.close()
@@ -365,11 +366,12 @@ def test_csv_export_has_a_header_and_defuses_formulas(store: Store, tmp_path: Pa
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert rows[0][:4] == ["Time (UTC)", "Event", "Technician", "User"]
-    assert rows[1][2] == "'+tess" and rows[1][-1].startswith("'=HYPERLINK")
-    assert rows[2][3] == "'-ava@contoso.example" and rows[2][-1] == "'@SUM(A1)"
+    assert rows[0] == list(HEADER)
+    detail = HEADER.index("Detail")
+    assert rows[1][2] == "'+tess" and rows[1][detail].startswith("'=HYPERLINK")
+    assert rows[2][3] == "'-ava@contoso.example" and rows[2][detail] == "'@SUM(A1)"
     assert rows[2][6:8] == ["120", "no"]
-    assert rows[3][-1] == 'plain, with "quotes"\nand a newline'
+    assert rows[3][detail] == 'plain, with "quotes"\nand a newline'
     assert rows[1][0] == "2030-01-06 08:00:00"
     for row in rows[1:]:
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
@@ -484,5 +486,6 @@ def test_a_killed_process_leaves_its_session_and_audit_intact(tmp_path: Path) ->
     assert resumed.session_id == "crash" and resumed.pass_facts is not None
     states = [r.state for r in resumed.steps[:3]]
     assert states == [StepState.DONE, StepState.DONE, StepState.OVERRIDDEN]
-    assert [r.event.kind for r in store.audit(*EVER)] == [AuditKind.ISSUE, AuditKind.OVERRIDE]
+    kinds = [r.event.kind for r in store.audit(*EVER)]
+    assert kinds == [AuditKind.CONFIRM, AuditKind.ISSUE, AuditKind.OVERRIDE]
     store.close()

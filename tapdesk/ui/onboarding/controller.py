@@ -45,8 +45,10 @@ class IssuePlan:
 
     flow: Flow
     session_id: str
-    new: bool  # the session starts when the pass exists
     replacing: bool
+    # A new session's first save: stored on the worker before the create request leaves, so a
+    # crash at any moment leaves a session to resume (None: the session was saved before).
+    first_save: SaveBatch | None = None
 
     def for_session(self, known_methods: tuple[AuthMethod, ...] | None) -> ForSession:
         return ForSession(self.session_id, self.flow.id, self.replacing, known_methods)
@@ -303,11 +305,31 @@ class Onboarding(QObject):
         session = self.open_for(user.id)
         if session is not None:
             replacing = session.pass_facts is not None
-            return IssuePlan(session.flow, session.session_id, False, replacing)
+            return IssuePlan(session.flow, session.session_id, replacing)
         flow = self.flow(flow_id)
         if flow is None:
             return None
-        return IssuePlan(flow, uuid.uuid4().hex, True, False)
+        session = OnboardingSession.start(
+            flow,
+            user,
+            technician=self._technician(),
+            clock=self._clock,
+            session_id=uuid.uuid4().hex,
+        )
+        self._add(session)
+        plan = IssuePlan(flow, session.session_id, False, session.begin_save())
+        self._changed(session, save=False)  # shown now; the issue request saves it first
+        return plan
+
+    def first_saved(self, plan: IssuePlan) -> None:
+        """The issue request stored the new session before asking Graph."""
+        if plan.first_save is not None:
+            self._on_saved(plan.session_id, plan.first_save)
+
+    def first_save_failed(self, plan: IssuePlan, error: TapdeskError) -> None:
+        """Nothing was asked of Graph: the session stays, unsaved, and says so."""
+        if plan.first_save is not None:
+            self._on_save_failed(plan.session_id, plan.first_save, error)
 
     def record_issued(self, plan: IssuePlan, user: User, issued: Issued) -> None:
         """The pass of ``plan`` exists: its session (new or open) records it and its audit."""

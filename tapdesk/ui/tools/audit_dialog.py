@@ -1,15 +1,16 @@
-"""The audit trail for a date range: who issued, revoked, overrode or completed what, and when.
+"""The audit trail for a date range: who issued, revoked, refused, confirmed, overrode or
+completed what, and when.
 
 Dates are the technician's local days (default: today); times are shown in local time and
 exported in UTC (the CSV says so in its header). Reading and exporting run through the task
 runner; a store error (locked, disk full, a folder that cannot be written) shows inline and
-the dialog stays usable.
+the dialog stays usable. Each time it is opened again it reads the records anew.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -35,6 +36,7 @@ from tapdesk.ui.operations import Operations
 from tapdesk.ui.text import Label, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.banner import Banner
+from tapdesk.workflows.audit import day_range
 
 PathChooser = Callable[[QWidget, Path], Path | None]
 HEADERS = (
@@ -42,6 +44,7 @@ HEADERS = (
     "Technician",
     "Action",
     "Target",
+    "Step",
     "Pass id",
     "Lifetime",
     "One-time",
@@ -50,12 +53,20 @@ HEADERS = (
 ACTIONS = {
     AuditKind.ISSUE: "Issued pass",
     AuditKind.REVOKE: "Revoked pass",
+    AuditKind.REFUSE: "Refused",
+    AuditKind.CONFIRM: "Confirmed step",
     AuditKind.OVERRIDE: "Overrode step",
     AuditKind.SKIP: "Skipped step",
     AuditKind.COMPLETE: "Completed",
     AuditKind.ABANDON: "Abandoned",
 }
-_TONES = {AuditKind.OVERRIDE: Tone.WARNING, AuditKind.ABANDON: Tone.WARNING}
+_TONES = {
+    AuditKind.REFUSE: Tone.WARNING,
+    AuditKind.OVERRIDE: Tone.WARNING,
+    AuditKind.ABANDON: Tone.WARNING,
+    AuditKind.CONFIRM: Tone.OK,
+}
+_ACTION = HEADERS.index("Action")
 _MAX_WIDTH = 300  # a long UPN is elided; the tooltip has it whole
 _PASS_ID_WIDTH = 170  # pass ids are for matching, rarely read whole: the tooltip has them
 
@@ -70,28 +81,30 @@ def choose_export_path(parent: QWidget, suggested: Path) -> Path | None:
     return path if path.suffix else path.with_suffix(".csv")
 
 
-def day_range(first: date, last: date) -> tuple[datetime, datetime]:
-    """Local days ``first`` to ``last`` (inclusive) as an aware [start, end)."""
-    # A naive local midnight made aware takes that day's offset (DST included).
-    start = datetime.combine(first, time(0, 0)).astimezone()
-    end = datetime.combine(last + timedelta(days=1), time(0, 0)).astimezone()
-    return start, end
+def detail_text(event: AuditEvent) -> str:
+    """The free text, then what only some records carry: a replacement's old pass, a refusal's
+    code and Graph's request-id (columns of their own would not fit a 1024-px screen)."""
+    parts = [
+        event.detail,
+        f"replaces {event.replaces_pass_id}" if event.replaces_pass_id else "",
+        f"code {event.error_code}" if event.error_code else "",
+        f"request-id {event.request_id}" if event.request_id else "",
+    ]
+    return " · ".join(part for part in parts if part)
 
 
 def row_texts(event: AuditEvent) -> list[str]:
-    detail = event.detail
-    if event.step_id:
-        detail = f"step {event.step_id}" + (f": {detail}" if detail else "")
     once = "" if event.usable_once is None else ("yes" if event.usable_once else "no")
     texts = [
         event.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
         event.technician,
         ACTIONS.get(event.kind, event.kind.value),
         event.target_upn or event.target_id,
+        event.step_id,
         event.pass_id,
         f"{event.lifetime_minutes} min" if event.lifetime_minutes is not None else "",
         once,
-        detail,
+        detail_text(event),
     ]
     return [one_line(text) for text in texts]
 
@@ -108,13 +121,13 @@ class AuditDialog(QDialog):
         self.setWindowTitle("tapdesk: audit trail")
         self.setAccessibleName("Audit trail")
         self.setSizeGripEnabled(True)
-        self.resize(1180, 620)
+        self.resize(1000, 620)  # fits a 1024-px screen; the table scrolls sideways
         self._ops = ops
         self._clock = ops.clock
         self.choose_path = choose_path
         self.events: list[AuditEvent] = []
         self._build()
-        today = self._today()
+        today = self._opened_on = self._today()
         for edit in (self.from_date, self.to_date):
             edit.setDate(QDate(today.year, today.month, today.day))
         self.from_date.dateChanged.connect(self._on_dates)
@@ -148,7 +161,8 @@ class AuditDialog(QDialog):
             else f"Times in {zone}; the CSV export is in UTC."
         )
         about = Label(
-            f"Every pass issued and revoked, every override, skip and completion. {times}"
+            "Every pass issued, refused and revoked, every confirmed, overridden or skipped step, "
+            f"every completion. {times}"
         )
         about.setWordWrap(True)
         about.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
@@ -207,6 +221,16 @@ class AuditDialog(QDialog):
     def _today(self) -> date:
         return self._clock.now().astimezone().date()
 
+    def reopen(self) -> None:
+        """Opened again: read anew, since records were written while it was closed; a range
+        still on the day it was opened moves to today if the day has turned since."""
+        today, opened_on = self._today(), self._opened_on
+        self._opened_on = today
+        if opened_on != today and self.range_dates() == (opened_on, opened_on):
+            self.show_today()
+        else:
+            self.reload()
+
     def show_today(self) -> None:
         self.set_range(self._today(), self._today())
 
@@ -250,7 +274,7 @@ class AuditDialog(QDialog):
             for column, text in enumerate(row_texts(event)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(plain_tip(text) if len(text) > 24 else "")
-                if tone is not None and column == 2:
+                if tone is not None and column == _ACTION:
                     item.setForeground(theme.ink(palette, tone))
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()

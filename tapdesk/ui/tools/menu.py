@@ -2,7 +2,8 @@
 
 ``install(window, ops, link)`` adds "New-hire day…" (Ctrl+R) and "Audit…" and owns the two windows they
 open. Both are built on first use (the main window's first paint does not pay for them) and
-kept, so closing the roster and opening it again finds the day's queue as it was.
+kept, so closing the roster and opening it again finds the day's queue as it was; the audit view
+reads its records again each time it is opened.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class DayTools(QObject):
 
             self.audit = AuditDialog(self._ops, parent=self.window)
         else:
-            self.audit.reload()  # records written since it was last open
+            self.audit.reopen()  # records written since it was last open
         _bring_up(self.audit)
         return self.audit
 

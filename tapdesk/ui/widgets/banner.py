@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -45,6 +47,10 @@ class Banner(QFrame):
         self.copy_id = QPushButton("Copy request-id")
         self.copy_id.setAccessibleName("Copy request ID")
         self.copy_id.clicked.connect(self._copy_request_id)
+        self.action_button = QPushButton()  # what the message offers to do (Revoke…)
+        self.action_button.setAccessibleName("Message action")
+        self.action_button.clicked.connect(self._act)
+        self._action: Callable[[], None] | None = None
         self.close_button = QPushButton("Dismiss")
         self.close_button.setAccessibleName("Dismiss message")
         self.close_button.clicked.connect(self.dismiss)
@@ -64,7 +70,9 @@ class Banner(QFrame):
         layout.setSpacing(10)
         layout.addWidget(self._icon)
         layout.addLayout(text, 1)
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.action_button.hide()
         self.hide()
 
     @property
@@ -73,11 +81,32 @@ class Banner(QFrame):
 
     def show_error(self, error: TapdeskError) -> None:
         self._show(Tone.ERROR, error.title, error.message, error.hint, error.request_id)
+        self._offer(None)
 
     def show_notice(
-        self, title: str, message: str = "", *, tone: Tone = Tone.INFO, hint: str = ""
+        self,
+        title: str,
+        message: str = "",
+        *,
+        tone: Tone = Tone.INFO,
+        hint: str = "",
+        action: tuple[str, Callable[[], None]] | None = None,
     ) -> None:
+        """``action``: a button (label, what it does) offered with the message."""
         self._show(tone, title, message, hint, None)
+        self._offer(action)
+
+    def _offer(self, action: tuple[str, Callable[[], None]] | None) -> None:
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setAccessibleName(action[0] if action else "Message action")
+        self.action_button.setVisible(action is not None)
+
+    def _act(self) -> None:
+        action, self._action = self._action, None
+        self.action_button.hide()
+        if action is not None:
+            action()
 
     def dismiss(self) -> None:
         if not self.isHidden():

@@ -18,13 +18,14 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from tapdesk.core import readiness
+from tapdesk.core.audit import IntentState
 from tapdesk.core.clock import Clock
 from tapdesk.core.lifecycle import pass_state
 from tapdesk.core.models import AuthMethod, TapPolicy, TemporaryAccessPass, User, UserStatus
 from tapdesk.core.passrules import validate_request
 from tapdesk.core.readiness import Finding, TargetFacts
 from tapdesk.core.roles import Technician
-from tapdesk.errors import TapdeskError
+from tapdesk.errors import SessionNotSaved, TapdeskError
 from tapdesk.ui import theme
 from tapdesk.ui.onboarding.guide import Guide
 from tapdesk.ui.operations import Operations
@@ -47,6 +48,7 @@ from tapdesk.ui.window.idle import IdleWatch
 from tapdesk.ui.window.pass_watcher import PassWatcher
 from tapdesk.ui.window.signin import SignIn
 from tapdesk.workflows.issuing import Issued
+from tapdesk.workflows.reconcile import Settled
 
 if TYPE_CHECKING:
     from tapdesk.app.services import Backend
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         self.technician: Technician | None = None
         self._problems: list[Finding] = []
         self._notices: list[str] = []
+        self._reconciled = False
         self._pass_final = False
         self.setWindowTitle("tapdesk: Temporary Access Passes")
         self.setAccessibleName("tapdesk")
@@ -294,6 +297,33 @@ class MainWindow(QMainWindow):
         self.search.focus_search()
         self.guide.signed_in()
         self.ops.load_policy(self._on_policy, self._on_policy_failed, channel="policy")
+        if not self._reconciled:  # once a run: what an interrupted run left open
+            self._reconciled = True
+            self.ops.reconcile(self._on_reconciled, lambda error: None)
+
+    def _on_reconciled(self, settled: list[Settled]) -> None:
+        for item in settled:
+            if item.pass_left:  # a pass works that nobody has seen: it must not go unnoticed
+                self._show_notice(item.sentence())
+            elif item.state is not IntentState.OPEN:
+                self.statusBar().showMessage(item.sentence(), 15000)
+        left = [item for item in settled if item.pass_left]
+        if left:  # the first on the banner with Revoke; all of them stay in the status bar
+            self.offer_revoke(left[0])
+
+    def offer_revoke(self, item: Settled) -> None:
+        """A pass issued when tapdesk was interrupted: its value is gone, so offer to revoke."""
+        intent, tap = item.intent, item.tap
+        if tap is None:
+            return
+        user = User(intent.target_id, intent.target_upn)
+        self.banner.show_notice(
+            "Interrupted pass",
+            item.sentence(),
+            tone=Tone.WARNING,
+            # Recorded by the issuer: the session, if any, never learnt of this pass.
+            action=("Revoke", lambda: self._revoke(user, tap.id, "")),
+        )
 
     def _on_signed_out(self) -> None:
         self.technician = None
@@ -396,13 +426,17 @@ class MainWindow(QMainWindow):
         self.form.set_busy(True)
         self.passes.set_busy(True)
         plan = self.guide.plan_issue(user, self.form.flow_id)  # None: a pass without a checklist
+        facts = self.loader.facts
+        old = facts.tap if facts is not None and facts.user.id == user.id else None
         self.ops.issue(
             self.technician,
             user,
             request,
             plan.for_session(self._methods_read_for(user)) if plan is not None else None,
             lambda issued: self._on_issued(user, plan, issued),
-            self._on_issue_failed,
+            lambda error: self._on_issue_failed(error, plan),
+            first_save=plan.first_save if plan is not None else None,
+            replaces=old.id if old is not None else "",
         )
 
     def _methods_read_for(self, user: User) -> tuple[AuthMethod, ...] | None:
@@ -413,11 +447,12 @@ class MainWindow(QMainWindow):
     def _on_issued(self, user: User, plan: IssuePlan | None, issued: Issued) -> None:
         tap = issued.tap
         if plan is not None:  # the checklist records its pass (and the audit) first
+            self.guide.onboarding.first_saved(plan)
             self.guide.record_issued(plan, user, issued)
         self.form.set_busy(False)
         self.passes.set_busy(False)
         for warning in issued.warnings:
-            self.banner.show_notice("Audit record not saved", warning, tone=Tone.WARNING)
+            self.banner.show_notice("Audit trail", warning, tone=Tone.WARNING)
         if self.card.user is None or self.card.user.id != user.id:
             # The technician moved on while Graph worked: the value is not shown to the wrong
             # person's screen, and it is gone for good.
@@ -440,7 +475,13 @@ class MainWindow(QMainWindow):
         self.idle.touch()
         self.statusBar().showMessage(f"Pass issued for {user.user_principal_name}.", 8000)
 
-    def _on_issue_failed(self, error: TapdeskError) -> None:
+    def _on_issue_failed(self, error: TapdeskError, plan: IssuePlan | None = None) -> None:
+        if plan is not None and isinstance(error, SessionNotSaved):
+            self.guide.onboarding.first_save_failed(plan, error)
+        elif plan is not None and plan.first_save is not None:
+            # The checklist began with this pass and Graph refused it: nothing to resume.
+            self.guide.onboarding.first_saved(plan)
+            self.guide.onboarding.abandon(plan.session_id, f"The pass was refused: {error.title}")
         self.form.set_busy(False)
         self.passes.set_busy(False)
         self.show_error(error)
@@ -476,15 +517,15 @@ class MainWindow(QMainWindow):
         if session_id:  # then Graph confirms it on the checklist's next look
             self.guide.record_revoked(session_id)
         self.passes.set_busy(False)
+        self.statusBar().showMessage(f"Pass revoked for {user.user_principal_name}.", 8000)
         for warning in warnings:
-            self.banner.show_notice("Audit record not saved", warning, tone=Tone.WARNING)
+            self.banner.show_notice("Audit trail", warning, tone=Tone.WARNING)
         if self.card.user is None or self.card.user.id != user.id:
             return
         self.watcher.stop()
         self.passes.mark_revoked()
         self.card.show_existing(None, self.clock.now())
         self.loader.merge(tap=None, tap_shown=False)
-        self.statusBar().showMessage(f"Pass revoked for {user.user_principal_name}.", 8000)
 
     def _on_revoke_failed(self, error: TapdeskError) -> None:
         self.passes.set_busy(False)
