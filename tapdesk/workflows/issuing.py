@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the window imports this module before httpx is loaded
     from tapdesk.graph.client import GraphClient
 
 TRAIL_OFF = "The audit trail is off on this bench: this pass is not recorded durably."
+NOT_RECORDED = "The pass was revoked, but the audit trail could not record it (see the notice)."
 
 
 class AuditTrail(Protocol):
@@ -94,7 +95,10 @@ class Issuer:
 
     # -- the trail ------------------------------------------------------------------------------
     def _begin(self, intent: Intent) -> tuple[str, ...]:
-        """Commit the intent before anything is asked of Graph; fail closed without a trail."""
+        """Commit the intent before anything is asked of Graph; fail closed without a trail.
+
+        Only for issuing: a revoke goes ahead without one (taking a credential away is never
+        the risk), with a warning that it is not recorded."""
         trail = self.audit
         try:
             if trail is None or not trail.persistent:
@@ -105,13 +109,13 @@ class Issuer:
                 )
             trail.begin_intent(intent)
         except StorageError as exc:
-            if self.trail_required:
+            if self.trail_required and intent.kind is IntentKind.ISSUE:
                 done = "issued" if intent.kind is IntentKind.ISSUE else "revoked"
                 raise TrailUnavailable(
                     f"No pass was {done}: the audit trail cannot be written. {exc.message}",
                     hint=exc.hint or "Free the database (close other tapdesk windows), then retry.",
                 ) from None
-            return (TRAIL_OFF,)
+            return (TRAIL_OFF if intent.kind is IntentKind.ISSUE else NOT_RECORDED,)
         return ()
 
     def _finish(

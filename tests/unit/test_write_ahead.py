@@ -17,7 +17,7 @@ from tapdesk.errors import NotPermitted, TrailUnavailable
 from tapdesk.graph.client import GraphClient
 from tapdesk.runtime.paths import AppPaths
 from tapdesk.store import Store, open_store
-from tapdesk.workflows.issuing import TRAIL_OFF, Issuer
+from tapdesk.workflows.issuing import NOT_RECORDED, TRAIL_OFF, Issuer
 from tapdesk.workflows.reconcile import RECONCILED, reconcile
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import as_lead
@@ -212,3 +212,13 @@ def test_the_schema_has_no_column_for_a_pass_value(store: Store) -> None:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(intents)")]
     assert "error_code" in columns  # the table was read
     assert not {"code", "value", "pass", "secret", "temporary_access_pass"} & set(columns)
+
+
+def test_a_revoke_goes_ahead_without_a_trail_and_says_it_is_not_recorded(store, graph, clock):  # type: ignore[no-untyped-def]
+    user = graph.get_user(AVA)
+    tap = (
+        Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, store, clock).issue(graph, user, IssueRequest()).tap
+    )
+    issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, Store.in_memory(), clock)
+    assert issuer.revoke(graph, user, tap.id) == (NOT_RECORDED,)
+    assert graph.list_taps(user.id) == []  # taking a credential away is never held back
