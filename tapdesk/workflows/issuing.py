@@ -162,10 +162,6 @@ class Issuer:
         ``replaces``: the id of the pass this one takes the place of (linked in the record).
         """
         who = user.user_principal_name or user.id
-        baseline: tuple[AuthMethod, ...] = ()
-        if session is not None and not session.replacing:
-            known = session.known_methods
-            baseline = known if known is not None else tuple(graph.list_methods(user.id))
         intent = self._intent(
             IntentKind.ISSUE,
             user,
@@ -177,7 +173,8 @@ class Issuer:
             replaces_pass_id=replaces,
         )
         warnings = self._begin(intent)
-        try:
+        try:  # a refusal of the methods read (an admin target's 403) is the pass's refusal too
+            baseline = self._baseline(graph, user, session)
             tap = graph.create_tap(
                 user.id,
                 request,
@@ -190,7 +187,13 @@ class Issuer:
             self._finish(
                 intent,
                 IntentState.FAILED,
-                self.refusal(user, error.code or type(error).__name__, error.request_id or ""),
+                self.refusal(
+                    user,
+                    error.code or type(error).__name__,
+                    error.request_id or "",
+                    session_id=intent.session_id,
+                    flow_id=intent.flow_id,
+                ),
                 error_code=error.code or type(error).__name__,
                 request_id=error.request_id or "",
             )
@@ -210,6 +213,16 @@ class Issuer:
         warnings += self._finish(intent, IntentState.DONE, event, pass_id=tap.id)
         return Issued(tap, warnings)
 
+    @staticmethod
+    def _baseline(
+        graph: GraphClient, user: User, session: ForSession | None
+    ) -> tuple[AuthMethod, ...]:
+        """A new session's methods before its pass (the card's, else read now)."""
+        if session is None or session.replacing:
+            return ()
+        known = session.known_methods
+        return known if known is not None else tuple(graph.list_methods(user.id))
+
     def _explained(self, refused: TapdeskError, who: str) -> TapdeskError:
         """A 403 for a technician who may issue to members only: the target is an admin."""
         if not (
@@ -228,10 +241,19 @@ class Issuer:
             code=refused.code,
         )
 
-    def refusal(self, user: User, code: str, request_id: str = "", detail: str = "") -> AuditEvent:
-        """The record of a pass asked for and not created: the rule or Graph's code."""
+    def refusal(
+        self, user: User, code: str, request_id: str = "", detail: str = "", **where: str
+    ) -> AuditEvent:
+        """The record of a pass asked for and not created: the rule or Graph's code.
+        ``where``: the checklist's session_id and flow_id, when it was a checklist's pass."""
         return self._event(
-            AuditKind.REFUSE, user, "", error_code=code, request_id=request_id, detail=detail
+            AuditKind.REFUSE,
+            user,
+            "",
+            error_code=code,
+            request_id=request_id,
+            detail=detail,
+            **where,
         )
 
     def record_refusal(self, user: User, code: str, detail: str) -> tuple[str, ...]:

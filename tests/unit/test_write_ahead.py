@@ -13,11 +13,11 @@ from tapdesk.core.audit import AuditKind, IntentKind, IntentState
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import AUTHENTICATION_ADMINISTRATOR, Roles
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant, Fault
-from tapdesk.errors import NotPermitted, TrailUnavailable
+from tapdesk.errors import AdminTargetError, NotPermitted, TrailUnavailable
 from tapdesk.graph.client import GraphClient
 from tapdesk.runtime.paths import AppPaths
 from tapdesk.store import Store, open_store
-from tapdesk.workflows.issuing import NOT_RECORDED, TRAIL_OFF, Issuer
+from tapdesk.workflows.issuing import NOT_RECORDED, TRAIL_OFF, ForSession, Issuer
 from tapdesk.workflows.reconcile import RECONCILED, reconcile
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import as_lead
@@ -222,3 +222,14 @@ def test_a_revoke_goes_ahead_without_a_trail_and_says_it_is_not_recorded(store, 
     issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, Store.in_memory(), clock)
     assert issuer.revoke(graph, user, tap.id) == (NOT_RECORDED,)
     assert graph.list_taps(user.id) == []  # taking a credential away is never held back
+
+
+def test_a_checklists_methods_read_refused_is_the_passes_refusal(store, graph, clock):  # type: ignore[no-untyped-def]
+    """An admin target: Graph refuses the methods read a checklist needs first; that is the
+    refusal of the pass, explained by the role and on record."""
+    issuer = Issuer(DEMO_TECHNICIAN_UPN, AUTH_ADMIN, store, clock)
+    alex = graph.get_user("alex.admin@northwind.example")
+    with pytest.raises(AdminTargetError):
+        issuer.issue(graph, alex, IssueRequest(), session=ForSession("s1", "passkey-authenticator"))
+    [event] = everything(store)
+    assert event.kind is AuditKind.REFUSE and event.session_id == "s1" and event.request_id
