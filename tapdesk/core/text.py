@@ -18,7 +18,6 @@ import re
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
 _CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
-_CONTROL_BUT_LAYOUT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
 _LONG_RUN = re.compile(r"\S{40}(?=\S)")
 
 LINE_MARK = "\u23ce"  # ⏎
@@ -36,12 +35,6 @@ def _visible(match: re.Match[str]) -> str:
 def one_line(text: str) -> str:
     """``text`` on one line, every control character shown as a mark instead of obeyed."""
     return _CONTROL.sub(_visible, text)
-
-
-def keep_lines(text: str) -> str:
-    """Like :func:`one_line`, but our own ``\\n`` line breaks and tabs stay (a multi-line label
-    whose words we wrote; outside values in it went through :func:`one_line` first)."""
-    return _CONTROL_BUT_LAYOUT.sub(_visible, text)
 
 
 def breakable(text: str) -> str:

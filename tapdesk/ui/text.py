@@ -47,18 +47,15 @@ def plain_tip(*lines: str) -> str:
 
 
 class Label(QLabel):
-    """Plain text, always. ``wrap`` makes it word-wrapped; otherwise it keeps one line and
-    elides when painted narrower than its text (``text()`` stays whole, for screen readers)."""
+    """Plain text, always. Word-wrapped (``setWordWrap``) or one line that elides when painted
+    narrower than its text (``text()`` stays whole, for screen readers)."""
 
-    def __init__(
-        self, text: str = "", parent: QWidget | None = None, *, wrap: bool = False
-    ) -> None:
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._value = ""
         self._lines = False
         self._tip = ""
-        self.setWordWrap(wrap)
         self.setText(text)
 
     def value(self) -> str:

@@ -20,8 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from tapdesk.core.audit import AuditEvent, AuditKind, Intent, IntentKind, IntentState
 from tapdesk.core.clock import Clock
@@ -38,30 +37,10 @@ from tapdesk.errors import (
 
 if TYPE_CHECKING:  # the window imports this module before httpx is loaded
     from tapdesk.graph.client import GraphClient
+    from tapdesk.store import Store
 
 TRAIL_OFF = "The audit trail is off on this bench: this pass is not recorded durably."
 NOT_RECORDED = "The pass was revoked, but the audit trail could not record it (see the notice)."
-
-
-class AuditTrail(Protocol):
-    @property
-    def persistent(self) -> bool: ...
-
-    def record_audit(self, *events: AuditEvent) -> None: ...
-
-    def begin_intent(self, intent: Intent) -> None: ...
-
-    def finish_intent(
-        self,
-        intent_id: str,
-        state: IntentState,
-        *,
-        at: datetime,
-        pass_id: str = "",
-        error_code: str = "",
-        request_id: str = "",
-        events: tuple[AuditEvent, ...] = (),
-    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -89,7 +68,7 @@ class Issuer:
 
     technician: str
     roles: Roles
-    audit: AuditTrail | None
+    audit: Store | None  # the trail (tests may pass a stand-in with the same methods)
     clock: Clock
     trail_required: bool = True
 
@@ -99,24 +78,30 @@ class Issuer:
 
         Only for issuing: a revoke goes ahead without one (taking a credential away is never
         the risk), with a warning that it is not recorded."""
-        trail = self.audit
+        problem = self._write_intent(intent)
+        if problem is None:
+            return ()
+        if intent.kind is IntentKind.REVOKE:
+            return (NOT_RECORDED,)
+        if not self.trail_required:
+            return (TRAIL_OFF,)
+        raise TrailUnavailable(
+            f"No pass was issued: the audit trail cannot be written. {problem.message}",
+            hint=problem.hint or "Free the database (close other tapdesk windows), then retry.",
+        )
+
+    def _write_intent(self, intent: Intent) -> StorageError | None:
+        if self.audit is None or not self.audit.persistent:
+            return StorageError(
+                "tapdesk's database is not available, so nothing done now would be recorded.",
+                hint="See the notice shown at start (another tapdesk may hold the database); "
+                "close it or restart tapdesk, then try again.",
+            )
         try:
-            if trail is None or not trail.persistent:
-                raise TrailUnavailable(
-                    "tapdesk's database is not available, so nothing done now would be recorded.",
-                    hint="See the notice shown at start (another tapdesk may hold the database); "
-                    "close it or restart tapdesk, then try again.",
-                )
-            trail.begin_intent(intent)
+            self.audit.begin_intent(intent)
         except StorageError as exc:
-            if self.trail_required and intent.kind is IntentKind.ISSUE:
-                done = "issued" if intent.kind is IntentKind.ISSUE else "revoked"
-                raise TrailUnavailable(
-                    f"No pass was {done}: the audit trail cannot be written. {exc.message}",
-                    hint=exc.hint or "Free the database (close other tapdesk windows), then retry.",
-                ) from None
-            return (TRAIL_OFF if intent.kind is IntentKind.ISSUE else NOT_RECORDED,)
-        return ()
+            return exc
+        return None
 
     def _finish(
         self, intent: Intent, state: IntentState, *events: AuditEvent, **how: str

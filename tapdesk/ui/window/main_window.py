@@ -309,9 +309,9 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(item.sentence(), 15000)
         left = [item for item in settled if item.pass_left]
         if left:  # the first on the banner with Revoke; all of them stay in the status bar
-            self.offer_revoke(left[0])
+            self._offer_revoke(left[0])
 
-    def offer_revoke(self, item: Settled) -> None:
+    def _offer_revoke(self, item: Settled) -> None:
         """A pass issued when tapdesk was interrupted: its value is gone, so offer to revoke."""
         intent, tap = item.intent, item.tap
         if tap is None:
