@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 AVA = "ava.newhire@northwind.example"
 
 
@@ -25,6 +27,7 @@ def run(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_login_whoami_issue_logout_from_a_shell(tmp_path: Path) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TAPDESK_")},

@@ -35,6 +35,7 @@ def locked(cli: Cli) -> Iterator[None]:
         holder.close()
 
 
+@pytest.mark.slow
 def test_a_locked_database_means_no_pass(cli: Cli) -> None:
     with locked(cli):
         run = cli("--demo", "issue", AVA)
@@ -45,6 +46,7 @@ def test_a_locked_database_means_no_pass(cli: Cli) -> None:
     assert run.out == ""
 
 
+@pytest.mark.slow
 def test_the_site_may_allow_it_and_the_command_says_the_trail_is_off(cli: Cli) -> None:
     write(cli.paths.site_file, "[audit]\nallow_issue_without_trail = true\n")
     cli.paths = replace(cli.paths, site_moved_by=None)  # as if at the system location

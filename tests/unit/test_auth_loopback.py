@@ -209,6 +209,7 @@ def test_the_private_import_check_catches_what_it_should() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_tapdesk_imports_no_private_msal_module() -> None:
     offenders = {
         str(path.relative_to(ROOT)): found

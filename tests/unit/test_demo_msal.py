@@ -69,6 +69,7 @@ def test_device_flow_auto_approves_the_technician(http: httpx.Client, tenant: De
     assert me.json()["userPrincipalName"] == DEMO_TECHNICIAN_UPN
 
 
+@pytest.mark.slow
 def test_device_flow_waits_until_approved_by_the_clock(
     tenant: DemoTenant, clock: FakeClock
 ) -> None:

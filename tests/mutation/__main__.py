@@ -1,0 +1,105 @@
+"""``python -m tests.mutation``: mutation testing with mutmut, written up in docs/mutation.md.
+
+mutmut (configured in pyproject.toml) changes one thing at a time in the packages where the logic
+lives and runs the tests that reach the changed function; a change no test notices "survives".
+This command runs it from a clean ``mutants/`` folder, then writes the score per package and every
+survivor with its reason (tests/mutation/reasons.py) or "no reason yet".
+
+``--again`` keeps the last run's kills and runs only what could have changed since: its
+survivors, and every mutant of a function whose source changed (new tests are traced first).
+``--report`` only rewrites docs/mutation.md from the last results; ``--only core`` limits a run
+to some packages (the report then covers those only). Not part of the CI test run: a full run
+takes about an hour on two cores, ``--again`` after a round of new tests a quarter of that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.mutation.results import NO_TESTS, PACKAGES, SURVIVED, Mutant, read_results
+from tests.mutation.writeup import write_report
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = ROOT / "docs" / "mutation.md"
+
+
+def again_patterns(only: list[str]) -> list[str]:
+    """The last run's survivors, and every mutant of a function edited since (mutmut itself
+    regenerates an edited file and forgets the results of its changed functions)."""
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.mutation.file_mutation import mutate_file_contents
+
+    os.chdir(ROOT)
+    mutants = read_results(only)
+    patterns = []
+    for path in sorted({m.path for m in mutants}):
+        data = SourceFileMutationData(path=path)
+        data.load()
+        now = mutate_file_contents(str(path), path.read_text(encoding="utf-8"))
+        module = ".".join(path.with_suffix("").parts).removesuffix(".__init__")
+        for function, digest in now.hash_by_function_name.items():
+            if data.hash_by_function_name.get(function) != digest:
+                patterns.append(f"{module}.{function}__mutmut_*")
+    edited = {p.removesuffix("__mutmut_*") for p in patterns}
+    patterns += [
+        m.name
+        for m in mutants
+        if m.status in (SURVIVED, NO_TESTS) and m.name.rsplit("__mutmut_", 1)[0] not in edited
+    ]
+    return patterns
+
+
+def run_mutmut(max_children: int, only: list[str], *, again: bool) -> float:
+    """A fresh run, or ``again``: the survivors and edited modules only; seconds taken."""
+    if again:
+        patterns = again_patterns(only)
+        if not patterns:
+            return 0.0
+    else:
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+        patterns = [f"tapdesk.{name}.*" for name in only]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # mypy and pytest from this environment; mutmut looks for them on PATH.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *patterns],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"mutmut run failed (exit {done.returncode}); run it by hand to see why.")
+    return time.monotonic() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.mutation", description=__doc__)
+    parser.add_argument("--report", action="store_true", help="only rewrite docs/mutation.md")
+    parser.add_argument("--again", action="store_true", help="rerun survivors and edited modules")
+    parser.add_argument("--only", nargs="+", choices=PACKAGES, default=[], metavar="PACKAGE")
+    parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args(argv)
+
+    seconds = None if args.report else run_mutmut(args.max_children, args.only, again=args.again)
+    os.chdir(ROOT)  # mutmut reads its configuration and results relative to the project
+    mutants: list[Mutant] = read_results(args.only)
+    if not mutants:
+        raise SystemExit("No mutation results: run `python -m tests.mutation` first.")
+    text = write_report(mutants, seconds=seconds, when=datetime.now(UTC))
+    REPORT.write_text(text, encoding="utf-8")
+    print(text.split("\n## Survivors", 1)[0])
+    print(f"Written: {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

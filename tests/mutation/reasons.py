@@ -1,0 +1,461 @@
+"""Why a surviving mutant is accepted: equivalent to the original, or changes nothing anyone sees.
+
+Each reason names the function (a glob over ``package.module.Class.function``) and a pattern
+the removed and added code must match, so a reason never silently covers a new survivor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+
+@dataclass(frozen=True)
+class Reason:
+    where: str  # glob over Mutant.function
+    removed: str  # regular expression searched in the removed code
+    added: str  # regular expression searched in the added code
+    why: str
+
+
+REASONS: tuple[Reason, ...] = (
+    # core (coreA)
+    Reason(
+        "tapdesk.core.flows._suggest",
+        r"n=1",
+        r"n=2|get_close_matches\(word, options, \)",
+        "Only close[0] is used and get_close_matches returns the best match first, so asking for 1, 2 or 3 matches gives the same hint.",
+    ),
+    Reason(
+        "tapdesk.core.flows.load_flow",
+        r'"utf-8-sig"',
+        r'"UTF-8-SIG"',
+        "Python's codec lookup is case-insensitive: both names decode with the same codec.",
+    ),
+    Reason(
+        "tapdesk.core.flows.Flow.step",
+        r"KeyError\(step_id\)",
+        r"KeyError\(None\)",
+        "No caller reads the key of this KeyError; it only marks a missing step (no product code catches KeyError from flows).",
+    ),
+    Reason(
+        "tapdesk.core.flows.Flow.index",
+        r"KeyError\(step_id\)",
+        r"KeyError\(None\)",
+        "No caller reads the key of this KeyError; it only marks a missing step (no product code catches KeyError from flows).",
+    ),
+    Reason(
+        "tapdesk.core.lifecycle._clock_text",
+        r"max\(0, math\.ceil",
+        r"max\(1, math\.ceil",
+        "countdown calls it only in the ACTIVE state, where now < expires, so seconds > 0 and ceil(seconds) >= 1 already.",
+    ),
+    Reason(
+        "tapdesk.core.lifecycle.countdown",
+        r"if tap\.lifetime_minutes else 0\.0",
+        r"or True else 0\.0|else 1\.0",
+        "A pass with lifetime 0 expires at its start, so it is NOT_YET_VALID or EXPIRED and returns before the fraction; the else branch is unreachable.",
+    ),
+    Reason(
+        "tapdesk.core.polling.Poller.succeeded",
+        r"self\._throttled = False",
+        r"self\._throttled = True",
+        "The flag is read only in the BACKING_OFF status text, and both ways into BACKING_OFF (throttled, failed) set it first; a success sets no hold, so its value is never read.",
+    ),
+    # core (coreB)
+    Reason(
+        "tapdesk.core.aaguid.authenticator_name",
+        r'\(aaguid or ""\)',
+        r'\(aaguid or "XXXX"\)',
+        "The fallback key only has to miss the AAGUID table; 'xxxx' is no key of _NAMES, so a missing AAGUID still falls through to the model or the fallback name.",
+    ),
+    Reason(
+        "tapdesk.core.aaguid.is_authenticator_passkey",
+        r'\(aaguid or ""\)',
+        r'\(aaguid or "XXXX"\)',
+        "'xxxx' is not one of the two Authenticator AAGUIDs, so a missing AAGUID is still not an Authenticator passkey.",
+    ),
+    Reason(
+        "tapdesk.core.bounded._read_at_most",
+        r"while left > 0:",
+        r"while left >= 0:",
+        "When left reaches 0 the extra pass reads os.read(fd, 0), which returns b'' and breaks; count is limit + 1 >= 1, so the bytes returned are the same.",
+    ),
+    Reason(
+        "tapdesk.core.models.PassCode.__hash__",
+        r'hash\(\("PassCode", self\._value\)\)',
+        r'hash\((None|\("(XXPassCodeXX|passcode|PASSCODE)", self\._value\))\)',
+        "The tag only salts the hash; equal codes still hash equal (sets and dicts stay correct, tested) and no hash value is ever shown, logged or stored.",
+    ),
+    Reason(
+        "tapdesk.core.roster.RosterEntry.start_at",
+        r"time\(0, 0\)",
+        r"time\(0(, )?\)",
+        "time(0) and time(0, ) are the same midnight as time(0, 0).",
+    ),
+    # graph (graph)
+    Reason(
+        "tapdesk.graph.client._wait_too_long",
+        r"status=throttled\.status,",
+        r"^\+\s*(status=None,)?\s*$|status=None",
+        "No code reads a Throttled error's status: the window and CLI show title, message, hint and request-id; the audit row stores code and request-id only (Issuer copies status into AdminTargetError only, for a 403).",
+    ),
+    Reason(
+        "tapdesk.graph.client.GraphClient._wait_or_raise",
+        r'log\.info\("retrying after %s in %\.2f s \(attempt %d\)", failure\.title',
+        r'log\.info\("(XXretrying after %s in %\.2f s \(attempt %d\)XX", failure\.title|retrying after %s in %\.2f s \(attempt %d\)", None)',
+        "A debug-level log line's wording or title argument; the technician's words go through on_status, which is tested; no secret is involved either way.",
+    ),
+    Reason(
+        "tapdesk.graph.client.GraphClient.delete_tap",
+        r'log\.info\("(pass %s was already gone|revoked pass %s for %s)", tap_id',
+        r'log\.info\((tap_id\)|"pass %s was already gone", (None)?\)|"XXpass %s was already goneXX"|"revoked pass %s for %s", (None, user_id|tap_id, None)\)|"XXrevoked pass %s for %sXX")',
+        "The wording and arguments of the log line after a revoke; the pass id and user id are not secrets, and what the technician and the audit trail see (revoked, already gone) is tested.",
+    ),
+    Reason(
+        "tapdesk.graph.client.GraphClient.delete_tap",
+        r'"DELETE",',
+        r'"delete",',
+        "httpx.Request upper-cases the method, so Graph receives DELETE either way.",
+    ),
+    Reason(
+        "tapdesk.graph.client.GraphClient.search_users",
+        r'"GET",',
+        r'"get",',
+        "httpx.Request upper-cases the method, so Graph receives GET either way.",
+    ),
+    Reason(
+        "tapdesk.graph.client.GraphClient.search_users",
+        r'headers=\{"ConsistencyLevel": "eventual"\}',
+        r'headers=\{"(consistencylevel|CONSISTENCYLEVEL)": "eventual"\}',
+        "HTTP field names are case-insensitive (RFC 9110 5.1); Graph honours ConsistencyLevel in any case, and the value (tested) is unchanged.",
+    ),
+    Reason(
+        "tapdesk.graph.client.TokenProvider.__call__",
+        r"force_refresh: bool = False",
+        r"force_refresh: bool = True",
+        "A Protocol's stub body (...) is never run; callers always pass force_refresh explicitly, and the real providers declare their own default.",
+    ),
+    # auth (auth)
+    Reason(
+        "tapdesk.auth.outcomes.aadsts",
+        r'or ""\)\)',
+        r'or "XXXX"\)\)',
+        "The fallback text is only searched for an AADSTS number; neither '' nor 'XXXX' contains one, so the result is the same.",
+    ),
+    Reason(
+        "tapdesk.auth.outcomes.scope_names",
+        r'rsplit\("/", 1\)\[-1\]',
+        r'rsplit\("/", (2|)\)\[-1\]',
+        "Only the last segment ([-1]) is kept, and it is the same whatever maxsplit is.",
+    ),
+    Reason(
+        "tapdesk.auth.authenticator._matching_account",
+        r'or ""\)\.lower\(\)',
+        r'or "XXXX"\)\.lower\(\)',
+        "The placeholder 'xxxx' can only equal a username or preferred_username of 'xxxx'; both come from Entra ID tokens and are UPNs or emails (they contain '@'), so no match changes.",
+    ),
+    Reason(
+        "tapdesk.auth.authenticator.Authenticator._adopt",
+        r'result\.get\("id_token_claims"\)',
+        r'result\.get\("(XXid_token_claimsXX|ID_TOKEN_CLAIMS)"\)',
+        "MSAL adds every result's ID token to the token cache before returning it, so _cached_id_claims reads the same claims the result carries (test_another_accounts_cached_id_token_never_names_the_technician pins the lookup).",
+    ),
+    Reason(
+        "tapdesk.auth.authenticator.Authenticator._cached_id_claims",
+        r'entry\.get\("secret"\) or ""',
+        r'entry\.get\("secret"\) or "XXXX"',
+        "jwt_payload('XXXX') and jwt_payload('') both return {} (not a JWT), so an ID token entry without a secret is skipped either way.",
+    ),
+    Reason(
+        "tapdesk.auth.authenticator.Authenticator._remove_accounts",
+        r'log\.info\("sign-out without MSAL: %s", type\(exc\)\.__name__\)',
+        r"log\.info\(",
+        "A debug/info log line's wording: it carries at most an exception type name (or None), never a token or identifier; no user sees it.",
+    ),
+    Reason(
+        "tapdesk.auth.cache._atomic_write",
+        r"tmp\.unlink\(missing_ok=True\)",
+        r"tmp\.unlink\(missing_ok=False\)",
+        "The except branch runs only before tmp.replace succeeds (nothing after replace can raise), and mkstemp created tmp, so it always exists there.",
+    ),
+    Reason(
+        "tapdesk.auth.cache.CacheStore._keyring_failed",
+        r'log\.info\("token cache kept in memory: %s", exc\)',
+        r"log\.info\(",
+        "Log wording only; KeyringUnavailable's text is fixed (action and exception type name), never a secret; the user-visible notice is unchanged.",
+    ),
+    Reason(
+        "tapdesk.auth.cache.CacheStore._set_aside",
+        r'log\.warning\("token cache set aside: %s", reason\)',
+        r"log\.warning\(",
+        "Log wording only; reason is one of the fixed phrases, never file content; the notice the user reads is built separately.",
+    ),
+    Reason(
+        "tapdesk.auth.cache.CacheStore._write",
+        r'log\.warning\("token cache not saved: %s", type\(exc\)\.__name__\)',
+        r"log\.warning\(",
+        "Log wording only (an exception type name or None); the user-visible notice is tested word for word.",
+    ),
+    Reason(
+        "tapdesk.auth.cache.CacheStore.wipe",
+        r'log\.info\("token cache key not deleted: %s", exc\)',
+        r"log\.info\(",
+        "Log wording only; KeyringUnavailable's text is fixed (action and exception type name), never a secret.",
+    ),
+    Reason(
+        "tapdesk.auth.cache.CacheStore.wipe",
+        r"self\._key = None",
+        r'self\._key = ""',
+        "The key is only used as `self._key or self._create_key()`; '' is falsy like None, so the next save creates a new key either way.",
+    ),
+    Reason(
+        "tapdesk.auth.cache.CacheStore._save_locked",
+        r"cache\.has_state_changed = False",
+        r"cache\.has_state_changed = (None|True)",
+        "MSAL's SerializableTokenCache.serialize() resets has_state_changed to False, and every branch that writes calls it; the MEMORY branch returns before writing whatever the flag. None is falsy like False.",
+    ),
+    Reason(
+        "tapdesk.auth.cache.CacheStore._restore",
+        r"state = None",
+        r'state = ""',
+        "_looks_like_msal_cache('') is False exactly like None, so undecodable JSON is set aside either way.",
+    ),
+    Reason(
+        "tapdesk.auth.keystore.KeyStore._call",
+        r'KeyringUnavailable\(f"keyring \{action\} failed|log\.debug\("keyring %s raised %s"',
+        r"type\(None\)|log\.debug\(|KEYRING",
+        "KeyringUnavailable's text and this debug line reach only log records (cache.py logs the exception); notices shown to the user are chosen by exc.locked, not by this text.",
+    ),
+    Reason(
+        "tapdesk.auth.keystore.KeyStore.get",
+        r'_call\("read"',
+        r'_call\("(XXreadXX|READ)"',
+        "The action name only appears in KeyringUnavailable's text, which is only logged.",
+    ),
+    Reason(
+        "tapdesk.auth.keystore.KeyStore.put",
+        r'_call\("write"',
+        r'_call\("(XXwriteXX|WRITE)"',
+        "The action name only appears in KeyringUnavailable's text, which is only logged.",
+    ),
+    Reason(
+        "tapdesk.auth.keystore.KeyStore.delete",
+        r'_call\("delete"',
+        r'_call\("(XXdeleteXX|DELETE)"',
+        "The action name only appears in KeyringUnavailable's text, which is only logged.",
+    ),
+    Reason(
+        "tapdesk.auth.keystore.KeyringUnavailable.__init__",
+        r"super\(\)\.__init__\(reason\)",
+        r"super\(\)\.__init__\(None\)",
+        "str(KeyringUnavailable) is only written to log records (cache.py), never shown to a technician.",
+    ),
+    Reason(
+        "tapdesk.auth.loopback._Handler._read_form",
+        r'headers\.get\("Content-(Type|Length)"',
+        r'headers\.get\("(content-type|CONTENT-TYPE|content-length|CONTENT-LENGTH)"',
+        "http.server's headers (email.message.Message) are looked up case-insensitively.",
+    ),
+    Reason(
+        "tapdesk.auth.loopback._Handler._read_form",
+        r'headers\.get\("Content-Type", ""\)',
+        r'headers\.get\("Content-Type", "XXXX"\)',
+        "Without a Content-Type both '' and 'xxxx' differ from the form type, so the answer is the same 415.",
+    ),
+    Reason(
+        "tapdesk.auth.loopback._Handler._read_form",
+        r'decode\("utf-8"\)',
+        r'decode\("UTF-8"\)',
+        "Python's codec lookup is case-insensitive.",
+    ),
+    Reason(
+        "tapdesk.auth.loopback._Handler._discard",
+        r"while length > 0:",
+        r"while length >= 0:",
+        "At length 0 the extra pass reads 0 bytes, gets b'' and returns: same bytes drained.",
+    ),
+    Reason(
+        "tapdesk.auth.loopback._Server.handle_error",
+        r'log\.debug\("loopback listener: a request failed"\)',
+        r"log\.debug\(",
+        "A fixed debug line's wording; it carries no request data either way.",
+    ),
+    Reason(
+        "tapdesk.auth.strategies.BrowserSignIn._launch",
+        r'log\.info\("browser did not open: %s", type\(exc\)\.__name__\)',
+        r"log\.info\(",
+        "Log wording only (an exception type name or None); the user sees the tested no_browser error.",
+    ),
+    Reason(
+        "tapdesk.auth.strategies.BrowserSignIn.run",
+        r"scopes=list\(scopes\)",
+        r"scopes=None|flow, response, \)",
+        "MSAL then uses the auth code flow's own scopes (`scope or auth_code_flow['scope']`), which initiate_auth_code_flow built from the same list(scopes) with the same decoration.",
+    ),
+    # store and config (store)
+    Reason(
+        "tapdesk.store.errors.classify",
+        r'"sqlite_errorname", ""\)',
+        r'"sqlite_errorname", None\)',
+        'getattr\'s default is followed by `or ""`, so None and "" both give the empty name.',
+    ),
+    Reason(
+        "tapdesk.store.errors.classify",
+        r"name or 'I/O error'",
+        r"name or '(XXI/O errorXX|i/o error|I/O ERROR)'",
+        "This branch runs only when name starts with an SQLITE_ code, so name is never empty and the 'I/O error' fallback is never shown.",
+    ),
+    Reason(
+        "tapdesk.store.db._intent_from",
+        r'row\["[a-z_]+"\]',
+        r'row\["[A-Z_]+"\]',
+        'sqlite3.Row looks columns up by name case-insensitively, so row["ID"] is row["id"].',
+    ),
+    Reason(
+        "tapdesk.store.db._intent_from",
+        r"state=IntentState\(row\[\"state\"\]\)",
+        r"^\s*\)\s*$",
+        "open_intents selects only rows WHERE state = 'open', so the state dropped falls back to Intent's default IntentState.OPEN, the same value.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.*",
+        r'"(DELETE FROM session_steps|WHERE id = \?|WHERE opened_at >= \?)',
+        r'"(delete from session_steps|DELETE FROM SESSION_STEPS|WHERE ID = \?|where opened_at|WHERE OPENED_AT)',
+        "SQL keywords and SQLite identifiers are case-insensitive: the same statement.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store._rollback",
+        r'"ROLLBACK"',
+        r'"rollback"',
+        "SQL keywords are case-insensitive: the same statement.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.in_memory",
+        r"_prepare\(wal=False\)",
+        r"_prepare\(wal=True\)",
+        "An in-memory SQLite database cannot use WAL: PRAGMA journal_mode = WAL leaves it in 'memory' mode, nothing else changes.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.in_memory",
+        r"isolation_level=None, check_same_thread",
+        r'connect\(":memory:", check_same_thread',
+        "Every write runs inside the store's explicit BEGIN IMMEDIATE ... COMMIT (_write, migrate), so sqlite3's legacy implicit BEGIN before DML never fires; PRAGMA and SELECT never start one.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.export_audit_csv",
+        r'encoding="utf-8-sig"',
+        r'encoding="UTF-8-SIG"',
+        "Python codec names are case-insensitive: the same codec.",
+    ),
+    Reason(
+        "tapdesk.store.export.records",
+        r"strict=True",
+        r"(strict=False|row_values\(e\), \))",
+        "HEADER and row_values always have 16 items each (test_csv_export checks both), so zip never meets unequal lengths.",
+    ),
+    Reason(
+        "tapdesk.config._graph_url_problem",
+        r'listed = ", "\.join',
+        r'listed = "XX, XX"\.join',
+        "Every cloud has exactly one Graph host (test_token_hosts.test_the_table_is_microsofts), so the separator never appears in the message.",
+    ),
+    Reason(
+        "tapdesk.config._graph_url_problem",
+        r'parts\.hostname or ""',
+        r'parts\.hostname or "XXXX"',
+        "hostname is None only when the netloc has no host, and such a netloc fails _PLAIN_NETLOC first, returning before host is used.",
+    ),
+    Reason(
+        "tapdesk.config._port",
+        r"return -1",
+        r"return (\+1|-2)",
+        "The caller only asks whether the port is in {None, 443}; -1, +1 and -2 all are not, so a bad port is refused the same way.",
+    ),
+    Reason(
+        "tapdesk.config._suggest",
+        r"n=1\)",
+        r"(n=2\)|sorted\(choices\), \))",
+        "Only close[0], the best match, is used; n limits how many further matches are returned.",
+    ),
+    # cli (cli)
+    Reason(
+        "tapdesk.cli.output.terminal_qr",
+        r"error_correction=qrcode\.constants\.ERROR_CORRECT_M",
+        r"QRCode\(border=2\)",
+        "ERROR_CORRECT_M is qrcode.QRCode's default error_correction (0): dropping the argument draws the same code.",
+    ),
+    Reason(
+        "tapdesk.cli.output.terminal_qr",
+        r"qr\.make\(fit=True\)",
+        r"qr\.make\(fit=(None|False)\)",
+        "The QRCode is built with version=None, and qrcode's make() runs best_fit whenever the version is None, so fit has no effect.",
+    ),
+    Reason(
+        "tapdesk.cli.parser._iso_time",
+        r'text\.replace\("Z"',
+        r'text\.replace\("XXZXX"',
+        "requires-python is >=3.11, whose datetime.fromisoformat accepts a trailing 'Z' itself: the replace is a no-op for the only text it rewrites.",
+    ),
+    Reason(
+        "tapdesk.cli.commands.cmd_revoke",
+        r"', '\.join\(revoked\)",
+        r"'XX, XX'\.join\(revoked\)",
+        "Entra lets a user hold one Temporary Access Pass at a time (so does the demo), so revoked has at most one id and the separator is never printed.",
+    ),
+    Reason(
+        "tapdesk.cli.doctor._config",
+        r'or "the site file"',
+        r'"(XXthe site fileXX|THE SITE FILE)"',
+        "allow_plaintext_cache is honoured only from the site file and load_settings records its origin whenever it sets it; the fallback text is reachable only with hand-built Settings, which the CLI never passes.",
+    ),
+    # workflows (workflows)
+    Reason(
+        "tapdesk.workflows.onboarding.read",
+        r"sorted\(wanted, key=lambda r: r\.value\)",
+        r"sorted\(wanted, (key=None)?\)",
+        "GraphRead is a str Enum whose members equal their values, so sorting the members compares the same strings as sorting by .value: the same reads in the same order.",
+    ),
+    Reason(
+        "tapdesk.workflows.reconcile._event",
+        r"tenant_id=intent\.tenant_id,",
+        r"^\+\s*\)\s*$",
+        "reconcile settles only store.open_intents(), which are the intents of store.tenant_id, and Store stamps its tenant on every event without one (_stamped), so the stored event's tenant is the same either way.",
+    ),
+    Reason(
+        "tapdesk.workflows.precheck.check_person",
+        r"replication_wait=0\)",
+        r"replication_wait=1\)",
+        "GraphClient.get_user gives up on a 404 when waited + the first 3 s pause exceeds the budget: with 0 or 1 s it raises after one request, never sleeping (test_a_missing_account_stops_after_one_request).",
+    ),
+    Reason(
+        "tapdesk.workflows.precheck._Checker.add",
+        r'hint: str = ""\)',
+        r'hint: str = "XXXX"\)',
+        "Every call of add passes a hint (the not-found hint, exc.hint, or the 'Check again' hint), so the default is never used.",
+    ),
+    Reason(
+        "tapdesk.workflows.precheck._Checker.failed",
+        r'if exc\.__traceback__ else ""',
+        r'if \(exc\.__traceback__\) or True else ""|if exc\.__traceback__ else "XXXX"',
+        "failed() is only called from except blocks with the caught exception, which always has a __traceback__, so the else branch never runs.",
+    ),
+    Reason(
+        "tapdesk.workflows.audit.day_range",
+        r"time\(0, 0\)",
+        r"time\(0(, )?\)",
+        "time(0) and time(0, ) are the same midnight as time(0, 0).",
+    ),
+)
+
+
+def reason_for(function: str, removed: str, added: str) -> str | None:
+    for reason in REASONS:
+        if (
+            fnmatchcase(function, reason.where)
+            and re.search(reason.removed, removed)
+            and re.search(reason.added, added)
+        ):
+            return reason.why
+    return None
