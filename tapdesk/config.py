@@ -474,7 +474,8 @@ def load_settings(
     env_layer = read_env(env, origins)
     if env_layer:
         sources.append("environment")
-    flags = {k: v for k, v in (overrides or {}).items() if v is not None}
+    # Site-only keys never come from a flag either, should a flag ever name one.
+    flags = {k: v for k, v in (overrides or {}).items() if v is not None and k not in _SITE_ONLY}
     origins.update({k: Origin("command line", k) for k in flags})
     merged.update({**env_layer, **flags})
     notices = _hold_to_site(site, merged, origins, site_origins)

@@ -114,6 +114,8 @@ class ConfigError(UsageError):
         if key:
             where.append(f"key '{key}'")
         full = f"{', '.join(where)}: {message}" if where else message
+        if not full.endswith((".", "?", "!")):  # a sentence, so the hint after it reads apart
+            full += "."
         super().__init__(full, hint=hint)
         self.path = path
         self.line = line

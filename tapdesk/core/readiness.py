@@ -197,7 +197,8 @@ def _policy(facts: TargetFacts) -> list[Finding]:
                 "out-of-scope",
                 "The user is outside the users and groups the pass policy targets: a pass "
                 "would not sign them in.",
-                "Ask an Authentication Policy Administrator to add the user to a targeted group.",
+                "Ask an Authentication Policy Administrator to add the user to a targeted "
+                "group, or to take them out of an excluded one.",
             )
         ]
     targets_some = policy is not None and policy.known and not policy.all_users_in_scope

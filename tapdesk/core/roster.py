@@ -87,9 +87,11 @@ class RosterEntry:
             return None
         return datetime.combine(self.start_date or day, self.start_time or time(0, 0), tzinfo=tz)
 
-    def matches(self, text: str) -> bool:
-        """The queue's search box: every word in UPN, name, device or notes."""
-        haystack = " ".join((self.upn, self.name, self.device, self.notes)).lower()
+    def matches(self, text: str, name: str | None = None) -> bool:
+        """The queue's search box: every word in UPN, name, device or notes. ``name``: the
+        directory's name for the person, once found, in place of the roster's."""
+        shown = self.name if name is None else name
+        haystack = " ".join((self.upn, shown, self.device, self.notes)).lower()
         return all(word in haystack for word in text.lower().split())
 
 

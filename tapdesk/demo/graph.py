@@ -35,7 +35,8 @@ def _route(call: GraphCall, segments: list[str]) -> httpx.Response:
     method = call.request.method
     quoted = False
     if match := _QUOTED_KEY.fullmatch(segments[0]):
-        segments = ["users", match["key"], *segments[1:]]
+        # An OData string literal doubles its quotes: users('$o''neil@…') is $o'neil@….
+        segments = ["users", match["key"].replace("''", "'"), *segments[1:]]
         quoted = True
     if segments[0] == "me":
         segments = ["users", call.caller.user.id, *segments[1:]]

@@ -219,7 +219,8 @@ class GraphClient:
     ) -> None:
         elapsed = self._clock.monotonic() - started
         if not self._retry.allows(attempt, elapsed, delay):
-            if isinstance(failure, Throttled) and failure.retry_after is not None:
+            # "wait until" only when Graph asked for a wait; a zero wait ran out of attempts
+            if isinstance(failure, Throttled) and failure.retry_after:
                 raise _wait_too_long(failure, self._clock.now())
             raise failure
         if on_status:
@@ -446,6 +447,8 @@ class GraphClient:
                     on_status=on_status,
                 )
                 break
+            except Throttled:
+                raise  # a 429 is an answer: nothing was created, and its wait is Graph's to set
             except TemporaryFailure as failure:
                 created = self._lost_create(user_id, sent_at)
                 if created is None:
@@ -524,7 +527,7 @@ class GraphClient:
 
 def _wait_too_long(throttled: Throttled, now: datetime) -> Throttled:
     """Graph asked for a longer wait than this operation may take: say until when."""
-    wait = throttled.retry_after or 0.0
+    wait = throttled.retry_after or 0.0  # set: the caller checked
     until = (now + timedelta(seconds=wait)).astimezone()
     error = Throttled(
         f"Microsoft Graph asked tapdesk to wait {wait:.0f} s before its next request, until "

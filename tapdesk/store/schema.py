@@ -134,8 +134,8 @@ def _is_empty(conn: sqlite3.Connection) -> bool:
 
 
 def _backup(conn: sqlite3.Connection, target: Path) -> None:
-    target.unlink(missing_ok=True)
     try:
+        target.unlink(missing_ok=True)  # a folder here is an OSError too, and said as one
         private.private_file(target)  # SQLite would create it with the umask's mode
     except OSError as exc:
         raise StorageError(

@@ -80,6 +80,14 @@ def test_dollar_upn_needs_quoted_form(graph: httpx.Client) -> None:
     assert quoted.json()["userPrincipalName"] == UPN["ava.newhire"]
 
 
+def test_a_quoted_key_reads_doubled_quotes_as_one(graph: httpx.Client, tenant: DemoTenant) -> None:
+    """OData string literals double a quote: users('$o''neil@…') is the user $o'neil@…."""
+    tenant.add_user("$o'neil", "Orla", "O'Neil")
+    found = graph.get("/users('$o''neil@northwind.example')")
+    assert found.status_code == 200
+    assert found.json()["userPrincipalName"] == "$o'neil@northwind.example"
+
+
 def test_me(graph: httpx.Client) -> None:
     assert graph.get("/me").json()["userPrincipalName"] == UPN["tess.tech"]
 

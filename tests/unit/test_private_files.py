@@ -43,15 +43,15 @@ def default_umask() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def own_logging() -> Iterator[None]:
-    """configure() changes the "tapdesk" logger: give it back as it was."""
+    """configure() changes the "tapdesk" logger: start with none of tapdesk's handlers (an
+    earlier test's log file would be written here, under this test's patched chmod) and end
+    with none, at the level it had."""
     logger = logging.getLogger("tapdesk")
-    level, handlers = logger.level, list(logger.handlers)
+    level = logger.level
+    logs.configure(None)
     yield
     logs.configure(None)
     logger.setLevel(level)
-    for handler in handlers:
-        if handler not in logger.handlers:
-            logger.addHandler(handler)
 
 
 def home_paths(tmp_path: Path) -> AppPaths:
@@ -131,7 +131,7 @@ def loose(path: Path) -> list[str]:
     found = []
     for item in [path, *sorted(path.rglob("*"))]:
         mode = stat.S_IMODE(item.lstat().st_mode)
-        want = private.DIR_MODE if item.is_dir() else private.FILE_MODE
+        want = 0o700 if item.is_dir() else 0o600  # written out: not the module's own constants
         for who, bits in (("owner", 0o700), ("group", 0o070), ("world", 0o007)):
             if mode & bits != want & bits:
                 found.append(f"{item.relative_to(path.parent)}: {who} bits {oct(mode & bits)}")
@@ -218,3 +218,55 @@ def test_a_file_is_created_private_and_an_existing_one_fixed(tmp_path: Path) -> 
     assert stat.S_IMODE(old.stat().st_mode) == 0o600 and old.read_text() == "kept"
     private.fix_mode(tmp_path / "missing")  # no error, nothing created
     assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("mode", [0o750, 0o770, 0o705, 0o707, 0o711, 0o500], ids=oct)
+def test_an_existing_folder_with_group_or_world_bits_alone_is_made_0700(
+    tmp_path: Path, mode: int
+) -> None:
+    """Group bits alone and world bits alone each count as loose (0755 cannot tell them apart)."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    folder.chmod(mode)
+    private.private_dir(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o660, 0o604, 0o606, 0o400], ids=oct)
+def test_an_existing_file_with_group_or_world_bits_alone_is_made_0600(
+    tmp_path: Path, mode: int
+) -> None:
+    for fix in (private.fix_mode, private.private_file):
+        path = tmp_path / f"{fix.__name__}.txt"
+        path.write_text("kept")
+        path.chmod(mode)
+        fix(path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, fix.__name__
+        assert path.read_text() == "kept"
+
+
+def test_new_folders_are_0700_whatever_the_umask(tmp_path: Path) -> None:
+    """A umask that strips the owner's own bits must not leave a 0500 folder behind."""
+    os.umask(0o277)  # the autouse fixture puts the old umask back
+    private.private_dir(tmp_path / "a" / "b")
+    assert loose(tmp_path / "a") == []
+
+
+def test_the_mode_given_at_creation_holds_where_it_cannot_be_set_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file system that refuses chmod (a FAT stick as TAPDESK_HOME): no error, a warning,
+    and whatever the file system keeps of the mode given to mkdir and open is still private."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "fchmod", refuse)
+    monkeypatch.setattr(Path, "chmod", refuse)
+    with caplog.at_level(logging.WARNING, logger="tapdesk.runtime.private"):
+        folder = private.private_dir(tmp_path / "a" / "b")
+        made = private.private_file(folder / "new.txt")
+    monkeypatch.undo()
+    assert loose(tmp_path / "a") == []
+    assert made.exists()
+    assert "could not make" in caplog.text and "Operation not permitted" in caplog.text

@@ -300,7 +300,7 @@ class QueueFilter(QSortFilterProxyModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._status: RosterStatus | None = None
-        self._words: list[str] = []
+        self._query = ""
         self.setSortRole(SORT_ROLE)
 
     def set_status(self, status: RosterStatus | None) -> None:
@@ -310,7 +310,7 @@ class QueueFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
-        self._words = text.lower().split()
+        self._query = text
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     @property
@@ -324,11 +324,7 @@ class QueueFilter(QSortFilterProxyModel):
         row = model.row(source_row)
         if self._status is not None and row.status is not self._status:
             return False
-        if not self._words:
-            return True
-        entry = row.entry
-        haystack = " ".join((entry.upn, row.name, entry.device, entry.notes)).lower()
-        return all(word in haystack for word in self._words)
+        return row.entry.matches(self._query, row.name)
 
 
 def _mark(most: Severity | None) -> str:
