@@ -32,6 +32,34 @@ UPN["gina"] = "gina_fabrikam.example#EXT#@northwind.example"
 TAP_PATH = "/users/{}/authentication/temporaryAccessPassMethods"
 
 
+class IssuedPasses(httpx.BaseTransport):
+    """Every pass value the demo tenant's Graph hands out. Graph shows a value only in the
+    answer to its creation and keeps none (as Entra), so this is "the pass the tenant holds"
+    that tests compare output with and search logs and files for. Attaching it routes the
+    tenant's own transport through it (the CLI's and the window's demo wiring); it is also a
+    transport itself, for tests that pass one in."""
+
+    def __init__(self, tenant: DemoTenant) -> None:
+        self.values: list[str] = []
+        self._serve = tenant.handler
+        tenant.handler = self.handle_request  # type: ignore[method-assign]
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self._serve(request)
+        created = request.method == "POST" and response.status_code == 201
+        if created and request.url.path.endswith("/temporaryAccessPassMethods"):
+            response.read()
+            value = response.json()["temporaryAccessPass"]
+            assert len(value) >= 8 and value.strip() == value, "not a pass worth searching for"
+            self.values.append(value)
+        return response
+
+    @property
+    def last(self) -> str:
+        assert self.values, "Graph issued no pass"
+        return self.values[-1]
+
+
 # The demo's training technician, tess.tech, may issue passes but not read the pass policy
 # (the usual real case). Most tests run as a lead who may read it too, as gwen.lead may.
 LEAD_ROLES = ["Authentication Administrator", "Global Reader"]

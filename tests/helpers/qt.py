@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import zxingcpp
-from PySide6.QtGui import QImage, Qt, QTextDocument
+from PySide6.QtGui import QColor, QImage, Qt, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 from tapdesk.app.services import Backend, Services
@@ -154,6 +154,46 @@ def decode_widget(widget: QWidget) -> list[str]:
     return decode(widget.grab().toImage())
 
 
+def grab(widget: QWidget) -> QImage:
+    """The widget's pixels as painted, in one format so two grabs compare with ``==``."""
+    return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def ink(image: QImage) -> set[tuple[int, int]]:
+    """Where something is drawn: every pixel that differs from the top-left (background) one."""
+    background = image.pixel(0, 0)
+    return {
+        (x, y)
+        for y in range(image.height())
+        for x in range(image.width())
+        if image.pixel(x, y) != background
+    }
+
+
+def blank(image: QImage) -> bool:
+    """Nothing drawn: one colour throughout."""
+    return not ink(image)
+
+
+def pixels_of(image: QImage, colour: QColor) -> int:
+    """How many pixels are exactly ``colour`` (the solid inside of text or a bar)."""
+    rgb = colour.rgb()
+    return sum(
+        1 for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) == rgb
+    )
+
+
+def reference_text(qtbot: Any, like: QWidget, text: str) -> QImage:
+    """``text`` as a plain label paints it in ``like``'s font and size: what ``like`` should
+    show, drawn without any of its own code."""
+    label = QLabel(text)
+    qtbot.addWidget(label)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setFont(like.font())
+    label.resize(like.size())
+    return grab(label)
+
+
 def seen(label: QLabel) -> str:
     """What a label shows, as a person reads it: zero-width break points are invisible."""
     return QLabel.text(label).replace("\u200b", "")
@@ -168,3 +208,9 @@ def tip_text(tip: str | None) -> str:
     document = QTextDocument()
     document.setHtml(tip)
     return document.toPlainText()
+
+
+def read(label: QLabel) -> str:
+    """A label's text as a person or a screen reader gets it: markup rendered, zero-width break
+    points dropped (whether or not the label is on screen right now)."""
+    return tip_text(seen(label))

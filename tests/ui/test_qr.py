@@ -8,7 +8,8 @@ from PySide6.QtGui import QImage
 
 from tapdesk.config import QrPayload, Settings
 from tapdesk.ui.qr import QUIET_ZONE, QrView, matrix_image, qr_matrix, qr_payload, signin_url
-from tests.helpers.qt import decode, decode_widget
+from tests.helpers.demo import UPN, IssuedPasses
+from tests.helpers.qt import decode, decode_widget, issue, open_user
 
 
 def test_the_matrix_becomes_a_grayscale_image_one_pixel_per_module():
@@ -67,3 +68,15 @@ def test_sign_in_payload_encodes_the_login_hint():
     )
     assert qr_payload(Settings(qr_payload=QrPayload.PASS), guest, "abc") == "abc"
     assert qr_payload(Settings(qr_payload=QrPayload.SIGNIN), guest, "abc") == signin_url(guest)
+
+
+def test_a_pass_of_the_longest_length_scans_off_the_panel(qtbot, make_window, tenant):
+    """At the panel's fixed size the QR of a 48-character pass (the most Entra issues) scans to
+    the pass Graph issued."""
+    tenant.set_policy(defaultLength=48)
+    issued = IssuedPasses(tenant)
+    window = make_window(hide_after_seconds=0, transport=issued)
+    open_user(qtbot, window, "ava", UPN["ava.newhire"])
+    issue(qtbot, window)
+    assert len(issued.last) == 48
+    assert decode_widget(window.passes.qr) == [issued.last]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import msal
 import pytest
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from keyring.backends import fail, null
 
 from tapdesk.auth.cache import (
@@ -106,15 +106,34 @@ def test_file_is_owner_only_and_written_atomically(tmp_path: Path) -> None:
     assert [p.name for p in cache_store.path.parent.iterdir()] == ["token-cache.bin"]
 
 
-def test_group_readable_data_dir_is_tightened(tmp_path: Path) -> None:
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o770, 0o705, 0o707], ids=oct)
+def test_a_data_folder_open_to_group_or_world_is_made_owner_only(tmp_path: Path, mode: int) -> None:
+    """Group bits alone (0750, 0770) and world bits alone (0705, 0707) are each loose: the
+    folder the cache is saved in is made 0700 (runtime/private.py) whichever it is."""
     folder = tmp_path / "data"
-    folder.mkdir(mode=0o755)
-    folder.chmod(0o755)
+    folder.mkdir()
+    folder.chmod(mode)
     cache_store = store(tmp_path, MemoryKeyring())
     cache_store.load(msal.SerializableTokenCache())
     cache_store.save(filled_cache())
-    if os.name == "posix":
-        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert cache_store.path.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o660, 0o604, 0o606], ids=oct)
+def test_a_cache_file_open_to_group_or_world_is_made_owner_only_when_read(
+    tmp_path: Path, mode: int
+) -> None:
+    """A cache file from before tapdesk made its files private is fixed by the next start."""
+    keyring = MemoryKeyring()
+    path = encrypted_file(tmp_path, keyring)
+    path.chmod(mode)
+    restored = msal.SerializableTokenCache()
+    store(tmp_path, keyring).load(restored)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert refresh_tokens(restored) == [REFRESH_TOKEN]
 
 
 def test_unchanged_cache_is_not_written(tmp_path: Path) -> None:
@@ -339,11 +358,37 @@ def test_wipe_removes_file_leftovers_and_key(tmp_path: Path) -> None:
 
 
 def test_wipe_twice_and_without_keyring_is_fine(tmp_path: Path) -> None:
-    cache_store = store(tmp_path, MemoryKeyring())
+    keyring = MemoryKeyring()
+    path = encrypted_file(tmp_path, keyring)
+    cache_store = store(tmp_path, keyring)
     cache_store.wipe()
+    cache_store.wipe()  # nothing left to delete: no error
+    assert not path.exists() and keyring.secrets == {}
+    for backend in (LockedKeyring(), fail.Keyring()):
+        path = encrypted_file(tmp_path, keyring)
+        store(tmp_path, backend).wipe()  # the key cannot be deleted: the file still goes
+        assert not path.exists(), type(backend).__name__
+
+
+def test_after_wipe_a_new_sign_in_is_saved_under_a_new_key(tmp_path: Path) -> None:
+    """Sign-out drops the key from memory as well as from the keyring: signing in again in the
+    same session makes a new key and stores it, so the next start can read the cache."""
+    keyring = MemoryKeyring()
+    cache_store = store(tmp_path, keyring)
+    cache_store.load(msal.SerializableTokenCache())
+    cache_store.save(filled_cache())
+    old_key = keyring.secrets[(SERVICE, KEY_NAME)]
     cache_store.wipe()
-    store(tmp_path, LockedKeyring()).wipe()
-    store(tmp_path, fail.Keyring()).wipe()
+    cache_store.save(filled_cache())  # signed in again without restarting
+    new_key = keyring.secrets.get((SERVICE, KEY_NAME))
+    assert new_key is not None and new_key != old_key
+    payload = cache_store.path.read_bytes().split(b"\n", 1)[1]
+    with pytest.raises(InvalidToken):
+        Fernet(old_key.encode()).decrypt(payload)  # the destroyed key opens nothing new
+    restored = msal.SerializableTokenCache()
+    reader = store(tmp_path, keyring)
+    reader.load(restored)
+    assert refresh_tokens(restored) == [REFRESH_TOKEN] and reader.notices == []
 
 
 def test_a_plaintext_backend_keyring_picked_by_itself_is_not_trusted(monkeypatch) -> None:

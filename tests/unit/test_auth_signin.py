@@ -155,6 +155,7 @@ def test_device_code_sign_in(
     assert (SERVICE, KEY_NAME) in keyring.secrets
 
 
+@pytest.mark.slow
 def test_device_code_approved_while_polling(make_auth: MakeAuth, tenant: DemoTenant) -> None:
     auth = make_auth()
     flow = auth.start_device_flow()
@@ -204,6 +205,7 @@ def test_browser_sign_in_with_loopback_redirect(
     assert tenant.token_requests == 1
 
 
+@pytest.mark.slow
 def test_browser_sign_in_times_out(make_auth: MakeAuth) -> None:
     auth = make_auth(open_browser=lambda url: True)  # a browser nobody finishes
     started = time.monotonic()
@@ -354,6 +356,23 @@ def test_sign_out_removes_file_and_key(
         auth.access_token()
     assert make_auth().sign_in_silent() is None
     assert device_sign_in(auth, tenant).username == DEMO_TECHNICIAN_UPN  # and back in
+
+
+def test_signing_in_again_after_sign_out_survives_a_restart(
+    make_auth: MakeAuth, tenant: DemoTenant, keyring: MemoryKeyring
+) -> None:
+    """Sign-out forgets the cache key in memory too: the next sign-in stores a new key, and the
+    next start reads the cache with it instead of setting it aside."""
+    auth = make_auth()
+    device_sign_in(auth, tenant)
+    old_key = keyring.secrets[(SERVICE, KEY_NAME)]
+    auth.sign_out()
+    account = device_sign_in(auth, tenant)
+    assert keyring.secrets.get((SERVICE, KEY_NAME)) not in (None, old_key)
+    auth.close()
+    restarted = make_auth()
+    assert restarted.sign_in_silent() == account
+    assert restarted.notices == []
 
 
 def test_cache_file_holds_no_token(

@@ -50,6 +50,34 @@ def test_a_formula_start_is_neutralised_wherever_a_cell_may_begin(value: object,
     assert safe_cell(value) == safe
 
 
+LEADING = {"=": "equals", "+": "plus", "-": "minus", "@": "at", "\t": "tab", "\r": "CR"}
+
+
+@pytest.mark.parametrize("lead", list(LEADING), ids=list(LEADING.values()))
+def test_a_cell_starting_with_each_formula_character_gets_an_apostrophe(lead: str) -> None:
+    """Excel and LibreOffice read a cell that begins with any of these as a formula."""
+    assert safe_cell(f"{lead}cmd") == f"'{lead}cmd"
+    rows = list(csv.reader(io.StringIO(export([f"{lead}cmd"]), newline="")))
+    assert rows[1][HEADER.index("Detail")] == f"'{lead}cmd"  # what the spreadsheet gets
+
+
+# Where the code says a spreadsheet may start a new cell inside ours.
+AFTER = {
+    ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", "\r": "CR", "\n": "LF", '"': "quote",
+}  # fmt: skip
+CASES = [(sep, lead) for sep in AFTER for lead in FORMULA]
+
+
+@pytest.mark.parametrize(
+    ("separator", "lead"), CASES, ids=[f"{AFTER[s]}-{LEADING[f]}" for s, f in CASES]
+)
+def test_a_formula_character_after_each_separator_gets_an_apostrophe(
+    separator: str, lead: str
+) -> None:
+    assert safe_cell(f"x{separator}{lead}1") == f"x{separator}'{lead}1"
+    assert safe_cell(f"x{separator}  {lead}1") == f"x{separator}  '{lead}1"  # spaces between
+
+
 def event(detail: str) -> AuditEvent:
     return AuditEvent(
         at=START, kind=AuditKind.ISSUE, technician=detail, target_upn="ava@contoso.example",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -41,6 +42,41 @@ def test_user_path_encodes_upns() -> None:
     assert user_path("ava@contoso.com") == "/users/ava%40contoso.com"
     assert user_path("gina_f.com#EXT#@contoso.com") == "/users/gina_f.com%23EXT%23%40contoso.com"
     assert user_path("$svc@contoso.com") == "/users('$svc@contoso.com')"
+
+
+def test_an_apostrophe_in_a_quoted_user_key_is_doubled(clock: FakeClock) -> None:
+    """OData: inside users('…') a ' is written ''; a single one would end the key early."""
+    upn = "$o'brien@northwind.example"
+    seen: list[str] = []
+
+    def graph(request: httpx.Request) -> httpx.Response:  # reads the key as Graph's OData does
+        seen.append(request.url.raw_path.decode())
+        key = re.fullmatch(r"/v1\.0/users\('((?:[^']|'')*)'\)", request.url.path)
+        if key is None:
+            return httpx.Response(400, json={"error": {"code": "BadRequest", "message": "Syntax"}})
+        if key[1].replace("''", "'") != upn:
+            return httpx.Response(404, json={"error": {"code": "Request_ResourceNotFound"}})
+        return httpx.Response(200, json={"id": "u-1", "userPrincipalName": upn})
+
+    client = GraphClient(
+        DEMO_GRAPH_URL,
+        lambda force_refresh=False: "t",
+        transport=httpx.MockTransport(graph),
+        clock=clock,
+    )
+    try:
+        assert client.get_user(upn, replication_wait=0).user_principal_name == upn
+    finally:
+        client.close()
+    assert seen[0].startswith("/v1.0/users('$o%27%27brien@northwind.example')?")
+
+
+def test_an_apostrophe_in_a_plain_upn_reaches_the_user(
+    graph: GraphClient, tenant: DemoTenant
+) -> None:
+    tenant.add_user("o'brien", "Liam", "O'Brien")
+    user = graph.get_user("o'brien@northwind.example", replication_wait=0)
+    assert user.user_principal_name == "o'brien@northwind.example"
 
 
 def test_get_user_selects_what_a_technician_needs(graph: GraphClient, tenant: DemoTenant) -> None:
@@ -309,6 +345,24 @@ def test_dropped_connection_after_create_never_leaves_an_unseen_pass(
     assert tap.code is not None
     assert [t.id for t in graph.list_taps(user.id)] == [tap.id]
     assert any("replacement" in s for s in statuses)
+
+
+def test_a_lost_create_does_not_take_the_users_older_pass_for_the_new_one(
+    graph: GraphClient, tenant: DemoTenant, clock: FakeClock
+) -> None:
+    """The create never reached Graph; Erin's pass from half an hour ago is not "the pass it
+    made": the technician is not told one was created, and tapdesk backs off before asking."""
+    erin = graph.get_user("erin.existing@northwind.example")
+    [old] = graph.list_taps(erin.id)
+    assert old.created <= clock.now() - timedelta(minutes=30)
+    tenant.inject(Fault.offline(method="POST", path_contains="temporaryAccessPassMethods"))
+    statuses: list[str] = []
+    tap = graph.create_tap(erin.id, IssueRequest(), on_status=statuses.append)
+    assert tap.code is not None and tap.id != old.id
+    assert [t.id for t in graph.list_taps(erin.id)] == [tap.id]
+    assert not any("created a pass" in s or "replacement" in s for s in statuses), statuses
+    assert len(statuses) == 1 and "trying again in 0.2 s" in statuses[0]
+    assert clock.sleeps == [0.25]  # the backoff (jitter 0.5) of a request that did nothing
 
 
 def test_timeouts_then_offline(graph: GraphClient, tenant: DemoTenant, clock: FakeClock) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import httpx
 import pytest
@@ -36,10 +38,51 @@ def test_retry_after_http_date() -> None:
     assert parse_retry_after("Sun, 06 Jan 2030 08:00:05 GMT", now) == 5.0
 
 
+NOW = datetime(2030, 1, 6, 8, 0, 0, tzinfo=UTC)
+_UNREADABLE = ["nan", "NaN", "-nan", "+nan", "inf", "-inf", "+Infinity", "INF", "1e400", "-1e400"]
+_GARBAGE = ["", " ", "soon", "5 s", "1,5", "0x10", "Sun, 32 Jan 2030 08:00:00 GMT", "tomorrow"]
+
+
+def _seconds(number: float) -> float | None:
+    """The rule for a number of seconds: never negative, and nothing for nan or infinity."""
+    return max(0.0, number) if math.isfinite(number) else None
+
+
+def _date_header(offset: int, gmt: bool) -> str:
+    when = NOW + timedelta(seconds=offset)
+    return format_datetime(when if gmt else when.replace(tzinfo=None), usegmt=gmt)
+
+
+# (header, what it means): every shape a Retry-After may take, well-formed or not.
+HEADERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(lambda x: (repr(x), _seconds(x))),
+    st.integers(-(10**400), 10**400).map(lambda n: (str(n), _seconds(float(str(n))))),
+    st.sampled_from(_UNREADABLE).map(lambda text: (f" {text} ", None)),
+    st.builds(
+        lambda offset, gmt: (_date_header(offset, gmt), float(max(0, offset))),
+        st.integers(-(10**9), 10**9),
+        st.booleans(),
+    ),
+    st.sampled_from(_GARBAGE).map(lambda text: (text, None)),
+)
+
+
+@given(HEADERS)
+def test_retry_after_is_finite_seconds_never_negative_or_nothing(
+    header_and_meaning: tuple[str, float | None],
+) -> None:
+    """Delta-seconds or an HTTP date, in seconds from now, floored at 0; nan, infinity, a
+    number too big for a float and anything unreadable mean no header (None)."""
+    header, meaning = header_and_meaning
+    value = parse_retry_after(header, NOW)
+    assert value == meaning
+    assert value is None or (math.isfinite(value) and value >= 0)
+
+
 @given(st.text(max_size=40))
 def test_retry_after_never_raises(header: str) -> None:
-    value = parse_retry_after(header)
-    assert value is None or value >= 0
+    value = parse_retry_after(header, NOW)
+    assert value is None or (math.isfinite(value) and value >= 0)
 
 
 def test_backoff_is_exponential_with_jitter_and_capped() -> None:
@@ -165,3 +208,14 @@ def test_transport_errors_say_offline_timeout_or_proxy() -> None:
     assert "not connected" in errors.from_transport(httpx.ConnectError("x")).message
     assert "in time" in errors.from_transport(httpx.ReadTimeout("x")).message
     assert "proxy" in errors.from_transport(httpx.ProxyError("x")).message
+
+
+def test_a_retry_after_date_already_past_means_ask_now() -> None:
+    """Without a given ``now`` the date is read against the real UTC clock (an aware one)."""
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_a_retry_after_date_is_read_against_the_callers_clock() -> None:
+    """The client passes its own clock's time: the wait is measured from it, not the system's."""
+    now = datetime(2030, 1, 6, 8, 0, 0, tzinfo=UTC)
+    assert RetryPolicy().delay(1, "Sun, 06 Jan 2030 08:00:05 GMT", now) == 5.0

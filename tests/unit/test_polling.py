@@ -100,6 +100,26 @@ def test_retry_after_spread_never_shortens_the_wait() -> None:
     assert p.delay() == pytest.approx(22.0)
 
 
+def test_a_retry_after_beyond_the_backoff_cap_is_waited_in_full() -> None:
+    """The 5-minute cap is on our own backoff; Graph's Retry-After is never cut to it."""
+    p, clock = poller(random=0.0)
+    p.set_reads(FIDO)
+    run_poll(p)
+    p.throttled(retry_after=900.0)
+    assert p.delay() == pytest.approx(900.0) and p.settings.max_backoff == 300.0
+    clock.advance(899)
+    assert not p.due()
+    assert p.status_text == "Microsoft Graph asked us to slow down; next check in 1 s"
+
+
+def test_a_nan_retry_after_backs_off_instead_of_polling_at_once() -> None:
+    p, _ = poller(random=1.0)
+    p.set_reads(FIDO)
+    run_poll(p)
+    p.throttled(retry_after=float("nan"))
+    assert p.delay() == pytest.approx(20.0) and not p.due()
+
+
 def test_429_without_retry_after_and_errors_back_off_exponentially_to_a_cap() -> None:
     p, clock = poller(random=1.0)  # full jitter: the ceiling itself
     p.set_reads(FIDO)
@@ -207,6 +227,8 @@ def test_the_stated_request_budget() -> None:
     assert worst * 10 / TENANT_UNITS_PER_10S < 0.015  # 1.4 % of the smallest tenant's bucket
     usual = requests_per_second(foreground=1, background=19)
     assert usual < 0.6
+    # A background session polls at most once every 48 s (60 s less the jitter).
+    assert requests_per_second(foreground=0, background=1) == pytest.approx(1 / 48)
     slow = requests_per_second(foreground=1, settings=PollSettings(interval=30.0, jitter=0.0))
     assert slow == pytest.approx(1 / 30)
 
@@ -233,3 +255,28 @@ def test_the_pass_on_screen_counts_in_the_budget() -> None:
     without = requests_per_second(foreground=1)
     watched = requests_per_second(foreground=1, pass_on_screen=True)
     assert watched - without == pytest.approx(1 / (20.0 * 0.8))
+
+
+def test_a_retry_after_of_zero_polls_again_at_once() -> None:
+    """Graph may say "Retry-After: 0"; tapdesk does not add a second of its own."""
+    p, _ = poller(random=0.0)
+    p.set_reads(FIDO)
+    run_poll(p)
+    p.throttled(retry_after=0)
+    assert p.due()
+
+
+def test_a_failure_after_a_throttle_says_graph_did_not_answer() -> None:
+    p, _ = poller(random=1.0)
+    p.set_reads(FIDO)
+    run_poll(p)
+    p.throttled(retry_after=0)
+    run_poll(p)
+    p.failed()
+    assert p.status_text == "Microsoft Graph did not answer; next check in 40 s"
+
+
+def test_beginning_a_poll_that_is_not_due_names_the_phase() -> None:
+    p, _ = poller()
+    with pytest.raises(RuntimeError, match=r"^no poll is due \(phase idle\)$"):
+        p.begin()

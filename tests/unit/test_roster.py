@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 from datetime import UTC, date, time
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 
 from tapdesk.core.roster import (
     Column,
+    Roster,
     RosterError,
     RosterStatus,
     parse_roster,
@@ -188,22 +188,41 @@ def test_queue_statuses() -> None:
 
 
 # --- fuzz --------------------------------------------------------------------------------------
+def assert_sound(roster: Roster, text: str) -> None:
+    """What the queue and its problem list rely on, for any input that parsed."""
+    physical = len(io.StringIO(text.lstrip("\ufeff"), newline="").readlines())
+    entry_lines = [e.line for e in roster.entries]
+    problem_lines = [p.line for p in roster.problems]
+    assert entry_lines == sorted(entry_lines)  # file order
+    assert all(2 <= line <= physical for line in entry_lines)  # never the header
+    assert all(1 <= line <= physical for line in problem_lines)
+    assert not set(entry_lines) & set(problem_lines)  # a row is kept or reported, not both
+    upns = [e.upn.lower() for e in roster.entries]
+    assert len(upns) == len(set(upns)) and all("@" in upn for upn in upns)
+    assert all(p.message for p in roster.problems)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
 def test_any_bytes_give_a_roster_or_a_roster_error(data: bytes) -> None:
     try:
         roster = parse_roster(b"UPN,Name\n" + data)
-    except RosterError:
+    except RosterError as exc:
+        assert exc.message and exc.hint  # says what is wrong and what to do
         return
-    for problem in roster.problems:
-        assert problem.line >= 1
+    assert_sound(roster, (b"UPN,Name\n" + data).decode("utf-8-sig"))
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=400))
-def test_any_text_gives_a_roster_or_a_roster_error(text: str) -> None:
-    with contextlib.suppress(RosterError):
-        parse_roster(text)
+@given(st.text(max_size=400), st.booleans())
+def test_any_text_gives_a_roster_or_a_roster_error(body: str, header: bool) -> None:
+    text = ("UPN;Name\n" if header else "") + body
+    try:
+        roster = parse_roster(text)
+    except RosterError as exc:
+        assert exc.message and exc.hint
+        return
+    assert_sound(roster, text)
 
 
 _GOOD_UPN = st.from_regex(r"[a-z]{1,8}(\.[a-z]{1,8})?@contoso\.example", fullmatch=True)
