@@ -112,3 +112,11 @@ def test_guard_covers_loggers_msal_creates_later(debug_logs: pytest.LogCaptureFi
     guard_msal_logging()  # what Authenticator does after building each app
     late.debug("refresh_token=abc")
     assert not [r for r in debug_logs.records if r.name == late.name]
+
+
+def test_guard_keeps_msal_info_records(debug_logs: pytest.LogCaptureFixture) -> None:
+    # Only DEBUG is dropped: MSAL's INFO lines (which authority, which flow) stay for support.
+    guard_msal_logging()
+    logging.getLogger("msal.application").info("Broker enabled? %s", False)
+    messages = [r.getMessage() for r in debug_logs.records if r.name.startswith("msal")]
+    assert messages == ["Broker enabled? False"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import sys
 import threading
 import time
@@ -112,6 +113,50 @@ def test_sizes_are_named_the_way_limits_are_written() -> None:
     assert describe_size(5_000_000) == "5 MB"
     assert describe_size(256 * 1024) == "256 KiB"
     assert describe_size(100) == "100 bytes"
+    # Each unit from exactly one of it: the limit reads as written, not as a count of smaller units.
+    assert describe_size(1 << 20) == "1 MiB"
+    assert describe_size(3 << 20) == "3 MiB"
+    assert describe_size(1024) == "1 KiB"
+    assert describe_size(1_000) == "1 kB"
+    assert describe_size(12_345) == "12,345 bytes"
+
+
+def test_too_large_names_the_limit_in_its_unit(tmp_path: Path) -> None:
+    """The message completes "<file> ..." with the limit as written."""
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 1001)
+    with pytest.raises(TooLarge) as refused:
+        read_bounded(path, 1000)
+    assert str(refused.value) == "is larger than 1 kB"
+
+
+@posix_only
+def test_roster_that_is_a_socket_is_a_roster_error(tmp_path: Path) -> None:
+    """A socket is named as such: the technician sees what they picked by mistake."""
+    path = tmp_path / "day.csv"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        with pytest.raises(RosterError) as refused:
+            read_roster(path)
+    assert refused.value.message == "day.csv is a socket, not a regular file."
+
+
+def test_a_file_type_this_system_has_no_word_for_is_a_special_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A macOS whiteout or a Solaris door (simulated: Linux has neither) is refused by name."""
+    odd = tmp_path / "day.csv"
+    odd.write_text("UPN\n", encoding="utf-8")
+    real_stat = Path.stat
+    whiteout = os.stat_result((0o160644, 0, 0, 1, 0, 0, 0, 0, 0, 0))
+
+    def stat(self: Path, **kwargs: bool) -> os.stat_result:
+        return whiteout if self == odd else real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    with pytest.raises(RosterError) as refused:
+        read_roster(odd)
+    assert refused.value.message == "day.csv is a special file, not a regular file."
 
 
 # --- the roster --------------------------------------------------------------------------------

@@ -165,7 +165,11 @@ def test_findings_come_most_serious_first() -> None:
         (f.severity for f in found), key=list(Severity).index
     )
     assert found[0].code == "disabled" and worst(found) is Severity.BLOCKS
-    assert summary(found).startswith("The account is disabled")
+    # The roster's one-line verdict: every finding, most serious first, joined by "; ".
+    assert summary(found).startswith(
+        "The account is disabled: nobody can sign in with it, pass or not.; This user holds"
+    )
+    assert summary(found).endswith("replaces it.; Already has Microsoft Authenticator.")
 
 
 @given(

@@ -72,6 +72,23 @@ def test_no_role_unknown_roles_and_role_assignable_groups() -> None:
     assert target_role([], in_role_assignable_group=True) is TargetRole.PRIVILEGED
 
 
+def test_the_status_bar_names_the_technicians_roles_most_relevant_first() -> None:
+    """``whoami`` and the header show the known roles in the order that matters for issuing."""
+    held = r.Roles.from_wids(
+        [
+            r.GLOBAL_READER,
+            MAY_NOT["Global Administrator"],
+            r.PRIVILEGED_AUTHENTICATION_ADMINISTRATOR,
+        ]
+    )
+    assert held.describe() == (
+        "Privileged Authentication Administrator, Global Administrator, Global Reader"
+    )
+    assert r.Roles.from_wids([MAY_NOT["User Administrator"]]).describe() == (
+        "no role that can issue passes"
+    )
+
+
 def test_an_unreadable_role_is_a_note_and_entra_decides() -> None:
     from tapdesk.core.models import User
 
