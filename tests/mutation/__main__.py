@@ -7,14 +7,15 @@ survivor with its reason (tests/mutation/reasons.py) or "no reason yet".
 
 ``--again`` keeps the last run's kills and runs only what could have changed since: its
 survivors, and every mutant of a function whose source changed (new tests are traced first).
-``--report`` only rewrites docs/mutation.md from the last results; ``--only core`` limits a run
-to some packages (the report then covers those only). Not part of the CI test run: a full run
+``--report`` only rewrites docs/mutation.md from the last results; ``--only core graph`` limits
+a run to some packages (the report still covers every package with results). Not part of the CI test run: a full run
 takes about an hour on two cores, ``--again`` after a round of new tests a quarter of that.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -28,6 +29,29 @@ from tests.mutation.writeup import write_report
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "docs" / "mutation.md"
+RUNS = ROOT / "mutants" / "tapdesk-runs.json"  # which runs the results in mutants/ come from
+
+
+def source_state() -> str:
+    """The commit the code was at, and whether the tree differed from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "tapdesk", "tests", "pyproject.toml")
+    return (git("rev-parse", "--short", "HEAD") or "unknown") + (
+        " + uncommitted changes" if dirty else ""
+    )
+
+
+def note_run(kind: str, seconds: float) -> None:
+    runs = json.loads(RUNS.read_text(encoding="utf-8")) if RUNS.exists() else []
+    finished = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    runs.append(
+        {"kind": kind, "code": source_state(), "finished": finished, "minutes": round(seconds / 60)}
+    )
+    RUNS.write_text(json.dumps(runs, indent=1), encoding="utf-8")
 
 
 def again_patterns(only: list[str]) -> list[str]:
@@ -56,12 +80,12 @@ def again_patterns(only: list[str]) -> list[str]:
     return patterns
 
 
-def run_mutmut(max_children: int, only: list[str], *, again: bool) -> float:
-    """A fresh run, or ``again``: the survivors and edited modules only; seconds taken."""
+def run_mutmut(max_children: int, only: list[str], *, again: bool) -> None:
+    """A fresh run, or ``again``: the survivors and edited functions only."""
     if again:
         patterns = again_patterns(only)
         if not patterns:
-            return 0.0
+            return
     else:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
         patterns = [f"tapdesk.{name}.*" for name in only]
@@ -78,7 +102,9 @@ def run_mutmut(max_children: int, only: list[str], *, again: bool) -> float:
     )
     if done.returncode != 0:
         raise SystemExit(f"mutmut run failed (exit {done.returncode}); run it by hand to see why.")
-    return time.monotonic() - started
+    seconds = time.monotonic() - started
+    kind = "--again" if again else "full run"
+    note_run(f"{kind} of {', '.join(only)}" if only else kind, seconds)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,12 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args(argv)
 
-    seconds = None if args.report else run_mutmut(args.max_children, args.only, again=args.again)
+    if not args.report:
+        run_mutmut(args.max_children, args.only, again=args.again)
     os.chdir(ROOT)  # mutmut reads its configuration and results relative to the project
-    mutants: list[Mutant] = read_results(args.only)
+    mutants: list[Mutant] = read_results([])  # --only limits the run, not the report
     if not mutants:
         raise SystemExit("No mutation results: run `python -m tests.mutation` first.")
-    text = write_report(mutants, seconds=seconds, when=datetime.now(UTC))
+    runs = json.loads(RUNS.read_text(encoding="utf-8")) if RUNS.exists() else []
+    text = write_report(mutants, runs=runs, code=source_state())
     REPORT.write_text(text, encoding="utf-8")
     print(text.split("\n## Survivors", 1)[0])
     print(f"Written: {REPORT.relative_to(ROOT)}")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
-from datetime import datetime
 from importlib.metadata import version
 
 from tests.mutation.reasons import reason_for
@@ -34,17 +32,10 @@ def _code(text: str) -> str:
     return f"`` {text} ``" if text else "(nothing)"
 
 
-def _commit() -> str:
-    done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    )
-    return done.stdout.strip() or "unknown"
-
-
-def write_report(mutants: list[Mutant], *, seconds: float | None, when: datetime) -> str:
+def write_report(mutants: list[Mutant], *, runs: list[dict[str, object]], code: str) -> str:
+    """``runs``: the runs the results come from, oldest first; ``code``: the code reported on."""
     by_package = {p: [m for m in mutants if m.package == p] for p in PACKAGES}
-    ran = [p for p in PACKAGES if by_package[p]]
-    took = f", {seconds / 60:.0f} minutes" if seconds else ""
+    ran = [p for p in PACKAGES if any(m.counted for m in by_package[p])]
     lines = [
         "# Mutation testing",
         "",
@@ -53,7 +44,14 @@ def write_report(mutants: list[Mutant], *, seconds: float | None, when: datetime
         "mutant is killed when a test fails, hangs, or mypy --strict rejects it; it survives when",
         "every test passes. Score = killed / (killed + survived + no tests).",
         "",
-        f"Run on commit {_commit()}, {when:%Y-%m-%d %H:%M} UTC, mutmut {version('mutmut')}{took}.",
+        f"mutmut {version('mutmut')}, two workers, on a 2-core machine. The results come from:",
+        "",
+        *[
+            f"- {run['kind']} on {run['code']}, finished {run['finished']}, {run['minutes']} min"
+            for run in runs
+        ],
+        "",
+        f"Diffs and reasons below are read against the code at {code}.",
         "",
         "| package | mutants | killed | survived | no tests | score | target |",
         "|---|---|---|---|---|---|---|",
