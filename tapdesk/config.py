@@ -320,6 +320,8 @@ def _line_of(text: str, section: str, key: str) -> int | None:
         header = re.match(r"^\[\s*([A-Za-z0-9_.\-]+)\s*\]", stripped)
         if header:
             current = header.group(1)
+            if key == section == current:  # where an unknown table starts
+                return number
             continue
         if current == section and re.match(rf"^{re.escape(key)}\s*=", stripped):
             return number
