@@ -472,6 +472,115 @@ REASONS: tuple[Reason, ...] = (
         r'Origin\("(XXsettingsXX|SETTINGS)", "graph_url"\)',
         "The fallback Origin has no path, and its layer is read only by Origin.undo, which compares it with 'environment' and says 'Drop the graph_url setting' for any other: the message and hint are the same (test_config_reading pins them).",
     ),
+    # store, second round
+    Reason(
+        "tapdesk.store.db._audit_from",
+        r'row\["[a-z_]+"\]',
+        r'row\["[A-Z_]+"\]',
+        'sqlite3.Row looks columns up by name case-insensitively, so row["TARGET_ID"] is row["target_id"] (the audit is read through Store._read, which sets row_factory = sqlite3.Row).',
+    ),
+    Reason(
+        "tapdesk.store.db._session_from",
+        r'row\["[a-z_]+"\]',
+        r'row\["[A-Z_]+"\]',
+        'sqlite3.Row looks columns up by name case-insensitively, so row["PASS_ID"] is row["pass_id"].',
+    ),
+    Reason(
+        "tapdesk.store.db._step_from",
+        r'row\["[a-z_]+"\]',
+        r'row\["[A-Z_]+"\]',
+        'sqlite3.Row looks columns up by name case-insensitively, so row["STEP_ID"] is row["step_id"].',
+    ),
+    Reason(
+        "tapdesk.store.db.Store._sessions",
+        r'(r|row)\["(id|session_id)"\]',
+        r'(r|row)\["(ID|SESSION_ID)"\]',
+        'sqlite3.Row looks columns up by name case-insensitively, so r["ID"] is r["id"].',
+    ),
+    Reason(
+        "tapdesk.store.db.Store.audit",
+        r'r\["id"\]',
+        r'r\["ID"\]',
+        'sqlite3.Row looks columns up by name case-insensitively, so r["ID"] is r["id"].',
+    ),
+    Reason(
+        "tapdesk.store.db.Store._prepare",
+        r'"(PRAGMA (journal_mode = WAL|synchronous = FULL|foreign_keys = ON)|BEGIN IMMEDIATE|ROLLBACK)"',
+        r'"(pragma (journal_mode = wal|synchronous = full|foreign_keys = on)|PRAGMA (JOURNAL_MODE|SYNCHRONOUS|FOREIGN_KEYS) = |begin immediate|rollback)',
+        "SQLite reads keywords, pragma names and their values case-insensitively: the same statement.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store._inspect",
+        r'"PRAGMA quick_check"',
+        r'"(pragma quick_check|PRAGMA QUICK_CHECK)"',
+        "SQLite reads keywords and pragma names case-insensitively: the same integrity check.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.open_intents",
+        r'"SELECT \* FROM intents WHERE state',
+        r'"select \* from intents where state = \'open\' and tenant_id = \? order by requested_at"',
+        "SQL keywords and SQLite identifiers are case-insensitive, and the one literal ('open') keeps its case: the same query.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.open_sessions",
+        r'"WHERE closed_at IS NULL ORDER BY opened_at, id"',
+        r'"(where closed_at is null order by opened_at, id|WHERE CLOSED_AT IS NULL ORDER BY OPENED_AT, ID)"',
+        "SQL keywords and SQLite identifiers are case-insensitive: the same query.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.audit",
+        r'"(at >= \? AND at < \?| AND tenant_id = \?)"',
+        r'"(at >= \? and at < \?|AT >= \? AND AT < \?| and tenant_id = \?| AND TENANT_ID = \?)"',
+        "SQL keywords and SQLite column names are case-insensitive: the same query.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.finish_intent",
+        r'"(UPDATE intents SET state| pass_id = CASE WHEN)',
+        r'"(UPDATE INTENTS SET STATE = \?, CLOSED_AT| pass_id = case when \? != \'\' then \? else pass_id end where id| PASS_ID = CASE WHEN \? != \'\' THEN \? ELSE PASS_ID END WHERE ID)',
+        "SQL keywords and SQLite identifiers are case-insensitive, and the one literal ('') has no case: the same update.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.open",
+        r"timeout=busy_timeout, isolation_level=None, check_same_thread",
+        r"path, timeout=busy_timeout, check_same_thread",
+        "Every write runs inside the store's explicit BEGIN IMMEDIATE ... COMMIT (_write, _prepare, migrate), so sqlite3's legacy implicit BEGIN before DML never fires; PRAGMA, DDL and SELECT never start one (the same reason as Store.in_memory's).",
+    ),
+    Reason(
+        "tapdesk.store.schema.user_version",
+        r'"PRAGMA user_version"',
+        r'"(pragma user_version|PRAGMA USER_VERSION)"',
+        "SQLite reads pragma names case-insensitively: the same version.",
+    ),
+    Reason(
+        "tapdesk.store.schema._is_empty",
+        r'"SELECT count\(\*\) FROM sqlite_master"',
+        r'"(select count\(\*\) from sqlite_master|SELECT COUNT\(\*\) FROM SQLITE_MASTER)"',
+        "SQL keywords, function names and sqlite_master's name are case-insensitive: the same count.",
+    ),
+    Reason(
+        "tapdesk.store.schema.migrate",
+        r'"(BEGIN IMMEDIATE|COMMIT|ROLLBACK)"',
+        r'"(begin immediate|commit|rollback)"',
+        "SQL keywords are case-insensitive: the same statement.",
+    ),
+    Reason(
+        "tapdesk.store.schema.migrate",
+        r"refuse_newer\(version, path\)",
+        r"refuse_newer\(version, None\)",
+        "Store.open runs _inspect, which refuses a newer file with its path, before migrate; so migrate's own check only meets an in-memory store (path is None already) or a file just created empty (version 0), and the path in its message is never shown.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.session",
+        r'"WHERE id = \?"',
+        r'"where id = \?"',
+        "SQL keywords and SQLite column names are case-insensitive: the same query.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store._inspect",
+        r'hint="tapdesk sets it aside and starts a new one\."',
+        r"(XXtapdesk sets it aside and starts a new one\.XX|TAPDESK SETS IT ASIDE AND STARTS A NEW ONE\.|^\s*\)\s*$)",
+        "Store.open's only caller in tapdesk is open_store, which catches every DatabaseCorrupt from the first open and shows its own set-aside notice (test_store_round_trip checks its words); the second open is of a path just renamed away, so _inspect does not run. This hint is never shown.",
+    ),
 )
 
 
