@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tapdesk.demo import DemoTenant
 from tapdesk.runtime.paths import AppPaths
 
 
@@ -13,3 +16,10 @@ from tapdesk.runtime.paths import AppPaths
 def paths(tmp_path: Path) -> AppPaths:
     """Every tapdesk folder under the test's own folder (as TAPDESK_HOME does)."""
     return AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
+
+
+@pytest.fixture
+def http(tenant: DemoTenant) -> Iterator[httpx.Client]:
+    """An HTTP client on the test's demo tenant (sign-in pages, token endpoint, Graph)."""
+    with httpx.Client(transport=tenant.transport()) as client:
+        yield client

@@ -34,12 +34,6 @@ def tenant(clock: FakeClock) -> DemoTenant:
 
 
 @pytest.fixture
-def http(tenant: DemoTenant) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=tenant.transport()) as client:
-        yield client
-
-
-@pytest.fixture
 def make_auth(http: httpx.Client, paths: AppPaths, clock: FakeClock) -> Iterator[MakeAuth]:
     made: list[Authenticator] = []
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -25,12 +24,6 @@ from tests.helpers.keyring import MemoryKeyring
 @pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
     return DemoTenant(clock=clock, auto_approve_after=None)
-
-
-@pytest.fixture
-def http(tenant: DemoTenant) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=tenant.transport()) as client:
-        yield client
 
 
 def authenticator(

@@ -35,12 +35,6 @@ def tenant(clock: FakeClock) -> DemoTenant:
 
 
 @pytest.fixture
-def http(tenant: DemoTenant) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=tenant.transport()) as client:
-        yield client
-
-
-@pytest.fixture
 def browser(http: httpx.Client) -> Iterator[ScriptedBrowser]:
     scripted = ScriptedBrowser(http)
     yield scripted

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -28,12 +27,6 @@ CHALLENGE = (
 @pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
     return DemoTenant(clock=clock, auto_approve_after=None)
-
-
-@pytest.fixture
-def http(tenant: DemoTenant) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=tenant.transport()) as client:
-        yield client
 
 
 def authorize(http: httpx.Client, **params: str) -> httpx.Response:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import msal
 import pytest
@@ -28,12 +26,6 @@ SCOPES = [
 @pytest.fixture
 def tenant(clock: FakeClock) -> DemoTenant:
     return DemoTenant(clock=clock, auto_approve_after=0)
-
-
-@pytest.fixture
-def http(tenant: DemoTenant) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=tenant.transport()) as client:
-        yield client
 
 
 def new_app(
