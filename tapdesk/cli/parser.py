@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _iso_time(text: str) -> datetime:
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(text)  # Python 3.11 reads a trailing Z as UTC
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not an ISO 8601 time such as 2030-01-06T08:00:00+01:00"

@@ -229,14 +229,11 @@ class _Parser:
         return FlowError(message, path=self.source, step=step, line=line, key=key, hint=hint)
 
     # -- scalar helpers, each raising a FlowError that names where --
-    def text_field(
-        self, table: Mapping[str, Any], key: str, where: dict[str, Any], *, required: bool = True
-    ) -> str:
+    def text_field(self, table: Mapping[str, Any], key: str, where: dict[str, Any]) -> str:
+        """A required, non-blank string, trimmed."""
         value = table.get(key)
         if value is None:
-            if required:
-                raise self.fail("is missing", key=key, **where)
-            return ""
+            raise self.fail("is missing", key=key, **where)
         if not isinstance(value, str) or not value.strip():
             raise self.fail("must be a non-empty string", key=key, **where)
         return value.strip()
@@ -361,6 +358,7 @@ class _Parser:
             raise self.fail(
                 f"'{step_id[:60]}' is not a valid step id", key="id", hint=_ID_HINT, **where
             )
+        title = self.text_field(raw, "title", where)  # before a timer's label falls back to it
         kind: StepKind = self.enum(raw, "kind", StepKind, where)
         say = self.text_list(raw, "say", where)
         if not say:
@@ -379,7 +377,7 @@ class _Parser:
                 check = self.enum(raw, "check", Check, where)
                 allowed.add("check")
         elif kind is StepKind.TIMER:
-            timer = self.timer(raw, where, default_label=str(raw.get("title", "")))
+            timer = self.timer(raw, where, default_label=title)
             allowed |= {"seconds", "starts_at", "label"}
         else:
             allowed.add("timer")
@@ -396,7 +394,7 @@ class _Parser:
             timer = self.timer(table, where, default_label="Timer")
         return Step(
             id=step_id,
-            title=self.text_field(raw, "title", where),
+            title=title,
             kind=kind,
             say=say,
             caveats=self.text_list(raw, "caveats", where),

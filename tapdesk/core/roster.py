@@ -133,9 +133,7 @@ def decode(data: bytes) -> str:
 
 
 def _delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    return max((",", ";", "\t"), key=header_line.count)  # a tie, or none at all: the comma
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str]]:
@@ -185,9 +183,7 @@ def parse_start(text: str) -> tuple[date | None, time | None]:
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
     elif match.group(2) is None:
         raise ValueError(text)  # a bare "8" is not a time
-    if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(text)
-    return day, time(hour, minute, second)
+    return day, time(hour, minute, second)  # time() refuses hour 24, minute 60, second 60
 
 
 def _map_columns(header: list[str]) -> tuple[dict[Column, int], list[str]]:
@@ -214,8 +210,7 @@ def parse_roster(data: bytes | str) -> Roster:
     text = decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
     if not text.strip():
         raise RosterError("The file is empty.", hint="Export the roster with a header row.")
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = _delimiter(first_line)
+    delimiter = _delimiter(text.splitlines()[0])
     records = _records(text, delimiter)
     problems: list[RosterProblem] = []
     header: list[str] | None = None
@@ -234,7 +229,7 @@ def parse_roster(data: bytes | str) -> Roster:
         )
     columns, ignored = _map_columns(header)
     if Column.UPN not in columns:
-        shown = ", ".join(h.strip() for h in header if h.strip())[:200] or "(none)"
+        shown = ", ".join(h.strip() for h in header if h.strip())[:200]  # never empty
         raise RosterError(
             f"Line {header_line}: no column holds the sign-in name (UPN). Columns found: {shown}.",
             hint="Name one column 'UPN', 'User Principal Name', 'Email' or 'Sign-in name'.",

@@ -235,6 +235,14 @@ class DemoTenant:
 
         self._change_user(upn, change)
 
+    def rename_user(self, upn: str, new_upn: str) -> None:
+        """A User Administrator changes the sign-in name (Graph's PATCH of userPrincipalName);
+        the object id, and so every token already issued to the user, stays the same."""
+        with self._store.transaction() as state:
+            if state.find_user(new_upn) is not None:
+                raise ValueError(f"{new_upn} is already taken in the demo tenant")
+            self._find(state, upn).upn = new_upn
+
     def delete_user(self, upn: str) -> None:
         with self._store.transaction() as state:
             del state.users[self._find(state, upn).id]

@@ -768,6 +768,233 @@ REASONS: tuple[Reason, ...] = (
         r"^\)?$",
         "Removes the format string or the request-id argument of the 'create reply lost' warning: only that log line changes (no secret either way); the technician's notice goes through on_status, which is tested.",
     ),
+    # cli, third round
+    Reason(
+        "tapdesk.cli.parser.build_parser",
+        r"parser_class=_Parser\)",
+        r'add_subparsers\(dest="command", metavar="COMMAND", \)',
+        "argparse's add_subparsers defaults parser_class to type(self), and the top parser is already a _Parser, so the sub-command parsers are _Parser either way.",
+    ),
+    Reason(
+        "tapdesk.cli.account.cmd_login",
+        r"account = auth\.sign_in_silent\(\)",
+        r"^account = None$",
+        "Without --device-code and --account, sign_in_interactive(select_account=False) tries the same silent sign-in first, so the cached account is used either way.",
+    ),
+    Reason(
+        "tapdesk.cli.audit._tenant",
+        r"if services\.store is not None else \"\"",
+        r"else \"XXXX\"",
+        "The CLI's services always carry a store (open_store returns the database or an in-memory stand-in), so the None branch is never taken.",
+    ),
+    Reason(
+        "tapdesk.cli.commands._technician",
+        r"return Technician\(\"\", roles=Roles\.unknown\(\)\)",
+        r"return Technician\(\"\", \)",
+        "Technician's roles default to Roles.unknown(): the same value.",
+    ),
+    Reason(
+        "tapdesk.cli.commands._technician",
+        r"return Technician\(\"\", roles=Roles\.unknown\(\)\)",
+        r"Technician\(\"XXXX\"",
+        "Unreachable: issue and revoke ask Graph for the user first, whose token needs the same signed-in account, so SignInRequired is raised before no account can be found here.",
+    ),
+    Reason(
+        "tapdesk.cli.commands._technician",
+        r"Technician\(me\.user_principal_name, me\.display_name, object_id=me\.id\)",
+        r"Technician\(me\.user_principal_name, me\.display_name, (object_id=None)?\)",
+        "For a handed-in token the technician and the target come from the same Graph: /me's UPN equals the user's UPN, so the UPN fallback of is_user finds the same account as the id.",
+    ),
+    Reason(
+        "tapdesk.cli.commands._technician",
+        r"Technician\(me\.user_principal_name, me\.display_name, object_id=me\.id\)",
+        r"Technician\(me\.user_principal_name, object_id=me\.id\)",
+        "The CLI never shows the technician's display name (only the window's header does, from its own sign-in); the audit names the username.",
+    ),
+    Reason(
+        "tapdesk.cli.doctor._reach",
+        r"headers\.get\(\"date\"\)",
+        r"headers\.get\(\"DATE\"\)",
+        "httpx headers are case-insensitive: the same Date header is read.",
+    ),
+    Reason(
+        "tapdesk.cli.doctor._why",
+        r"urlsplit\(s\.graph_url or \"\"\)\.hostname or \"\"",
+        r"(s\.graph_url or \"XXXX\"|\.hostname or \"XXXX\")",
+        "_why runs only when graph_url is set, and check_graph_url accepts only a URL with a host, so neither fallback is used.",
+    ),
+    Reason(
+        "tapdesk.cli.terminal.TerminalWriter.write",
+        r"keep=\"\\n\\t\"",
+        r"keep=\"XX\\n\\tXX\"",
+        "'X' is not a control character, so adding it to keep changes nothing escape_controls escapes.",
+    ),
+    # core, third round
+    Reason(
+        "tapdesk.core.readiness._roles",
+        r"privileged = None if facts\.target_role is None else",
+        r"\(facts\.target_role is None\) and False",
+        "An unknown target role gives target_is_admin False instead of None; _role_rules only tests its truth, so both say the same.",
+    ),
+    Reason(
+        "tapdesk.core.bounded.read_bounded",
+        r"limit \+ 1",
+        r"limit \+ 2",
+        "Reading one byte more changes neither outcome: a file of at most limit bytes is returned whole either way, a longer one raises TooLarge(limit) either way.",
+    ),
+    Reason(
+        "tapdesk.core.models.MethodKind.from_odata_type",
+        r'rsplit\("\.", 1\)\[-1\]',
+        r'rsplit\("\.", (2)?\)\[-1\]',
+        "Only the part after the last dot is used ([-1]), which is the same however many splits rsplit makes.",
+    ),
+    Reason(
+        "tapdesk.core.models.MethodKind.from_odata_type",
+        r'odata_type or ""',
+        r'odata_type or "XXXX"',
+        "A missing type gives OTHER either way: no method kind is named 'XXXX', as none is named ''.",
+    ),
+    Reason(
+        "tapdesk.core.text.escape_controls",
+        r'keep: str = ""',
+        r'keep: str = "XXXX"',
+        "'XXXX' holds no control or bidi character, so the keep branch escapes exactly the characters the plain branch does.",
+    ),
+    Reason(
+        "tapdesk.core.roster._records",
+        r'yield line, fields, ""',
+        r'yield line, fields, "XXXX"',
+        "The error text is read only for records whose fields are None (parse_roster's only use); a record with fields never has it read.",
+    ),
+    Reason(
+        "tapdesk.core.roster.decode",
+        r'"utf-8-sig"',
+        r'"UTF-8-SIG"',
+        "Python's codec lookup is case-insensitive: both names decode with the same codec.",
+    ),
+    Reason(
+        "tapdesk.core.roster.parse_roster",
+        r"header_line = 1",
+        r"header_line = (None|2)",
+        "The initial value is never read: the 'Line N' message is built only after the loop has set header_line together with a header; with no header the refusal does not name a line.",
+    ),
+    Reason(
+        "tapdesk.core.roster.parse_start",
+        r"raise ValueError\(text\)",
+        r"raise ValueError\(None\)",
+        "The exception's text is never shown: parse_start's only caller (parse_roster) catches ValueError and words its problem from the cell it read.",
+    ),
+    # auth, third round
+    Reason(
+        "tapdesk.auth.loopback._Handler._answer",
+        r'\.encode\("utf-8"\)',
+        r'\.encode\("UTF-8"\)',
+        "Python's codec lookup ignores case: 'UTF-8' and 'utf-8' name the same codec, so the page's bytes are identical.",
+    ),
+    Reason(
+        "tapdesk.auth.loopback._Handler._answer",
+        r'send_header\("(Content-Type|Content-Length|Cache-Control|Connection)"',
+        r'send_header\("(content-type|CONTENT-TYPE|content-length|CONTENT-LENGTH|cache-control|CACHE-CONTROL|connection|CONNECTION)"',
+        "HTTP header names are case-insensitive (RFC 9110, section 5.1): browsers and http.client read 'content-type' and 'Content-Type' alike; the values, which do matter, are asserted in test_auth_loopback_answers.",
+    ),
+    Reason(
+        "tapdesk.auth.loopback._Handler._discard",
+        r"while length > 0:",
+        r"while length > 1:",
+        "Leaves at most the last byte of a refused body unread; socketserver shuts the socket's writing side (FIN) after the 413 is written, so the browser reads the whole 413 and a clean end before any reset (checked with a small-send-buffer upload of MAX_BODY+1 bytes in test_auth_loopback_answers).",
+    ),
+    Reason(
+        "tapdesk.auth.loopback._Handler.log_request",
+        r'code: int \| str = "-", size: int \| str = "-"',
+        r'"XX-XX"',
+        "http.server calls log_request(code) from send_response with the status every time, and size is never read, so neither default is ever used; the logged line is asserted exactly in test_auth_loopback_answers.",
+    ),
+    Reason(
+        "tapdesk.auth.loopback.LoopbackListener.wait",
+        r'kwargs=\{"poll_interval": _POLL_INTERVAL\},',
+        r"^(kwargs=None,)?$",
+        "poll_interval only sets how often serve_forever checks for shutdown: without it close() takes up to 0.5 s instead of 0.05 s to return; every answer, result and refusal is the same.",
+    ),
+    Reason(
+        "tapdesk.auth.loopback.LoopbackListener.wait",
+        r'name="tapdesk-loopback",',
+        r'^(name=None,|name="XXtapdesk-loopbackXX",|name="TAPDESK-LOOPBACK",)?$',
+        "The thread's name shows only in a debugger or a thread dump; nothing in tapdesk looks threads up by name and no log line prints it.",
+    ),
+    Reason(
+        "tapdesk.auth.cache.CacheStore._load_plain",
+        r"unlink\(missing_ok=True\)",
+        r"unlink\(missing_ok=False\)",
+        "The file was read a moment earlier under the store's lock (load holds it); it can be missing here only if another process deleted it in between, a race no test can stage without mocking the file system.",
+    ),
+    Reason(
+        "tapdesk.auth.claims.jwt_payload",
+        r'"=" \* \(-len\(body\) % 4\)',
+        r'"=" \* \(\+len\(body\) % 4\)',
+        "base64.urlsafe_b64decode (non-strict) ignores padding beyond what it needs: +len%4 adds the same 2 '=' when 2 are needed, 3 where 1 is needed (accepted), none when none are needed, and a length of 4k+1 is invalid either way; test_claims_of_every_length_are_read checks lengths 1 to 12.",
+    ),
+    Reason(
+        "tapdesk.auth.keystore.backend_usable",
+        r"chosen: bool = True",
+        r"chosen: bool = False",
+        "The only caller, KeyStore.usable, always passes chosen= explicitly (KeyStore knows whether the backend was chosen), so the default is never used by tapdesk.",
+    ),
+    Reason(
+        "tapdesk.auth.logguard.guard_msal_logging",
+        r'n == "msal" or',
+        r'n == "XXmsalXX" or|n == "MSAL" or',
+        "The loop always guards 'msal' itself first (the tuple's fixed entry), so whether the list also names it changes nothing: the second visit finds the filter already there. Guarding 'msal' before it exists and every msal.* logger are asserted in test_auth_setup_words and test_auth_logging.",
+    ),
+    Reason(
+        "tapdesk.auth.strategies.DeviceFlow.cancel",
+        r'self\._raw\["expires_at"\] = 0',
+        r'self\._raw\["expires_at"\] = 1',
+        "MSAL's polling stops when flow['expires_at'] < time.time(); 0 and 1 (seconds after 1970) are both long past, so the poll ends at the same moment.",
+    ),
+    # graph and workflows, third round
+    Reason(
+        "tapdesk.graph.client.GraphClient.__init__",
+        r'base_url\.rstrip\("/"\)',
+        r'base_url\.rstrip\("XX/XX"\)',
+        "rstrip takes a set of characters: the mutant also strips a trailing capital X, which no Graph base URL has (config.check_graph_url already strips the slash; the base ends in a version, /v1.0 or /beta).",
+    ),
+    Reason(
+        "tapdesk.graph.client.GraphClient.create_tap",
+        r'"create reply lost \(request-id %s\); replacing the unseen pass"',
+        r"XXcreate reply lost|CREATE REPLY LOST",
+        "A log line's wording only; what it logs (the request-id) is unchanged, and the technician's status line for the same event is asserted exactly.",
+    ),
+    Reason(
+        "tapdesk.workflows.reconcile._event",
+        r"tenant_id=intent\.tenant_id",
+        r"^(?!.*tenant_id)",
+        "Store.finish_intent stamps a record without a tenant with the store's tenant_id, and reconcile only settles Store.open_intents, which are that same tenant's intents: the stored record's tenant_id is the same.",
+    ),
+    Reason(
+        "tapdesk.workflows.target.read_facts",
+        r"tap=tap, tap_known=True\)",
+        r"tap=tap,\s*(tap_known=False)?\s*\)",
+        "No reader of read_facts' result uses tap_known (assess reads tap; the CLI and the roster pre-check never read the flag); only the window's card loader sets and reads its own tap_known.",
+    ),
+    Reason(
+        "tapdesk.workflows.training_phone._add_account",
+        r"register_authenticator\(platform\)",
+        r"register_authenticator\(None\)",
+        "Runs only at import (building ACTIONS), so mutmut links no test to it; applied by hand, test_workflow_phone's android test fails (Graph then lists the Authenticator as an iPhone, not the Pixel 8).",
+    ),
+    # store: the two differences only a Windows run shows
+    Reason(
+        "tapdesk.store.db.Store._inspect",
+        r"uri=True",
+        r"uri=False|\?mode=ro\", timeout=busy_timeout",
+        "Differs only on Windows. Debian's SQLite (and most Linux builds) is compiled with SQLITE_USE_URI=1, so a file: name is read as a URI even without uri=True (checked by hand: the probe still opens read-only). Python's Windows build is not: there SQLite would try a file literally named 'file:///C:/...?mode=ro', which Windows refuses, so every test that reopens a stored database (tests/unit/test_store.py) fails on a Windows run.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.export_audit_csv",
+        r'newline=""',
+        r"newline=None|encoding=\"utf-8-sig\", opener=private\.opener",
+        "Differs only on Windows. On Linux newline translation writes '\\n' as '\\n', so the csv module's '\\r\\n' rows come out unchanged. On Windows each row would end in '\\r\\r\\n' and the newline inside a quoted cell would become '\\r\\n'; tests/unit/test_store.py::test_csv_export_has_a_header_and_defuses_formulas reads the bytes back and fails on a Windows run.",
+    ),
 )
 
 

@@ -7,6 +7,7 @@ import errno
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -236,6 +237,25 @@ def test_a_rollback_journal_database_held_by_another_program_is_a_busy_notice(
         "database unavailable (Database busy): running in memory"
     ]
     assert written(store) == 1  # the fallback store got the caller's connection set-up too
+    store.close()
+
+
+def test_the_check_waits_the_busy_timeout_not_sqlites_own_five_seconds(tmp_path: Path) -> None:
+    """A lock released after the busy timeout, but well inside SQLite's default 5 s wait, is
+    still reported busy: the start-up check honours the configured timeout."""
+    path = db_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(1.5, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    try:
+        store, notices = open_store(paths(tmp_path), busy_timeout=FAST)
+    finally:
+        release.join()
+        holder.close()
+    assert [n.title for n in notices] == ["Database busy"]
+    assert not store.persistent
     store.close()
 
 
