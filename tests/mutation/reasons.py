@@ -321,8 +321,8 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "tapdesk.store.db.Store.*",
-        r'"(DELETE FROM session_steps|WHERE id = \?|WHERE opened_at >= \?)',
-        r'"(delete from session_steps|DELETE FROM SESSION_STEPS|WHERE ID = \?|where opened_at|WHERE OPENED_AT)',
+        r'"(DELETE FROM session_steps|WHERE id = \?|WHERE opened_at >= \?|UPDATE intents SET state)',
+        r'"(delete from session_steps|DELETE FROM SESSION_STEPS|WHERE ID = \?|where opened_at|WHERE OPENED_AT|update intents set state)',
         "SQL keywords and SQLite identifiers are case-insensitive: the same statement.",
     ),
     Reason(
@@ -829,6 +829,12 @@ REASONS: tuple[Reason, ...] = (
         r"keep=\"XX\\n\\tXX\"",
         "'X' is not a control character, so adding it to keep changes nothing escape_controls escapes.",
     ),
+    Reason(
+        "tapdesk.cli.commands._technician",
+        r"account = services\.auth\.account or services\.auth\.sign_in_silent\(\)",
+        r"account = services\.auth\.account and services\.auth\.sign_in_silent\(\)",
+        "Both commands that call _technician ask Graph for the user first, and that token sets auth.account (Authenticator._adopt); with an account set, `and` calls sign_in_silent, which in the same fresh CLI process picks the same first cached account that access_token picked (no account had been chosen before either), so the same technician results.",
+    ),
     # core, third round
     Reason(
         "tapdesk.core.readiness._roles",
@@ -952,6 +958,12 @@ REASONS: tuple[Reason, ...] = (
         "MSAL's polling stops when flow['expires_at'] < time.time(); 0 and 1 (seconds after 1970) are both long past, so the poll ends at the same moment.",
     ),
     # graph and workflows, third round
+    Reason(
+        "tapdesk.graph.parse.policy",
+        r'data\.get\("state", "enabled"\)\)\.lower\(\)',
+        r'data\.get\("state", "ENABLED"\)\)\.lower\(\)',
+        "The default is lower-cased at once, like the value Graph sends: 'ENABLED' and 'enabled' both compare equal to 'enabled'.",
+    ),
     Reason(
         "tapdesk.graph.client.GraphClient.__init__",
         r'base_url\.rstrip\("/"\)',

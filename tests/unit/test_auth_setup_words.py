@@ -255,3 +255,17 @@ def test_the_guard_leaves_tapdesks_own_debug_records_alone(
     guard_msal_logging()
     logging.getLogger("tapdesk.auth.somewhere").debug("loopback listener: POST answered 200")
     assert [r.getMessage() for r in caplog.records] == ["loopback listener: POST answered 200"]
+
+
+def test_the_guard_reaches_an_msal_logger_made_after_the_first_guarding(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """MSAL makes some loggers only when an app is built; guarding again must cover them (a
+    logger's filters do not apply to its children's records)."""
+    guard_msal_logging()
+    late = logging.getLogger(f"msal.made_later_{id(caplog)}")
+    caplog.set_level(logging.DEBUG)
+    guard_msal_logging()
+    late.debug("auth response: code=secret-2")
+    late.warning("token eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl")
+    assert [r.getMessage() for r in caplog.records] == ["token <redacted>"]

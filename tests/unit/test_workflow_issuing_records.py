@@ -171,6 +171,13 @@ def test_a_checklists_refused_pass_is_recorded_with_its_session_and_flow(
         "passkey-authenticator",
         "Authorization_RequestDenied",
     )
+    [row] = intent_rows(store)  # the intent keeps Graph's request-id for a support case too
+    assert (row["state"], row["error_code"], row["request_id"]) == (
+        "failed",
+        "Authorization_RequestDenied",
+        event.request_id,
+    )
+    assert event.request_id
 
 
 def test_a_lost_reply_tells_the_technician_a_replacement_is_issued(tenant, store, clock):
