@@ -9,9 +9,14 @@
    host's wheelhouse when it was built in this run, so bundle and wheelhouse hold the same
    versions). It must hold PySide6-Essentials and not PySide6/PySide6-Addons.
 4. tapdesk.spec and, for comparison, baseline.spec (a bare hello window built the same way).
-5. dist/tapdesk -> tapdesk-<version>-<os>-<arch>.tar.gz (.zip on Windows) + SHA256SUMS.
+5. dist/tapdesk -> tapdesk-<version>-<os>-<arch>.tar.gz (.zip on Windows); on Windows also the
+   installer, tapdesk-<version>-setup.exe, from windows/tapdesk.iss when Inno Setup 6's ISCC.exe
+   is found (PATH or its default folders); SHA256SUMS lists the archive and the installer.
 6. Sizes and the ratio to the baseline (target <= 1.3x; reported, never fatal).
 7. The frozen app's smoke test in a throwaway TAPDESK_HOME. Any failure: exit status 1.
+
+On Windows the build always includes the sign-in broker (tapdesk's `broker` extra, which brings
+pymsalruntime) and stops when it is missing from the build venv or the bundle.
 
 Everything lands in --out (git-ignored); build-report.json there has the figures.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import shutil
@@ -34,6 +40,8 @@ from toolbox import PACKAGING, StepFailed, log
 
 RATIO_TARGET = 1.3
 FORBIDDEN = ("pyside6", "pyside6-addons")  # full PySide6 drags QML, Quick and PDF plugins in
+BROKER = "pymsalruntime"  # the Windows sign-in broker (WAM), from tapdesk[broker] -> msal[broker]
+ISS = PACKAGING / "windows" / "tapdesk.iss"
 
 
 def archive_name(version: str) -> str:
@@ -80,7 +88,10 @@ def build_env(env_dir: Path, tapdesk_wheel: Path, host_wheelhouse: Path | None, 
             log_file=logs / "pip-install-app.log",
         )  # fmt: skip
     else:
-        toolbox.pip(python, "install", tapdesk_wheel, log_file=logs / "pip-install-app.log")
+        # The extra's requirement carries a win32 marker: the broker on Windows, nothing elsewhere.
+        toolbox.pip(
+            python, "install", f"{tapdesk_wheel}[broker]", log_file=logs / "pip-install-app.log"
+        )
     toolbox.pip(
         python, "install", *toolbox.PYINSTALLER, log_file=logs / "pip-install-pyinstaller.log"
     )
@@ -90,14 +101,138 @@ def build_env(env_dir: Path, tapdesk_wheel: Path, host_wheelhouse: Path | None, 
         raise StepFailed(
             f"the build venv must hold PySide6-Essentials only; it has {wrong or 'no Essentials'}"
         )
+    require_broker(set(packages), windows=toolbox.WINDOWS)
     log(
         f"build venv: {len(packages)} packages, PySide6-Essentials {packages['pyside6-essentials']}"
     )
     return python
 
 
+def require_broker(packages: set[str], *, windows: bool) -> None:
+    """A Windows build without pymsalruntime signs in through the browser, silently: stop."""
+    if windows and BROKER not in packages:
+        raise StepFailed(
+            f"{BROKER} (the Windows sign-in broker) is not in the build venv, so tapdesk would "
+            "silently sign in through the browser. Install tapdesk with its broker extra "
+            "(tapdesk[broker]) or build from the Windows wheelhouse, then build again."
+        )
+
+
+def require_broker_in_bundle(bundle: Path, *, windows: bool) -> None:
+    """PyInstaller collected pymsalruntime (its package folder, DLLs included) into _internal."""
+    if windows and not (bundle / "_internal" / BROKER).is_dir():
+        raise StepFailed(
+            f"{BROKER} is missing from the bundle ({bundle / '_internal'}): tapdesk.exe would "
+            "sign in through the browser. Check the PyInstaller log for pymsalruntime."
+        )
+
+
+def numeric_version(version: str) -> str:
+    """'0.1.0' or '0.1.0.dev3+g1' -> '0.1.0.0': Windows version resources take four numbers."""
+    release = re.match(r"\d+(?:\.\d+)*", version)
+    numbers = release.group().split(".") if release else []
+    return ".".join([*numbers, "0", "0", "0", "0"][:4])
+
+
+def version_file_text(version: str) -> str:
+    """PyInstaller's version-resource file (eval'd by PyInstaller; the format pyi-grab_version
+    writes): https://pyinstaller.org/en/stable/usage.html#capturing-windows-version-data"""
+    four = tuple(int(n) for n in numeric_version(version).split("."))
+    strings = {
+        "CompanyName": "tapdesk",
+        "FileDescription": "tapdesk: Temporary Access Pass desk",
+        "FileVersion": version,
+        "LegalCopyright": "tapdesk",
+        "ProductName": "tapdesk",
+        "ProductVersion": version,
+    }
+    table = "".join(f"        StringStruct({k!r}, {v!r}),\n" for k, v in strings.items())
+    return (
+        "VSVersionInfo(\n"
+        f"  ffi=FixedFileInfo(filevers={four}, prodvers={four}, mask=0x3f, flags=0x0,\n"
+        "    OS=0x40004, fileType=0x1, subtype=0x0, date=(0, 0)),\n"
+        "  kids=[\n"
+        "    StringFileInfo([\n"
+        "      StringTable('040904B0', [\n"
+        f"{table}"
+        "      ])\n"
+        "    ]),\n"
+        "    VarFileInfo([VarStruct('Translation', [1033, 1200])])\n"
+        "  ]\n"
+        ")\n"
+    )
+
+
+def find_iscc(environ: dict[str, str] | None = None) -> Path | None:
+    """Inno Setup 6's compiler: on PATH, else where its installer (or winget, per user) puts it."""
+    env = dict(os.environ if environ is None else environ)
+    on_path = shutil.which("ISCC", path=env.get("PATH"))
+    if on_path:
+        return Path(on_path)
+    places = (
+        ("ProgramFiles(x86)", "Inno Setup 6"),
+        ("ProgramFiles", "Inno Setup 6"),
+        ("LOCALAPPDATA", "Programs/Inno Setup 6"),
+    )
+    for variable, folder in places:
+        root = env.get(variable)
+        if root and (Path(root) / folder / "ISCC.exe").is_file():
+            return Path(root) / folder / "ISCC.exe"
+    return None
+
+
+def installer_command(iscc: Path, version: str, bundle: Path, out: Path) -> list[str]:
+    """ISCC /D defines (the script's #ifndef defaults) and /O, the output folder."""
+    return [
+        str(iscc),
+        "/Qp",
+        f"/DAppVersion={version}",
+        f"/DNumericVersion={numeric_version(version)}",
+        f"/DSourceDir={bundle}",
+        f"/O{out}",
+        str(ISS),
+    ]
+
+
+def installer_name(version: str) -> str:
+    return f"tapdesk-{version}-setup.exe"
+
+
+def build_installer(version: str, bundle: Path, out: Path, logs: Path) -> Path | None:
+    """The Windows installer, or None (said loudly) where ISCC is not installed."""
+    iscc = find_iscc()
+    if iscc is None:
+        log(
+            "WARNING: Inno Setup 6 (ISCC.exe) not found: no installer built. Install it "
+            "(https://jrsoftware.org/isdl.php, or winget install JRSoftware.InnoSetup) and rebuild."
+        )
+        return None
+    toolbox.run(installer_command(iscc, version, bundle, out), log_file=logs / "iscc.log")
+    setup = out / installer_name(version)
+    if not setup.is_file():
+        raise StepFailed(f"ISCC ran but {setup} is missing; see {logs / 'iscc.log'}")
+    return setup
+
+
+def publish(
+    version: str, bundle: Path, archive: Path, out: Path, logs: Path, *, windows: bool
+) -> list[Path]:
+    """What a release publishes: the archive and, on Windows, the installer; both in SHA256SUMS."""
+    published = [archive]
+    if windows:
+        setup = build_installer(version, bundle, out, logs)
+        published += [setup] if setup else []
+    toolbox.write_sha256sums(out, published)
+    log("\n".join(str(p) for p in [*published, out / "SHA256SUMS"]))
+    return published
+
+
 def pyinstaller(python: Path, spec: str, out: Path, logs: Path) -> Path:
     name = Path(spec).stem
+    # tapdesk.spec reads the version resource's file from here (Windows only uses it).
+    version_file = out / "work" / "version-info.txt"
+    version_file.parent.mkdir(parents=True, exist_ok=True)
+    version_file.write_text(version_file_text(toolbox.tapdesk_version()), encoding="utf-8")
     result = toolbox.run(
         [
             python, "-m", "PyInstaller", "--noconfirm", "--clean",
@@ -105,6 +240,7 @@ def pyinstaller(python: Path, spec: str, out: Path, logs: Path) -> Path:
             PACKAGING / spec,
         ],
         cwd=out,
+        env=dict(os.environ, TAPDESK_VERSION_FILE=str(version_file)),
         log_file=logs / f"pyinstaller-{name}.log",
     )  # fmt: skip
     output = result.stdout + result.stderr
@@ -208,15 +344,16 @@ def main(argv: list[str] | None = None) -> int:
         with timer.phase("PyInstaller: tapdesk"):
             bundle = pyinstaller(python, "tapdesk.spec", out, logs)
             check_resources(bundle)
+            require_broker_in_bundle(bundle, windows=toolbox.WINDOWS)
             # Next to the executable, for whoever unpacks the archive on a bench machine.
             shutil.copyfile(toolbox.SITE_EXAMPLE, bundle / toolbox.SITE_EXAMPLE.name)
         with timer.phase("PyInstaller: hello-window baseline"):
             baseline = pyinstaller(python, "baseline.spec", out, logs)
-        with timer.phase("archive + SHA256SUMS"):
+        with timer.phase("archive, installer, SHA256SUMS"):
             archive = make_archive(bundle, out / archive_name(version))
             base_archive = make_archive(baseline, out / "work" / "hello-baseline.tar.gz")
-            toolbox.write_sha256sums(out, [archive])
-            log(f"{archive}\n{out / 'SHA256SUMS'}")
+            published = publish(version, bundle, archive, out, logs, windows=toolbox.WINDOWS)
+            report["published"] = [p.name for p in published]
         measured = sizes(bundle, baseline, archive, base_archive)
         report["sizes"] = measured
         with timer.phase("smoke test: the frozen app"):

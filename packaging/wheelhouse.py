@@ -76,6 +76,9 @@ TARGETS = {
     )
 }
 ALIASES = {"all": tuple(TARGETS), "macos": ("macos-arm64", "macos-x86_64")}
+# Wheels a target's wheelhouse must hold. Windows: the WAM broker (msal[broker] ->
+# pymsalruntime); without it tapdesk silently signs in through the browser (issue 19).
+REQUIRED = {"windows": ("pymsalruntime",)}
 
 
 def parse_targets(text: str) -> list[str]:
@@ -183,6 +186,18 @@ def pinned_names(pins_text: str) -> set[str]:
     return names
 
 
+def check_required(target: str, names: set[str]) -> None:
+    """Stop the build when a wheel the target cannot do without is not in its wheelhouse."""
+    absent = [name for name in REQUIRED.get(target, ()) if name not in names]
+    if absent:
+        raise StepFailed(
+            f"{target}: the wheelhouse has no {', '.join(absent)}. tapdesk would sign in through "
+            "the browser instead of the Windows broker (WAM). The broker comes from tapdesk's "
+            "'broker' extra (msal[broker]); check pyproject.toml and that a win_amd64 wheel "
+            "exists for Python " + PYTHON_VERSION + "."
+        )
+
+
 def requirements_text(wheels: list[Path], target: Target, version: str) -> str:
     """One ``name==version --hash=...`` line per wheel in the folder (tapdesk's included)."""
     header = (
@@ -215,6 +230,7 @@ def build_target(
     missing = pinned_names(pins.read_text(encoding="utf-8")) - got
     if missing:
         raise StepFailed(f"{target.name}: no wheel downloaded for {', '.join(sorted(missing))}")
+    check_required(target.name, got)
     local = folder / tapdesk_wheel.name
     local.write_bytes(tapdesk_wheel.read_bytes())
     wheels.append(local)

@@ -2,13 +2,21 @@
 ;
 ; NOT BUILT OR RUN IN OUR CI: Inno Setup is Windows-only and our build machines are Linux.
 ; Keep this file small and have every change reviewed; test it on a Windows VM before a release:
-;   1. On Windows: python packaging\build.py --skip-wheelhouse   (makes packaging\out\dist\tapdesk)
-;   2. "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DAppVersion=0.1.0 packaging\windows\tapdesk.iss
-;      -> packaging\out\tapdesk-0.1.0-setup.exe
+;   On Windows, with Inno Setup 6 installed: py -3.11 packaging\build.py --targets windows
+;   One command: the Windows wheelhouse, the bundle (built from that wheelhouse, so it always
+;   holds the WAM broker, pymsalruntime; the build stops if it does not), this installer
+;   (ISCC found on PATH or in its default folders) and SHA256SUMS for the archive and installer
+;   -> packaging\out\tapdesk-<version>-setup.exe. By hand, after a build:
+;   ISCC.exe /DAppVersion=0.1.0 /DNumericVersion=0.1.0.0 packaging\windows\tapdesk.iss
+; Do not build with --skip-wheelhouse for a release: that skips the wheelhouse, not the broker
+; (build.py then installs tapdesk[broker]), but the bundle's versions are no longer the pinned ones.
 ;
 ; Silent fleet install (administrator; exit code 0 on success):
 ;   tapdesk-0.1.0-setup.exe /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /SITECONFIG="\\server\share\tapdesk.toml"
 ;   Optional: /DIR="D:\Apps\tapdesk"  /LOG="C:\Windows\Temp\tapdesk-setup.log"  /TASKS="desktopicon"
+; Install as administrator; RUN tapdesk as the technician. tapdesk refuses to run elevated (WAM
+; fails there, and the audit must name the technician), so the "Launch tapdesk" box at the end
+; starts it with the credentials Setup had before UAC (see [Run]).
 ; The site configuration is copied to C:\ProgramData\tapdesk\tapdesk.toml from /SITECONFIG=, or
 ; else from a tapdesk.toml next to the installer; with neither, an existing one is left alone.
 ; A /SITECONFIG= path that does not exist stops the install (exit code 1) rather than install
@@ -24,6 +32,10 @@
 #endif
 #ifndef SourceDir
   #define SourceDir "..\out\dist\tapdesk"
+#endif
+#ifndef NumericVersion
+  ; Windows version resources take four numbers; build.py passes them (0.1.0 -> 0.1.0.0).
+  #define NumericVersion "0.0.0.0"
 #endif
 
 [Setup]
@@ -44,10 +56,27 @@ Compression=lzma2
 SolidCompression=yes
 WizardStyle=modern
 UninstallDisplayIcon={app}\tapdesk.exe
+SetupIconFile=tapdesk.ico
+; The installer's own version resource (Properties > Details of tapdesk-<version>-setup.exe).
+VersionInfoVersion={#NumericVersion}
+VersionInfoProductVersion={#NumericVersion}
+VersionInfoProductTextVersion={#AppVersion}
+VersionInfoTextVersion={#AppVersion}
+VersionInfoProductName=tapdesk
+VersionInfoDescription=tapdesk {#AppVersion} setup
+VersionInfoCompany=tapdesk
+; Closes a running tapdesk before [InstallDelete] and [Files] touch its folder.
 CloseApplications=yes
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; Flags: unchecked
+
+[InstallDelete]
+; An upgrade must not keep the previous build's DLLs, Qt plugins or Python modules: PyInstaller
+; names change between versions, and a stale one is loaded instead of (or beside) the new one.
+; Processed first, after CloseApplications (https://jrsoftware.org/ishelp/topic_installorder.htm).
+; Only the bundle's folder: the site configuration and users' data live elsewhere.
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 ; The whole one-folder bundle: tapdesk.exe (window), tapdesk-cli.exe (commands), _internal\.
@@ -78,7 +107,12 @@ Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\tapdesk"" /reset /T
   Flags: runhidden waituntilterminated
 Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\tapdesk"" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX /Q"; \
   Flags: runhidden waituntilterminated
-Filename: "{app}\tapdesk.exe"; Description: "{cm:LaunchProgram,tapdesk}"; Flags: nowait postinstall skipifsilent
+; The launch at the end runs as the user who started Setup, never elevated: postinstall already
+; implies it, runasoriginaluser says so (https://jrsoftware.org/ishelp/topic_runsection.htm). It
+; cannot help when Setup itself was started with "Run as administrator" from an admin account;
+; tapdesk then refuses to run elevated and says how to start it.
+Filename: "{app}\tapdesk.exe"; Description: "{cm:LaunchProgram,tapdesk}"; \
+  Flags: nowait postinstall skipifsilent runasoriginaluser
 
 [Code]
 function SiteConfigParam(): String;

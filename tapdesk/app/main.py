@@ -13,10 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
+from tapdesk.app import startup_errors
 from tapdesk.app.services import Backend, Services
 from tapdesk.config import Settings, check_token_hosts, load_settings, moved_site_notice
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
-from tapdesk.errors import ExitCode, TapdeskError
+from tapdesk.errors import TapdeskError
 from tapdesk.runtime import logs
 from tapdesk.runtime.paths import CONFIG_FILE, AppPaths, system_site_config_dir
 
@@ -188,6 +189,12 @@ def _commands() -> dict[str, Command]:
     }
 
 
+def _show_error_box(title: str, text: str) -> None:
+    from tapdesk.ui.startup_box import show_error_box
+
+    show_error_box(title, text)
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -200,18 +207,32 @@ def main(
     transport: httpx.BaseTransport | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    show_error: startup_errors.ShowBox | None = None,
 ) -> int:
-    """Run tapdesk; returns the process exit code. Keyword arguments are for tests."""
-    from tapdesk.cli.parser import build_parser
-    from tapdesk.cli.terminal import safe_stream
+    """Run tapdesk; returns the process exit code. Keyword arguments are for tests.
 
-    out, err = safe_stream(stdout or sys.stdout), safe_stream(stderr or sys.stderr)
+    ``sys.stdout`` and ``sys.stderr`` may be None (the windowed Windows build): nothing here
+    writes to a stream it was not given; :mod:`tapdesk.app.startup_errors` says what failed."""
+    from tapdesk.cli.parser import build_parser
+    from tapdesk.cli.terminal import safe_stream, utf8
+
+    given = (sys.stdout if stdout is None else stdout, sys.stderr if stderr is None else stderr)
+    out, err = (None if s is None else safe_stream(utf8(s)) for s in given)
     services: Services | Backend | None = None
+    window, attended = False, True
+
+    def fail(failure: startup_errors.Failure) -> int:
+        box = show_error or _show_error_box
+        return startup_errors.tell(failure, err=err, window=window, attended=attended, show_box=box)
+
     try:
         args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         paths = paths or AppPaths.default(env)
         logs.configure(paths.log_dir, verbose=args.verbose)
-        gui = args.command is None
+        gui = window = args.command is None
+        attended = not (args.self_test or args.screenshots)  # a box would hang their builds
+        if not gui and (out is None or err is None):  # tapdesk.exe given a command
+            return fail(startup_errors.no_console(args.command))
         if not gui:
             import gc
 
@@ -249,21 +270,20 @@ def main(
             services = prepare_services(settings, paths, **options)
             return ui.run(services, args)
         built = services = build_services(settings, paths, **options)
+        assert out is not None and err is not None  # a command without them was refused above
         for notice in built.notices:
             err.write(f"tapdesk: {notice}\n")
         return _commands()[args.command](built, args, out, err)
-    except TapdeskError as exc:
-        log.info("command failed: %s (%s)", type(exc).__name__, exc.request_id or "no request-id")
-        err.write(f"tapdesk: {exc.one_line()}\n")
-        return int(exc.exit_code)
-    except KeyboardInterrupt:
-        err.write("tapdesk: interrupted\n")
-        return int(ExitCode.INTERRUPTED)
+    except TapdeskError as exc:  # logged there in full: file, line and key, request-id
+        return fail(startup_errors.of_error(exc))
+    except KeyboardInterrupt:  # whoever pressed Ctrl+C needs no box
+        attended = False
+        return fail(startup_errors.interrupted())
     except Exception as exc:  # a bug: one clear line, the details in the log file
         log.error("unexpected %s", type(exc).__name__, exc_info=True)
-        where = paths.log_dir / "tapdesk.log" if paths else "the log file"
-        err.write(f"tapdesk: Unexpected error ({type(exc).__name__}); details are in {where}.\n")
-        return int(ExitCode.ERROR)
+        return fail(
+            startup_errors.unexpected(exc, paths.log_dir / logs.LOG_NAME if paths else None)
+        )
     finally:
         if services is not None:
             services.close()

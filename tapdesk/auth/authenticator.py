@@ -25,14 +25,14 @@ from tapdesk.auth.cache import CACHE_FILE, CacheProtection, CacheStore
 from tapdesk.auth.claims import jwt_payload, roles_from_id_claims
 from tapdesk.auth.keystore import KeyStore
 from tapdesk.auth.logguard import guard_msal_logging
-from tapdesk.auth.outcomes import check, error_for, msal_boundary, needs_interaction
+from tapdesk.auth.outcomes import CANCELLED, check, error_for, msal_boundary, needs_interaction
 from tapdesk.auth.strategies import (
-    CANCELLED,
     BrowserSignIn,
     DeviceFlow,
     OpenBrowser,
     system_browser,
     use_broker,
+    wants_broker,
 )
 from tapdesk.config import Settings
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
@@ -76,6 +76,9 @@ class Authenticator:
         self._client_id = client_id or settings.client_id or ""
         self._scopes = settings.graph_scopes()
         self._broker = use_broker(settings)
+        # Configured on Windows but pymsalruntime is not even installed: say so at the first build.
+        self._broker_missing = wants_broker(settings) and not self._broker
+        self._notices: list[str] = []  # from sign-in itself (the broker fell back)
         self._http = http_client
         self._owns_http = http_client is None
         self._open_browser = open_browser or system_browser
@@ -116,7 +119,12 @@ class Authenticator:
     def notices(self) -> list[str]:
         """Things the technician should know (say, tokens kept in memory only); each once."""
         self._ensure_loaded()
-        return list(self._store.notices)
+        return [*self._store.notices, *self._notices]
+
+    @property
+    def uses_broker(self) -> bool:
+        """Whether sign-in goes through WAM (False once a broken runtime fell back)."""
+        return self._broker
 
     @property
     def keyring_name(self) -> str:
@@ -147,9 +155,11 @@ class Authenticator:
             if account is not None:
                 return account
         prompt = msal.Prompt.SELECT_ACCOUNT if select_account else None
-        with self._one_interactive():
+        with self._one_interactive():  # released however the call ends: a lost WAM window too
             app = self._ready_app()
-            with msal_boundary():
+            if self._broker and prompt is None and not login_hint:
+                prompt, login_hint = self._broker_account_choice(app)
+            with msal_boundary(self._client_id):
                 if self._broker:
                     result = app.acquire_token_interactive(
                         self._scopes,
@@ -269,10 +279,27 @@ class Authenticator:
                 key="tenant.id",
                 hint="Set [tenant] id and client_id in tapdesk.toml, or try the demo (--demo).",
             )
+        if self._broker_missing:
+            self._broker_missing = False
+            self._fall_back_to_browser("ModuleNotFoundError")
+        try:
+            app = self._new_app()
+        except (ImportError, OSError) as exc:
+            # MSAL lets a pymsalruntime that cannot load (missing DLL, antivirus quarantine)
+            # escape its constructor: it catches only RuntimeError (application.py
+            # _decide_broker). The browser and the device code need no broker.
+            if not self._broker:
+                raise
+            self._fall_back_to_browser(type(exc).__name__)
+            app = self._new_app()
+        guard_msal_logging()  # MSAL creates some of its loggers only now
+        return app
+
+    def _new_app(self) -> msal.PublicClientApplication:
         # Building the app fetches the authority's OpenID metadata (network).
         with msal_boundary():
             try:
-                app = msal.PublicClientApplication(
+                return msal.PublicClientApplication(
                     self._client_id,
                     authority=self._authority,
                     token_cache=self._cache,
@@ -286,8 +313,30 @@ class Authenticator:
                     f"The sign-in authority {self._authority} could not be used.",
                     hint="Check the tenant ID and cloud in tapdesk.toml.",
                 ) from exc
-        guard_msal_logging()  # MSAL creates some of its loggers only now
-        return app
+
+    def _fall_back_to_browser(self, reason: str) -> None:
+        """The broker cannot load: the browser for this session, said once."""
+        self._broker = False
+        log.warning("Windows broker (WAM) unavailable (%s): using the browser sign-in", reason)
+        self._notices.append(
+            f"The Windows sign-in (WAM) could not load ({reason}), so tapdesk signs in with "
+            "the browser this session. Reinstall tapdesk to restore it."
+        )
+
+    def _broker_account_choice(
+        self, app: msal.PublicClientApplication
+    ) -> tuple[str | None, str | None]:
+        """(prompt, login_hint) for WAM, which otherwise signs in the Windows session's account.
+
+        No cached account: the first sign-in on this bench, so let the technician pick one.
+        Afterwards hint the cached account; MSAL then asks WAM for that account
+        (application.py _acquire_token_interactive_via_broker).
+        """
+        with self._lock:
+            cached = self._current_msal_account(app)
+        if cached is None or not cached.get("username"):
+            return msal.Prompt.SELECT_ACCOUNT, None
+        return None, str(cached["username"])
 
     def _http_client(self) -> httpx.Client:
         if self._http is None:
@@ -298,7 +347,7 @@ class Authenticator:
         self, app: msal.PublicClientApplication, account: MsalAccount, *, force_refresh: bool
     ) -> Mapping[str, Any] | None:
         try:
-            with msal_boundary():
+            with msal_boundary(self._client_id):
                 result: Mapping[str, Any] | None = app.acquire_token_silent_with_error(
                     self._scopes, account=account, force_refresh=force_refresh
                 )
@@ -394,7 +443,7 @@ class Authenticator:
             app.remove_account(account)
 
     def _check(self, result: Mapping[str, Any] | None) -> Mapping[str, Any]:
-        return check(result, scopes=self._scopes, client_id=self._client_id)
+        return check(result, scopes=self._scopes, client_id=self._client_id, broker=self._broker)
 
     @contextmanager
     def _one_interactive(self) -> Iterator[None]:

@@ -13,6 +13,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from enum import StrEnum
 from pathlib import Path
 
@@ -27,6 +28,11 @@ CACHE_FILE = "token-cache.bin"
 # A header names the format, so a plaintext file is never mistaken for an encrypted one.
 _FERNET = b"tapdesk-token-cache/1 fernet\n"
 _PLAIN = b"tapdesk-token-cache/1 plain\n"
+# Windows refuses to replace a file another process holds (antivirus scanning the new cache,
+# a backup agent): PermissionError, WinError 5 or 32. That passes in moments, so the rename
+# is tried again for about a second before the session falls back to memory.
+REPLACE_WAITS = (0.05, 0.1, 0.2, 0.3, 0.4)
+_sleep = time.sleep
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +265,18 @@ def _atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        tmp.replace(path)
+        _replace_retrying(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _replace_retrying(tmp: Path, path: Path) -> None:
+    for wait in REPLACE_WAITS:
+        try:
+            tmp.replace(path)
+            return
+        except PermissionError as exc:
+            log.info("token cache held by another process, retrying: %s", type(exc).__name__)
+            _sleep(wait)
+    tmp.replace(path)  # the last try: its error is the one reported

@@ -22,7 +22,7 @@ from typing import Any
 import msal
 
 from tapdesk.auth.loopback import Fields, LoopbackListener
-from tapdesk.auth.outcomes import TIMED_OUT
+from tapdesk.auth.outcomes import CANCELLED, TIMED_OUT
 from tapdesk.config import Settings
 from tapdesk.core.clock import Clock
 from tapdesk.errors import AuthError
@@ -30,17 +30,34 @@ from tapdesk.errors import AuthError
 log = logging.getLogger(__name__)
 
 OpenBrowser = Callable[[str], bool]
-CANCELLED = "Sign-in was cancelled."
 
 
-def use_broker(settings: Settings, platform: str = sys.platform) -> bool:
+def wants_broker(settings: Settings, platform: str | None = None) -> bool:
+    """The site asks for WAM and this is Windows (the only platform tapdesk uses it on)."""
+    return settings.broker and (platform or sys.platform) == "win32"
+
+
+def use_broker(settings: Settings, platform: str | None = None) -> bool:
     """WAM on Windows when the setting allows it and ``msal[broker]`` is installed.
 
     Without pymsalruntime MSAL refuses to build a broker-enabled app, so check first.
     """
-    if not settings.broker or platform != "win32":
+    if not wants_broker(settings, platform):
         return False
     return importlib.util.find_spec("pymsalruntime") is not None
+
+
+def broker_problem() -> str | None:
+    """Why WAM's runtime cannot load (the exception's type), or None when it loads.
+
+    MSAL imports pymsalruntime while it builds a broker app (msal/broker.py); a missing or
+    quarantined DLL fails that import with ImportError, a native loader with OSError.
+    """
+    try:
+        importlib.import_module("pymsalruntime")
+    except (ImportError, OSError) as exc:
+        return type(exc).__name__
+    return None
 
 
 def system_browser(url: str) -> bool:

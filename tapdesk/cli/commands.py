@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import TextIO
 
 from tapdesk.app.services import Services
 from tapdesk.cli import output
-from tapdesk.cli.terminal import field
+from tapdesk.cli.terminal import discard, field
 from tapdesk.core.lifecycle import countdown
-from tapdesk.core.models import TapPolicy, User
+from tapdesk.core.models import PassCode, TapPolicy, TemporaryAccessPass, User
 from tapdesk.core.passrules import IssueRequest, validate_request
 from tapdesk.core.readiness import Severity, assess, blocking
 from tapdesk.core.roles import Roles, Technician
 from tapdesk.core.upn import check_user_ref
+from tapdesk.errors import ExitCode, TapdeskError
 from tapdesk.workflows.issuing import Issuer
 from tapdesk.workflows.reconcile import reconcile
 from tapdesk.workflows.target import read_facts
+
+log = logging.getLogger(__name__)
 
 
 def _notice(err: TextIO) -> Callable[[str], None]:
@@ -51,21 +56,38 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     technician = _technician(services)
     check_readiness(services, user, policy, technician, say)
     issued = _issuer(services, technician).issue(graph, user, request, on_status=say)
-    for warning in issued.warnings:
-        say(warning)
+    try:  # a pass exists now: a stderr that fails must not lose it
+        for warning in issued.warnings:
+            say(warning)
+    except (OSError, ValueError):
+        for warning in issued.warnings:
+            log.warning("%s", warning)
     tap = issued.tap
     code = tap.code
     if code is None:  # Graph always returns it on create; a proxy that strips it would be odd
         say("Microsoft Graph did not return the pass value; revoke it and issue again.")
         return 1
-    if args.json:
-        data = {"userPrincipalName": user.user_principal_name, "userId": user.id}
-        data.update(output.tap_json(tap, services.graph.server_clock.now()))
-        data["temporaryAccessPass"] = code.reveal()
-        output.write_json(out, data)
-        return 0
-    view = countdown(tap, services.graph.server_clock.now())
-    out.write(
+    now = services.graph.server_clock.now()
+    try:  # the whole output in one write, then flushed: it reaches the technician or fails here
+        if args.json:
+            data = {"userPrincipalName": user.user_principal_name, "userId": user.id}
+            data.update(output.tap_json(tap, now))
+            data["temporaryAccessPass"] = code.reveal()
+            output.write_json(out, data)
+        else:
+            out.write(_issued_text(user, tap, code, now, qr=args.qr))
+        out.flush()
+    except (OSError, ValueError) as failure:  # closed, broken pipe, an encoding without "Ł"
+        discard(out)
+        return _not_shown(services, technician, user, tap, failure, err)
+    return 0
+
+
+def _issued_text(
+    user: User, tap: TemporaryAccessPass, code: PassCode, now: datetime, *, qr: bool
+) -> str:
+    view = countdown(tap, now)
+    text = (
         f"Temporary Access Pass for {field(user.display_name or user.user_principal_name)} "
         f"<{field(user.user_principal_name)}>\n\n"
         f"    {' '.join(code.grouped())}\n\n"
@@ -74,10 +96,59 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
         f"  use          {'one sign-in only' if tap.usable_once else 'reusable until it expires'}\n"
         f"  pass id      {tap.id}\n"
     )
-    if args.qr:
-        out.write("\n" + output.terminal_qr(code.reveal()))
-    out.write("\nRead it out or show it once; it cannot be displayed again.\n")
-    return 0
+    if qr:
+        text += "\n" + output.terminal_qr(code.reveal())
+    return text + "\nRead it out or show it once; it cannot be displayed again.\n"
+
+
+def _not_shown(
+    services: Services,
+    technician: Technician,
+    user: User,
+    tap: TemporaryAccessPass,
+    failure: Exception,
+    err: TextIO,
+) -> int:
+    """The pass exists but its value never reached the technician: a credential nobody saw
+    must not stay valid, so it is revoked through the issuer (its record follows the issue's),
+    and this is said on stderr, and in the log, which is there when stderr is not."""
+    upn = field(user.user_principal_name)
+    why = _why_not_shown(failure)
+    log.warning("pass %s for %s not shown (%s): revoking it", tap.id, upn, type(failure).__name__)
+    try:
+        warnings = _issuer(services, technician).revoke(services.graph, user, tap.id)
+    except TapdeskError as refused:
+        lines = [
+            f"the pass for {upn} was created but not shown ({why}), and revoking it failed: "
+            f"{refused.one_line()}",
+            f"Revoke it now: tapdesk revoke {upn}",
+        ]
+    else:
+        lines = [
+            f"the pass for {upn} was created but not shown ({why}), so it was revoked "
+            f"(id {tap.id}); nobody can sign in with it.",
+            *warnings,
+            "Fix the output (a file, a pipe, a console that reads UTF-8), then issue again.",
+        ]
+    for line in lines:
+        log.warning("%s", line)
+    try:
+        for line in lines:
+            err.write(f"tapdesk: {line}\n")
+        err.flush()
+    except (OSError, ValueError):
+        log.warning("stderr could not be written either; the log holds what happened")
+    return int(ExitCode.ERROR)
+
+
+def _why_not_shown(failure: Exception) -> str:
+    if isinstance(failure, BrokenPipeError):
+        return "the program reading the output closed it"
+    if isinstance(failure, UnicodeEncodeError):
+        return f"the output's encoding, {failure.encoding}, cannot hold every character"
+    if isinstance(failure, ValueError):
+        return "the output is closed"
+    return f"writing the output failed: {type(failure).__name__}"
 
 
 def _issuer(services: Services, technician: Technician) -> Issuer:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import os
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TextIO
 from urllib.parse import urlsplit, urlunsplit
+from urllib.request import getproxies, getproxies_environment
 
 import httpx
 import keyring
 import keyring.backend
 
 from tapdesk.app.services import Services
+from tapdesk.auth.strategies import broker_problem
 from tapdesk.cli import output
 from tapdesk.config import Settings, moved_site_notice
 
@@ -151,14 +154,41 @@ def _mask(url: str) -> str:
     return url
 
 
-def _proxy(env: dict[str, str]) -> Check:
-    found = [f"{k}={_mask(v)}" for k, v in sorted(env.items()) if k.upper() in _PROXY_VARS and v]
+def _proxy(proxies: Mapping[str, str], *, from_environment: bool) -> Check:
+    """The proxies httpx uses: ``urllib.request.getproxies()``, which is the environment, or
+    when that names none, the Windows registry (Internet Options) or macOS settings
+    (httpx/_utils.py ``get_environment_proxies``). Only the schemes httpx reads are shown."""
+    found = [
+        f"{scheme}={value if scheme == 'no' else _mask(_as_url(value))}"
+        for scheme in ("https", "http", "all", "no")
+        if (value := proxies.get(scheme))
+    ]
     if not found:
         return Check("proxy", "ok", "none configured (direct connection)")
-    return Check("proxy", "ok", "; ".join(found))
+    where = "environment" if from_environment else "system settings"
+    return Check("proxy", "ok", f"{'; '.join(found)} (from the {where})")
 
 
-_PROXY_VARS = {"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"}
+def _as_url(value: str) -> str:
+    # As httpx reads it: "user:pw@proxy:8080" is an http:// proxy (and its password is masked).
+    return value if "://" in value else f"http://{value}"
+
+
+def _broker(
+    settings: Settings, platform: str, problem: Callable[[], str | None] = broker_problem
+) -> Check:
+    if platform != "win32":
+        return Check("broker", "ok", "not used on this platform")
+    if not settings.broker:
+        return Check("broker", "ok", "off")
+    reason = problem()
+    if reason is None:
+        return Check("broker", "ok", "WAM available")
+    return Check(
+        "broker",
+        "warn",
+        f"configured but cannot load ({reason}) — browser sign-in is used; reinstall tapdesk",
+    )
 
 
 def run_checks(
@@ -169,7 +199,8 @@ def run_checks(
 ) -> list[Check]:
     checks = _config(services)
     checks.append(_keyring(keyring_backend))
-    checks.append(_proxy(dict(os.environ)))
+    checks.append(_proxy(getproxies(), from_environment=bool(getproxies_environment())))
+    checks.append(_broker(services.settings, sys.platform))
     now = services.clock.now()
     if any(c.name == "tenant" and c.status == "fail" for c in checks):
         checks.append(Check("graph", "warn", "not checked until a tenant is configured"))

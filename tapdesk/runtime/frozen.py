@@ -5,8 +5,16 @@ bundle and keeps the user's value in ``LD_LIBRARY_PATH_ORIG``; the PySide6 runti
 ``QT_PLUGIN_PATH`` and ``QML2_IMPORT_PATH`` to the bundle's Qt (and prepends the bundle to
 ``PATH`` on Windows, ``DYLD_LIBRARY_PATH`` on macOS). A child inherits all of it: ``xdg-open``,
 ``kde-open`` or the browser then load the bundle's libraries and Qt plugins instead of their own
-and crash or silently fail to open. So MSAL's browser sign-in, and any "open link", must start
-the browser with those variables restored.
+and crash or silently fail to open. So on Linux MSAL's browser sign-in, and any "open link",
+start the browser with those variables restored.
+
+Windows is no exception by nature: :func:`webbrowser.open` there is ``os.startfile``
+(ShellExecuteW), which starts a browser that is not already running as OUR child, with our
+environment and the DLL directory the bootloader set with ``SetDllDirectoryW`` (PyInstaller,
+"Launching external programs from the frozen application",
+https://pyinstaller.org/en/stable/common-issues-and-pitfalls.html). It is left alone because
+Windows browsers load their DLLs from their own folder first and are not Qt programs; a bench
+whose default browser breaks in the frozen app should look here first.
 
 Outside a frozen build every function here is a no-op wrapper around the standard library.
 """
@@ -151,10 +159,11 @@ def open_url(
 ) -> bool:
     """Open ``url`` in the user's browser; True if a browser (probably) took it.
 
-    A drop-in for the ``open_browser`` callable the Authenticator takes. From source, and on
-    Windows and macOS (where the shell's URL handler starts the browser, not a child of ours),
-    this is :func:`webbrowser.open`. In a frozen build on Linux/BSD the browser is started
-    here, with :func:`external_program_env`, because :mod:`webbrowser` passes our environment on.
+    A drop-in for the ``open_browser`` callable the Authenticator takes. From source, on macOS
+    (LaunchServices starts the browser, not a child of ours) and on Windows (see the module
+    docstring: a child there, but unharmed) this is :func:`webbrowser.open`. In a frozen build
+    on Linux/BSD the browser is started here, with :func:`external_program_env`, because
+    :mod:`webbrowser` passes our environment on.
     """
     bundle = bundle if bundle is not None else bundle_dir()
     if not bundle or platform in ("win32", "darwin"):

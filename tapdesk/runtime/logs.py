@@ -1,5 +1,11 @@
 """Logging set-up: a rotating file in the log dir, and stderr with --verbose.
 
+The window and the CLI may run at once and share ``tapdesk.log``. Windows cannot rename a file
+another process holds open (Python's open() does not share delete access), so a plain
+RotatingFileHandler there loses every record once the file is full. Here a refused rename keeps
+appending and tries again later, and a process whose file another process rotated away follows
+the name to the new file.
+
 Log lines carry ids, UPNs, statuses and request-ids. Never a pass, a token or a response body:
 the modules that handle those only log identifiers, and the hygiene tests scan every record.
 """
@@ -8,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from io import TextIOWrapper
 from pathlib import Path
 from typing import cast
@@ -17,6 +24,7 @@ from tapdesk.runtime import private
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_NAME = "tapdesk.log"
 BACKUPS = 3
+MAX_BYTES = 1_000_000
 
 
 class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
@@ -33,6 +41,62 @@ class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
         return cast(TextIOWrapper, stream)  # text: the handler is given an encoding
 
 
+class _SharedRotatingHandler(_PrivateRotatingHandler):
+    """Rotation that two processes writing one file survive (see the module docstring)."""
+
+    _retry_at = 0  # after a refused rename: the size at which to try again
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        self._follow()
+        try:
+            size = Path(self.baseFilename).stat().st_size
+        except OSError:
+            return False
+        return 0 < self.maxBytes <= size and size >= self._retry_at
+
+    def _follow(self) -> None:
+        """Reopen by name when the open file is no longer the one at the name (rotated away)."""
+        if self.stream is None:
+            self.stream = self._open()
+            return
+        try:
+            named = Path(self.baseFilename).stat()
+        except FileNotFoundError:
+            named = None
+        held = os.fstat(self.stream.fileno())
+        if named is None or (named.st_dev, named.st_ino) != (held.st_dev, held.st_ino):
+            self.stream.close()
+            self.stream = self._open()
+
+    def doRollover(self) -> None:
+        if self.stream:
+            self.stream.close()
+            self.stream = None
+        base = Path(self.baseFilename)
+        # Move the full file aside under a name of our own first: if that is refused, nothing
+        # has been shifted or lost yet.
+        aside = base.with_name(f"{base.name}.{os.getpid()}.rotating")
+        try:
+            base.rename(aside)
+        except FileNotFoundError:
+            pass  # another process rotated it a moment ago
+        except OSError:
+            # Windows, WinError 32: the other front end holds the file. Keep appending.
+            try:
+                size = base.stat().st_size
+            except OSError:
+                size = 0
+            self._retry_at = size + max(self.maxBytes // 10, 1)
+        else:
+            for number in range(self.backupCount - 1, 0, -1):
+                source = base.with_name(f"{base.name}.{number}")
+                if source.exists():
+                    source.replace(base.with_name(f"{base.name}.{number + 1}"))
+            aside.replace(base.with_name(f"{base.name}.1"))
+            self._retry_at = 0
+        self.stream = self._open()
+
+
 def configure(log_dir: Path | None, *, verbose: bool = False) -> None:
     root = logging.getLogger("tapdesk")
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -46,8 +110,8 @@ def configure(log_dir: Path | None, *, verbose: bool = False) -> None:
         try:
             private.private_dir(log_dir)
             _fix_rotated(log_dir)
-            file_handler = _PrivateRotatingHandler(
-                log_dir / LOG_NAME, maxBytes=1_000_000, backupCount=BACKUPS, encoding="utf-8"
+            file_handler = _SharedRotatingHandler(
+                log_dir / LOG_NAME, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
             )
         except OSError:
             return  # a read-only profile must not stop the app

@@ -102,6 +102,7 @@ def test_demo_doctor_prints_every_check_and_ready(dr: Doctor) -> None:
         "  ok    tenant    demo tenant (training; no real passes)",
         "  ok    keyring   tests.helpers.keyring.MemoryKeyring",
         "  ok    proxy     none configured (direct connection)",
+        "  ok    broker    not used on this platform",  # WAM is Windows only
         f"  ok    sign-in   https://login.tapdesk-demo.test/{DEMO_TENANT_ID}/v2.0/"
         ".well-known/openid-configuration answered 200",
         "  ok    graph     https://graph.tapdesk-demo.test/v1.0/ answered 401",
@@ -118,6 +119,7 @@ def test_doctor_without_a_tenant_says_what_is_missing_and_not_ready(dr: Doctor) 
         "tapdesk.toml, or use --demo",
         "  ok    keyring   tests.helpers.keyring.MemoryKeyring",
         "  ok    proxy     none configured (direct connection)",
+        "  ok    broker    not used on this platform",  # WAM is Windows only
         "  warn  graph     not checked until a tenant is configured",
         "  warn  clock     not measured (no Date header seen)",
         "Not ready: fix the lines marked fail.",
@@ -150,6 +152,7 @@ def test_doctor_reads_config_sources_and_reaches_the_tenants_hosts(dr: Doctor) -
         f"  ok    tenant    {TENANT} (global cloud), client {CLIENT}",
         "  ok    keyring   tests.helpers.keyring.MemoryKeyring",
         "  ok    proxy     none configured (direct connection)",
+        "  ok    broker    not used on this platform",  # WAM is Windows only
         f"  ok    sign-in   {DISCOVERY} answered 200",
         f"  ok    graph     {GRAPH} answered 200",
         "  warn  clock     not measured (no Date header seen)",
@@ -166,7 +169,7 @@ def test_doctor_marks_an_unreachable_host_as_failed(dr: Doctor) -> None:
     dr.answer = refuse
     run = dr.configured()
     assert run.code == 1
-    assert run.out.splitlines()[4:] == [
+    assert run.out.splitlines()[5:] == [  # after config, tenant, keyring, proxy, broker
         f"  fail  sign-in   {DISCOVERY} unreachable (ConnectError)",
         f"  fail  graph     {GRAPH} unreachable (ConnectError)",
         "  warn  clock     not measured (no Date header seen)",
@@ -230,8 +233,8 @@ def test_doctor_lists_proxies_with_their_passwords_masked(
     monkeypatch.setenv("PROXY_HINT", "http://x:y@elsewhere")
     line = dr.lines("--demo")[3]
     assert line == (
-        "  ok    proxy     HTTPS_PROXY=http://***@proxy.corp:8080; "
-        "http_proxy=http://***@proxy.corp/path; no_proxy=localhost"
+        "  ok    proxy     https=http://***@proxy.corp:8080; "
+        "http=http://***@proxy.corp/path; no=localhost (from the environment)"
     )
 
 

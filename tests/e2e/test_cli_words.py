@@ -366,4 +366,6 @@ def test_doctor_masks_a_proxy_with_a_password_and_no_host(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://ann:s3cret@:8080")
-    assert dr.lines("--demo")[3] == "  ok    proxy     HTTPS_PROXY=http://***@:8080"
+    assert dr.lines("--demo")[3] == (
+        "  ok    proxy     https=http://***@:8080 (from the environment)"
+    )

@@ -80,7 +80,8 @@ def test_the_broker_gets_the_graph_scopes_the_console_window_and_five_minutes(
     assert broker_requests == [
         {
             "scopes": auth.scopes,
-            "prompt": None,
+            # No cached account yet: the account picker, or WAM takes the Windows session's.
+            "prompt": msal.Prompt.SELECT_ACCOUNT,
             "login_hint": None,
             "timeout": 300,
             "parent_window_handle": msal.PublicClientApplication.CONSOLE_WINDOW_HANDLE,
