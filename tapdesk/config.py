@@ -341,6 +341,20 @@ def _refused(path: Path, exc: RefusedFile) -> ConfigError:
     return ConfigError(str(exc), path=str(path), hint=hint)
 
 
+def _not_utf8(path: Path, raw: bytes, exc: UnicodeDecodeError) -> ConfigError:
+    """Windows PowerShell 5.1's ``>`` and ``Out-File`` save UTF-16LE with a BOM, Set-Content
+    the ANSI code page (about_Character_Encoding, PowerShell 5.1:
+    https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_character_encoding?view=powershell-5.1)."""
+    hint = (
+        "Save it as UTF-8: in PowerShell, Set-Content -Encoding UTF8 (or Out-File -Encoding "
+        "utf8); in Notepad, Save as with Encoding UTF-8."
+    )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ConfigError("is saved as UTF-16, not UTF-8", path=str(path), hint=hint)
+    line = raw[: exc.start].count(b"\n") + 1
+    return ConfigError("is not UTF-8 text", path=str(path), line=line, hint=hint)
+
+
 def read_file(
     path: Path,
     *,
@@ -354,13 +368,17 @@ def read_file(
     refused). ``origins`` collects where each value was set.
     """
     try:
-        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
+        raw = read_bounded(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return {}
     except RefusedFile as exc:
         raise _refused(path, exc) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(f"cannot be read ({exc.__class__.__name__})", path=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, raw, exc) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

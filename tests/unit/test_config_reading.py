@@ -250,8 +250,9 @@ def test_a_file_that_is_not_utf8_is_named(paths: AppPaths) -> None:
     paths.user_file.write_bytes(b"[display]\n# caf\xe9\nlarge_text = true\n")
     error = _refusal(paths)
     assert (error.message, error.hint) == (
-        f"{paths.user_file}: cannot be read (UnicodeDecodeError).",
-        "",
+        f"{paths.user_file}, line 2: is not UTF-8 text.",
+        "Save it as UTF-8: in PowerShell, Set-Content -Encoding UTF8 (or Out-File -Encoding "
+        "utf8); in Notepad, Save as with Encoding UTF-8.",
     )
 
 

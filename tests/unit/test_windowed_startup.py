@@ -114,9 +114,6 @@ def test_a_syntax_error_in_the_site_file_names_the_line_and_the_fix(
     assert hint in logged  # the log holds what the box said, hint included
 
 
-@pytest.mark.xfail(
-    strict=True, reason="tapdesk/config.py does not yet name UTF-16 (patch proposed to the lead)"
-)
 def test_a_user_file_saved_as_utf16_by_powershell_says_so(
     home: Path, no_console: Callable[[], None]
 ) -> None:
