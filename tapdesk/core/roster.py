@@ -146,7 +146,7 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None,
     line it opens on is reported and reading starts again on the next line."""
     lines = io.StringIO(text, newline="").readlines()  # the csv module's own line splitting
     first = 0  # index of the line the current reader started on
-    while first < len(lines):
+    while True:  # a reader per stretch of lines; the last one ends at StopIteration
         reader = csv.reader(lines[first:], delimiter=delimiter, strict=True)
         line = first + 1
         while True:
