@@ -136,21 +136,33 @@ def _delimiter(header_line: str) -> str:
     return max((",", ";", "\t"), key=header_line.count)  # a tie, or none at all: the comma
 
 
+UNCLOSED = "a quote opened on this line is never closed; the lines after it are read as rows"
+
+
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str]]:
-    """(first physical line, fields or None, csv error) for each record."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield line, None, str(exc)
-            line = reader.line_num + 1
-            continue
-        yield line, fields, ""
-        line = reader.line_num + 1
+    """(first physical line, fields or None, csv error) for each record.
+
+    Strict, so a quote left open does not quietly swallow every later row into one cell: the
+    line it opens on is reported and reading starts again on the next line."""
+    lines = io.StringIO(text, newline="").readlines()  # the csv module's own line splitting
+    first = 0  # index of the line the current reader started on
+    while True:  # a reader per stretch of lines; the last one ends at StopIteration
+        reader = csv.reader(lines[first:], delimiter=delimiter, strict=True)
+        line = first + 1
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if str(exc) == "unexpected end of data":  # the file ended inside quotes
+                    yield line, None, UNCLOSED
+                    first = line  # the line after the one the quote opened on
+                    break
+                yield line, None, str(exc)
+            else:
+                yield line, fields, ""
+            line = first + reader.line_num + 1
 
 
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)

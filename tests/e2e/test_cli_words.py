@@ -5,7 +5,7 @@ login, audit and doctor that only appear in less common situations."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +26,7 @@ ERIN = UPN["erin.existing"]
 ANDY = UPN["andy.app"]
 BEN = UPN["ben.fresh"]
 TAPS = "/temporaryAccessPassMethods"
+Handler = Callable[[httpx.Request], httpx.Response]
 CLOSING = "\nRead it out or show it once; it cannot be displayed again.\n"
 
 
@@ -59,6 +60,21 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def nameless_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A zone with no abbreviation (POSIX "<>0"): strftime's %Z is empty."""
     yield from _zone(monkeypatch, "<>0")
+
+
+def on_create(cli: Cli, change: Callable[[httpx.Response], httpx.Response]) -> Handler:
+    """Graph's answers to pass creations go through ``change`` (a proxy, an interruption);
+    returns the tenant's own handler, to put back."""
+    serve = cli.tenant.handler
+
+    def changed(request: httpx.Request) -> httpx.Response:
+        response = serve(request)
+        if request.method == "POST" and request.url.path.endswith(TAPS):
+            return change(response)
+        return response
+
+    cli.tenant.handler = changed  # type: ignore[method-assign]
+    return serve
 
 
 def _issue_text(cli: Cli, *flags: str) -> str:
@@ -201,17 +217,13 @@ def test_issue_says_a_lost_reply_was_replaced(cli: Cli) -> None:
 
 def test_a_created_pass_without_its_value_is_an_error_to_revoke(cli: Cli) -> None:
     """A proxy that strips the pass value from Graph's answer: exit 1 and what to do."""
-    serve = cli.tenant.handler
 
-    def strip_value(request: httpx.Request) -> httpx.Response:
-        response = serve(request)
-        if request.method == "POST" and request.url.path.endswith(TAPS):
-            body = response.json()
-            del body["temporaryAccessPass"]
-            return httpx.Response(201, json=body)
-        return response
+    def strip_value(response: httpx.Response) -> httpx.Response:
+        body = response.json()
+        del body["temporaryAccessPass"]
+        return httpx.Response(201, json=body)
 
-    cli.tenant.handler = strip_value  # type: ignore[method-assign]
+    on_create(cli, strip_value)
     run = cli("--demo", "issue", AVA)
     assert (run.code, run.out) == (1, "")
     assert run.err == (
@@ -243,15 +255,11 @@ def test_a_site_that_allows_it_issues_without_the_database(cli: Cli) -> None:
 # --- what an interrupted run left ------------------------------------------------------------
 def test_the_next_command_names_a_pass_left_by_an_interrupted_issue(cli: Cli) -> None:
     """Ctrl-C after Graph created the pass: the next command says so and how to revoke it."""
-    serve = cli.tenant.handler
 
-    def interrupted(request: httpx.Request) -> httpx.Response:
-        response = serve(request)
-        if request.method == "POST" and request.url.path.endswith(TAPS):
-            raise KeyboardInterrupt
-        return response
+    def interrupted(response: httpx.Response) -> httpx.Response:
+        raise KeyboardInterrupt
 
-    cli.tenant.handler = interrupted  # type: ignore[method-assign]
+    serve = on_create(cli, interrupted)
     assert cli("--demo", "issue", AVA).code == 130
     cli.tenant.handler = serve  # type: ignore[method-assign]
     run = cli("--demo", "status", AVA)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tapdesk.core import roles as r
-from tapdesk.core.models import AuthMethod, MethodKind, TapPolicy, TemporaryAccessPass, User
+from tapdesk.core.models import AuthMethod, MethodKind, TapPolicy, TemporaryAccessPass
 from tapdesk.core.readiness import (
     RULES,
     Severity,
@@ -24,14 +24,9 @@ from tapdesk.core.readiness import (
 )
 from tapdesk.core.roles import Roles, TargetRole, Technician
 from tapdesk.errors import ExitCode
+from tests.helpers.readiness import AUTH_ADMIN, AVA, GROUPS, NOBODY, NOW, PRIV_ADMIN, TESS
 
-NOW = datetime(2030, 1, 6, 9, 0, tzinfo=UTC)
-AUTH_ADMIN = Roles.from_wids([r.AUTHENTICATION_ADMINISTRATOR])
-PRIV_ADMIN = Roles.from_wids([r.PRIVILEGED_AUTHENTICATION_ADMINISTRATOR])
-NOBODY = Roles.from_wids([])
-TESS = Technician("tess@contoso.example", roles=AUTH_ADMIN, object_id="tess-id")
-AVA = User("ava-id", "ava@contoso.example", "Ava", account_enabled=True, user_type="Member")
-POLICY = TapPolicy(include_group_ids=("g1",))
+POLICY = GROUPS
 
 
 def codes(facts: TargetFacts, technician: Technician | None = TESS) -> dict[str, Severity]:

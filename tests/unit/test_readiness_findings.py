@@ -4,16 +4,14 @@ exact sentence and hint the card, the roster row and ``tapdesk issue`` show, and
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from tapdesk.core import roles as r
 from tapdesk.core.models import (
     AuthMethod,
     MethodKind,
     TapPolicy,
     TemporaryAccessPass,
     UsabilityReason,
-    User,
 )
 from tapdesk.core.readiness import (
     Finding,
@@ -24,15 +22,7 @@ from tapdesk.core.readiness import (
 )
 from tapdesk.core.roles import Roles, TargetRole, Technician
 from tapdesk.errors import ExitCode
-
-NOW = datetime(2030, 1, 6, 9, 0, tzinfo=UTC)
-AUTH_ADMIN = Roles.from_wids([r.AUTHENTICATION_ADMINISTRATOR])
-PRIV_ADMIN = Roles.from_wids([r.PRIVILEGED_AUTHENTICATION_ADMINISTRATOR])
-NOBODY = Roles.from_wids([])
-TESS = Technician("tess@contoso.example", roles=AUTH_ADMIN, object_id="tess-id")
-PAT = Technician("pat@contoso.example", roles=PRIV_ADMIN, object_id="pat-id")
-AVA = User("ava-id", "ava@contoso.example", "Ava", account_enabled=True, user_type="Member")
-GROUPS = TapPolicy(include_group_ids=("g1",))
+from tests.helpers.readiness import AVA, GROUPS, NOBODY, NOW, PAT, PRIV_ADMIN, TESS
 
 BLOCKS, WARNING, INFO = Severity.BLOCKS, Severity.WARNING, Severity.INFO
 PIM = (

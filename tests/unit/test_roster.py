@@ -9,9 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tapdesk.core.roster import (
+    UNCLOSED,
     Column,
     Roster,
     RosterError,
+    RosterProblem,
     RosterStatus,
     parse_roster,
     parse_start,
@@ -139,11 +141,37 @@ def test_an_unclosed_quote_and_a_huge_cell_are_reported_not_fatal() -> None:
         + "x" * 200_000
         + '"\nb@contoso.example,ok\n"c@contoso.example\nd@x.example\n'
     )
-    assert [e.upn for e in roster.entries] == ["b@contoso.example"]
-    assert [(p.line, p.message.split(" (")[0]) for p in roster.problems] == [
-        (2, "cannot be read as CSV"),
-        (4, "the UPN cell runs over several lines"),
+    assert [e.upn for e in roster.entries] == ["b@contoso.example", "d@x.example"]
+    assert [(p.line, p.message) for p in roster.problems] == [
+        (2, "cannot be read as CSV (field larger than field limit (131072))"),
+        (4, f"cannot be read as CSV ({UNCLOSED})"),
     ]
+
+
+def test_a_quote_left_open_in_a_note_loses_no_later_row() -> None:
+    """Without strict reading the open quote ran to the end of the file: two people vanished
+    into Ava's note with no problem shown."""
+    roster = parse_roster(
+        'UPN,Notes\nava@contoso.example,"desk 4\nben@contoso.example,ok\ncal@contoso.example,\n'
+    )
+    assert [(e.line, e.upn) for e in roster.entries] == [
+        (3, "ben@contoso.example"),
+        (4, "cal@contoso.example"),
+    ]
+    assert roster.problems == (
+        RosterProblem(
+            2,
+            "cannot be read as CSV (a quote opened on this line is never closed; "
+            "the lines after it are read as rows)",
+        ),
+    )
+
+
+def test_a_stray_quote_after_a_quoted_cell_is_a_problem_not_a_guess() -> None:
+    """'"desk" 4' is not CSV: the row is named rather than read as 'desk 4'."""
+    roster = parse_roster('UPN,Notes\nava@contoso.example,"desk" 4\nben@contoso.example,ok\n')
+    assert [e.upn for e in roster.entries] == ["ben@contoso.example"]
+    assert roster.problems == (RosterProblem(2, "cannot be read as CSV (',' expected after '\"')"),)
 
 
 @pytest.mark.parametrize(
