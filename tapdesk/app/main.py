@@ -18,7 +18,8 @@ from tapdesk.app.services import Backend, Services
 from tapdesk.config import Settings, check_token_hosts, load_settings, moved_site_notice
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.errors import TapdeskError
-from tapdesk.runtime import logs
+from tapdesk.runtime import elevation, logs
+from tapdesk.runtime.elevation import elevation_refusal
 from tapdesk.runtime.paths import CONFIG_FILE, AppPaths, system_site_config_dir
 
 if TYPE_CHECKING:
@@ -231,6 +232,12 @@ def main(
         logs.configure(paths.log_dir, verbose=args.verbose)
         gui = window = args.command is None
         attended = not (args.self_test or args.screenshots)  # a box would hang their builds
+        if elevation_refusal() is not None:  # before a sign-in or an audit record
+            from tapdesk.errors import UsageError
+
+            raise UsageError(
+                elevation.REFUSAL, hint=elevation.HOW, title="Start tapdesk as yourself"
+            )
         if not gui and (out is None or err is None):  # tapdesk.exe given a command
             return fail(startup_errors.no_console(args.command))
         if not gui:

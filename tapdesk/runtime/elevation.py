@@ -5,8 +5,8 @@ elevated apps, and an elevated window may run under an administrator account oth
 technician's, so the audit trail would name the wrong person. Installing needs administrator
 rights; running tapdesk never does.
 
-Not wired in here: the app and the CLI call :func:`elevation_refusal` at start-up and, when it
-returns text, show it and stop.
+tapdesk.app.main calls :func:`elevation_refusal` before anything else and stops with the
+refusal (REFUSAL, then HOW as the hint) in a box or on stderr.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ import sys
 from collections.abc import Callable
 
 REFUSAL = (
-    "tapdesk is running as administrator. Close it and start it as yourself: from the Start "
-    "menu or a normal (not 'Run as administrator') console. Running elevated breaks the Windows "
-    "sign-in broker, and the audit trail must name the technician who issues each pass, not an "
-    "administrator account. Installing tapdesk needs administrator rights; running it does not."
+    "tapdesk is running as administrator. Running elevated breaks the Windows sign-in broker, "
+    "and the audit trail must name the technician who issues each pass, not an administrator "
+    "account."
+)
+HOW = (
+    "Close it and start it as yourself: from the Start menu or a normal (not 'Run as "
+    "administrator') console. Installing tapdesk needs administrator rights; running it does not."
 )
 
 

@@ -7,12 +7,16 @@ shell32.IsUserAnAdmin answers as Windows would.
 from __future__ import annotations
 
 import ctypes
+import io
 import sys
 from types import SimpleNamespace
 
 import pytest
 
-from tapdesk.runtime.elevation import elevation_refusal
+from tapdesk.app.main import main
+from tapdesk.demo import DemoTenant
+from tapdesk.runtime.elevation import REFUSAL, elevation_refusal
+from tapdesk.runtime.paths import AppPaths
 
 
 def _windows(monkeypatch: pytest.MonkeyPatch, admin: int | Exception) -> None:
@@ -30,11 +34,36 @@ def test_elevated_windows_process_is_told_to_start_as_the_technician(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _windows(monkeypatch, 1)
-    text = elevation_refusal()
-    assert text is not None
-    assert text.startswith("tapdesk is running as administrator. Close it and start it as yourself")
-    assert "sign-in broker" in text  # why: WAM fails elevated
-    assert "audit" in text and "technician" in text  # why: the audit must name the person
+    assert elevation_refusal() == (
+        "tapdesk is running as administrator. Running elevated breaks the Windows sign-in "
+        "broker, and the audit trail must name the technician who issues each pass, not an "
+        "administrator account."
+    )
+
+
+def test_an_elevated_start_stops_before_anything_with_the_reason_and_the_fix(
+    monkeypatch: pytest.MonkeyPatch, paths: AppPaths
+) -> None:
+    """The command says why and how on stderr, exits 2 and never reaches the tenant."""
+    _windows(monkeypatch, 1)
+    tenant = DemoTenant()
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["--demo", "status", "ava.newhire@northwind.example"],
+        env={},
+        paths=paths,
+        demo_tenant=tenant,
+        stdout=out,
+        stderr=err,
+    )
+    assert (code, out.getvalue()) == (2, "")
+    assert err.getvalue() == (
+        f"tapdesk: Start tapdesk as yourself: {REFUSAL} Close it and start it as yourself: from "
+        "the Start menu or a normal "
+        "(not 'Run as administrator') console. Installing tapdesk needs administrator rights; "
+        "running it does not.\n"
+    )
+    assert tenant.requests == []
 
 
 def test_standard_user_on_windows_is_not_refused(monkeypatch: pytest.MonkeyPatch) -> None:
