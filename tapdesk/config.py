@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tapdesk.core.bounded import RefusedFile, TooLarge, read_bounded
+from tapdesk.core.bounded import (
+    SAVE_AS_UTF8,
+    NotUtf8,
+    RefusedFile,
+    TooLarge,
+    read_bounded,
+    utf8_text,
+)
 from tapdesk.core.passrules import API_MAX_LIFETIME, API_MIN_LIFETIME
 from tapdesk.errors import ConfigError
 from tapdesk.runtime.paths import CONFIG_FILE, AppPaths, system_site_config_dir
@@ -341,18 +348,10 @@ def _refused(path: Path, exc: RefusedFile) -> ConfigError:
     return ConfigError(str(exc), path=str(path), hint=hint)
 
 
-def _not_utf8(path: Path, raw: bytes, exc: UnicodeDecodeError) -> ConfigError:
-    """Windows PowerShell 5.1's ``>`` and ``Out-File`` save UTF-16LE with a BOM, Set-Content
-    the ANSI code page (about_Character_Encoding, PowerShell 5.1:
-    https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_character_encoding?view=powershell-5.1)."""
-    hint = (
-        "Save it as UTF-8: in PowerShell, Set-Content -Encoding UTF8 (or Out-File -Encoding "
-        "utf8); in Notepad, Save as with Encoding UTF-8."
-    )
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ConfigError("is saved as UTF-16, not UTF-8", path=str(path), hint=hint)
-    line = raw[: exc.start].count(b"\n") + 1
-    return ConfigError("is not UTF-8 text", path=str(path), line=line, hint=hint)
+def _not_utf8(path: Path, exc: NotUtf8) -> ConfigError:
+    if exc.utf16:
+        return ConfigError("is saved as UTF-16, not UTF-8", path=str(path), hint=SAVE_AS_UTF8)
+    return ConfigError("is not UTF-8 text", path=str(path), line=exc.line, hint=SAVE_AS_UTF8)
 
 
 def read_file(
@@ -376,9 +375,9 @@ def read_file(
     except OSError as exc:
         raise ConfigError(f"cannot be read ({exc.__class__.__name__})", path=str(path)) from None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(path, raw, exc) from None
+        text = utf8_text(raw)
+    except NotUtf8 as exc:
+        raise _not_utf8(path, exc) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

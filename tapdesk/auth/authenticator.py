@@ -47,6 +47,9 @@ from tapdesk.errors import (
 from tapdesk.runtime.paths import AppPaths
 
 log = logging.getLogger(__name__)
+BROKER_WINDOW_HIDDEN = (
+    "Find it with Alt+Tab or on the taskbar, then finish or close it; closing it cancels."
+)
 MsalAccount = dict[str, Any]
 
 
@@ -448,6 +451,12 @@ class Authenticator:
     @contextmanager
     def _one_interactive(self) -> Iterator[None]:
         if not self._interactive.acquire(blocking=False):
+            if self._broker:  # WAM's window cannot be closed from here: say where it is
+                raise AuthError(
+                    "The Windows sign-in window is still open.",
+                    hint=BROKER_WINDOW_HIDDEN,
+                    code="busy",
+                )
             raise AuthError(
                 "Another sign-in is already in progress.",
                 hint="Finish or cancel it first.",

@@ -116,7 +116,9 @@ def _not_shown(
     why = _why_not_shown(failure)
     log.warning("pass %s for %s not shown (%s): revoking it", tap.id, upn, type(failure).__name__)
     try:
-        warnings = _issuer(services, technician).revoke(services.graph, user, tap.id)
+        warnings = _issuer(services, technician).revoke(
+            services.graph, user, tap.id, detail=f"never shown: {why}"
+        )
     except TapdeskError as refused:
         lines = [
             f"the pass for {upn} was created but not shown ({why}), and revoking it failed: "

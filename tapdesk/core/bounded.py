@@ -3,6 +3,7 @@
 The one reader for such files: it takes regular files only and never more than ``limit`` bytes,
 so a symlink to ``/dev/zero``, a named pipe with no writer or a multi-gigabyte file can neither
 hang tapdesk nor fill its memory. It lives in ``core`` because the flow loader here needs it too.
+:func:`utf8_text` is the one decoder of what it read.
 """
 
 from __future__ import annotations
@@ -36,6 +37,36 @@ class TooLarge(RefusedFile):
     def __init__(self, limit: int) -> None:
         super().__init__(f"is larger than {describe_size(limit)}")
         self.limit = limit
+
+
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8 text: ``utf16`` when a UTF-16 byte order mark starts them, else
+    ``line`` (1-based) holds the first byte UTF-8 does not allow."""
+
+    def __init__(self, *, utf16: bool, line: int) -> None:
+        super().__init__("saved as UTF-16" if utf16 else f"not UTF-8 (line {line})")
+        self.utf16 = utf16
+        self.line = line
+
+
+# Windows PowerShell 5.1's ">" and Out-File save UTF-16LE with a BOM, Set-Content the ANSI code
+# page (about_Character_Encoding, PowerShell 5.1: https://learn.microsoft.com/powershell/module/
+# microsoft.powershell.core/about/about_character_encoding?view=powershell-5.1).
+SAVE_AS_UTF8 = (
+    "Save it as UTF-8: in PowerShell, Set-Content -Encoding UTF8 (or Out-File -Encoding "
+    "utf8); in Notepad, Save as with Encoding UTF-8."
+)
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf8_text(raw: bytes) -> str:
+    """The text of a file that must be UTF-8, its byte order mark (optional) dropped."""
+    if raw.startswith(_UTF16_MARKS):
+        raise NotUtf8(utf16=True, line=1)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotUtf8(utf16=False, line=raw[: exc.start].count(b"\n") + 1) from None
 
 
 def describe_size(size: int) -> str:

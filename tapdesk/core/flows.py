@@ -28,7 +28,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from tapdesk.core.bounded import RefusedFile, read_bounded
+from tapdesk.core.bounded import SAVE_AS_UTF8, NotUtf8, RefusedFile, read_bounded, utf8_text
 from tapdesk.core.passrules import API_MAX_LIFETIME, API_MIN_LIFETIME
 from tapdesk.errors import ConfigError, UsageError
 
@@ -467,11 +467,11 @@ def load_flow(path: Path) -> Flow:
     except OSError as exc:
         raise FlowError(f"cannot be read ({exc.__class__.__name__})", path=str(path)) from None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FlowError(
-            f"is not UTF-8 text (byte {exc.start})", path=str(path), hint="Save the file as UTF-8."
-        ) from None
+        text = utf8_text(raw)
+    except NotUtf8 as exc:
+        problem = "is saved as UTF-16, not UTF-8" if exc.utf16 else "is not UTF-8 text"
+        line = None if exc.utf16 else exc.line
+        raise FlowError(problem, path=str(path), line=line, hint=SAVE_AS_UTF8) from None
     return parse_flow(text, source=str(path))
 
 

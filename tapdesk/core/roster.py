@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from enum import Enum
 
+from tapdesk.core.bounded import NotUtf8, utf8_text
 from tapdesk.core.checklist import ChecklistSnapshot, Outcome, StepState
 from tapdesk.core.flows import Check, Flow
 from tapdesk.core.upn import check_upn
@@ -117,16 +118,15 @@ def decode(data: bytes) -> str:
         raise RosterError(
             f"The file is larger than {MAX_BYTES // 1_000_000} MB.", hint="Is it the right file?"
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RosterError(
-            "The file is saved as UTF-16 ('Unicode text'), not as CSV UTF-8.", hint=_SAVE_AS
-        )
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        return utf8_text(data)
+    except NotUtf8 as exc:
+        if exc.utf16:
+            raise RosterError(
+                "The file is saved as UTF-16 ('Unicode text'), not as CSV UTF-8.", hint=_SAVE_AS
+            ) from None
         raise RosterError(
-            f"The file is not UTF-8 text (line {line} has a byte UTF-8 does not allow; "
+            f"The file is not UTF-8 text (line {exc.line} has a byte UTF-8 does not allow; "
             "probably saved as 'CSV' in a Windows code page).",
             hint=_SAVE_AS,
         ) from None

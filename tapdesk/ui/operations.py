@@ -115,6 +115,17 @@ class Operations:
             channel=channel,
         )
 
+    def uses_broker(self) -> bool:
+        """Whether the interactive sign-in goes through WAM, read on the GUI thread: the
+        settings until the services exist, then the Authenticator, which knows when a broker
+        that could not load fell back to the browser."""
+        if not self.backend.ready:
+            from tapdesk.auth.strategies import wants_broker  # msal: not at the window's import
+
+            return wants_broker(self.backend.settings)
+        auth = self.backend.services().auth
+        return auth is not None and auth.uses_broker
+
     def cancel_interactive(self) -> None:
         if self.backend.ready:  # never built: nothing is waiting
             self._run("cancel sign-in", lambda s: _auth(s).cancel_interactive())

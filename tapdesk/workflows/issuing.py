@@ -253,10 +253,17 @@ class Issuer:
         return ()
 
     def revoke(
-        self, graph: GraphClient, user: User, tap_id: str, *, session_id: str = ""
+        self,
+        graph: GraphClient,
+        user: User,
+        tap_id: str,
+        *,
+        session_id: str = "",
+        detail: str = "",
     ) -> tuple[str, ...]:
         """Delete the pass (already gone counts as revoked); returns warnings (an audit record
-        that could not be saved). A session's pass is recorded by the session's checklist."""
+        that could not be saved). A session's pass is recorded by the session's checklist.
+        ``detail``: why, for the audit record (say, the pass was never shown)."""
         intent = self._intent(IntentKind.REVOKE, user, pass_id=tap_id, session_id=session_id)
         warnings = self._begin(intent)
         try:
@@ -271,7 +278,7 @@ class Issuer:
             raise
         if session_id:
             return warnings
-        event = self._event(AuditKind.REVOKE, user, tap_id)
+        event = self._event(AuditKind.REVOKE, user, tap_id, detail=detail)
         return warnings + self._finish(intent, IntentState.DONE, event)
 
     def _event(self, kind: AuditKind, user: User, pass_id: str, **details: Any) -> AuditEvent:

@@ -205,9 +205,9 @@ def test_a_pass_nobody_saw_is_revoked_and_said(
         f"(id {pass_id}); nobody can sign in with it.\n"
     )
     assert "issue again" in said
-    assert [(row["Event"], row["Pass id"]) for row in bench.audit()] == [
-        ("issue", pass_id),
-        ("revoke", pass_id),
+    assert [(row["Event"], row["Pass id"], row["Detail"]) for row in bench.audit()] == [
+        ("issue", pass_id, ""),
+        ("revoke", pass_id, f"never shown: {why}"),
     ]
     assert f"(id {pass_id}); nobody can sign in with it." in bench.log()
     for where in (said, bench.log(), caplog.text):

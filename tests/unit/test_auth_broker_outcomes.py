@@ -11,12 +11,10 @@ device code against the demo tenant; where the runtime must fail to load, ``sys.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import logging
 import sys
 import types
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -24,7 +22,6 @@ import msal
 import pytest
 
 from tapdesk.auth import Authenticator
-from tapdesk.auth import authenticator as authenticator_module
 from tapdesk.auth.outcomes import error_for, needs_interaction
 from tapdesk.config import Settings
 from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TECHNICIAN_UPN, DemoTenant
@@ -32,6 +29,7 @@ from tapdesk.errors import AuthError, SignInRequired
 from tapdesk.runtime.paths import AppPaths
 from tests.helpers.clock import FakeClock
 from tests.helpers.keyring import MemoryKeyring
+from tests.helpers.wam import Wam, break_runtime, install_wam, pretend_windows
 
 SCOPES = ["https://graph.microsoft.com/User.Read.All"]
 CLIENT = "11111111-2222-3333-4444-555555555555"
@@ -142,46 +140,9 @@ def tenant(clock: FakeClock) -> DemoTenant:
     return DemoTenant(clock=clock, auto_approve_after=None)
 
 
-class Wam:
-    """Stands in for MSAL's broker calls: records what acquire_token_interactive receives."""
-
-    def __init__(self, tenant: DemoTenant) -> None:
-        self.tenant = tenant
-        self.requests: list[dict[str, Any]] = []
-        self.answers: list[Callable[[], dict[str, Any]] | BaseException] = []
-        self.silent: dict[str, Any] | None = None  # what the silent call answers, if set
-
-    def interactive(
-        self, app: msal.PublicClientApplication, scopes: list[str], **options: Any
-    ) -> dict[str, Any]:
-        self.requests.append({"prompt": options["prompt"], "login_hint": options["login_hint"]})
-        if self.answers:
-            answer = self.answers.pop(0)
-            if isinstance(answer, BaseException):
-                raise answer
-            return answer()
-        flow = app.initiate_device_flow(scopes=scopes)
-        self.tenant.approve_device_code(flow["user_code"])
-        result: dict[str, Any] = app.acquire_token_by_device_flow(flow)
-        return result
-
-
 @pytest.fixture
 def wam(tenant: DemoTenant, monkeypatch: pytest.MonkeyPatch) -> Wam:
-    fake = Wam(tenant)
-    real_silent = msal.PublicClientApplication.acquire_token_silent_with_error
-
-    def silent(app: msal.PublicClientApplication, *args: Any, **kwargs: Any) -> Any:
-        return fake.silent if fake.silent is not None else real_silent(app, *args, **kwargs)
-
-    monkeypatch.setattr(authenticator_module, "use_broker", lambda settings: True)
-
-    def interactive(app: msal.PublicClientApplication, *args: Any, **kwargs: Any) -> Any:
-        return fake.interactive(app, *args, **kwargs)
-
-    monkeypatch.setattr(msal.PublicClientApplication, "acquire_token_interactive", interactive)
-    monkeypatch.setattr(msal.PublicClientApplication, "acquire_token_silent_with_error", silent)
-    return fake
+    return install_wam(tenant, monkeypatch)
 
 
 def make_auth(
@@ -254,6 +215,29 @@ def test_a_lost_wam_window_does_not_lock_later_sign_ins(auth: Authenticator, wam
     assert auth.sign_in_interactive(parent_window_handle=7).username == DEMO_TECHNICIAN_UPN
 
 
+def test_a_second_sign_in_while_wam_is_open_says_where_the_window_is(
+    auth: Authenticator, wam: Wam
+) -> None:
+    """WAM's window cannot be closed from tapdesk: the refusal says how to find it."""
+    refused: list[AuthError] = []
+
+    def meanwhile() -> dict[str, Any]:
+        with pytest.raises(AuthError) as caught:
+            auth.sign_in_interactive(parent_window_handle=7)
+        refused.append(caught.value)
+        return broker_error("Status_UserCanceled")
+
+    wam.answers.append(meanwhile)
+    with pytest.raises(AuthError):
+        auth.sign_in_interactive(parent_window_handle=7)
+    [busy] = refused
+    assert (busy.message, busy.hint, busy.code) == (
+        "The Windows sign-in window is still open.",
+        "Find it with Alt+Tab or on the taskbar, then finish or close it; closing it cancels.",
+        "busy",
+    )
+
+
 def test_the_undocumented_redirect_uri_signature_names_the_uri(
     auth: Authenticator, wam: Wam
 ) -> None:
@@ -297,34 +281,9 @@ def test_msal_redirect_uri_error_names_the_uri_to_register(
 # --- a broker that cannot load ----------------------------------------------------------------
 
 
-class _BrokenRuntime(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """pymsalruntime is installed (find_spec finds it) but its DLL fails to load."""
-
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-        self.loads = 0
-
-    def find_spec(
-        self, name: str, path: Sequence[str] | None, target: types.ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if name != "pymsalruntime":
-            return None
-        return importlib.machinery.ModuleSpec(name, self)
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
-        return None
-
-    def exec_module(self, module: types.ModuleType) -> None:
-        self.loads += 1
-        raise self.error
-
-
 @pytest.fixture
 def on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "platform", "win32")
-    # MSAL imports its broker module (and so pymsalruntime) when it first builds a broker app.
-    monkeypatch.delitem(sys.modules, "msal.broker", raising=False)
-    monkeypatch.delitem(sys.modules, "pymsalruntime", raising=False)
+    pretend_windows(monkeypatch)
 
 
 FELL_BACK = (
@@ -352,8 +311,7 @@ def test_a_broker_that_cannot_load_falls_back_to_the_browser_and_says_so_once(
     error: BaseException,
     kind: str,
 ) -> None:
-    runtime = _BrokenRuntime(error)
-    monkeypatch.setattr(sys, "meta_path", [runtime, *sys.meta_path])
+    runtime = break_runtime(monkeypatch, error)
     caplog.set_level(logging.WARNING, logger="tapdesk.auth.authenticator")
     with make_auth(tenant, paths, clock, http) as auth:
         assert auth.uses_broker  # configured, and pymsalruntime is installed
@@ -378,7 +336,7 @@ def test_a_broker_that_cannot_load_leaves_the_browser_sign_in_working(
     http: httpx.Client,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sys, "meta_path", [_BrokenRuntime(ImportError("DLL")), *sys.meta_path])
+    break_runtime(monkeypatch, ImportError("DLL"))
     opened: list[str] = []
     auth = Authenticator(
         Settings(),

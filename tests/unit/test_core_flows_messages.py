@@ -171,13 +171,30 @@ def test_a_flow_file_too_large_says_what_a_flow_is(tmp_path: Path) -> None:
     assert info.value.hint == "A flow is one TOML file of a few kilobytes."
 
 
-def test_a_flow_file_not_in_utf8_says_how_to_save_it(tmp_path: Path) -> None:
+SAVE_AS_UTF8 = (
+    "Save it as UTF-8: in PowerShell, Set-Content -Encoding UTF8 (or Out-File -Encoding "
+    "utf8); in Notepad, Save as with Encoding UTF-8."
+)
+
+
+def test_a_flow_file_not_in_utf8_says_where_and_how_to_save_it(tmp_path: Path) -> None:
     path = tmp_path / "latin.toml"
-    path.write_bytes(b'id = "caf\xe9"')
+    path.write_bytes(b'title = "x"\nid = "caf\xe9"')
     with pytest.raises(FlowError) as info:
         load_flow(path)
     assert str(info.value) == (
-        f"Flow definition problem: {path}: is not UTF-8 text (byte 9) Save the file as UTF-8."
+        f"Flow definition problem: {path}, line 2: is not UTF-8 text {SAVE_AS_UTF8}"
+    )
+
+
+def test_a_flow_file_saved_by_powershell_5_names_utf16(tmp_path: Path) -> None:
+    # Windows PowerShell 5.1's ">" and Out-File write UTF-16LE with a byte order mark.
+    path = tmp_path / "ps.toml"
+    path.write_bytes('id = "x"\n'.encode("utf-16"))
+    with pytest.raises(FlowError) as info:
+        load_flow(path)
+    assert str(info.value) == (
+        f"Flow definition problem: {path}: is saved as UTF-16, not UTF-8 {SAVE_AS_UTF8}"
     )
 
 

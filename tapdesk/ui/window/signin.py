@@ -7,7 +7,6 @@ header shows a spinner meanwhile and the outcome lands back here on the GUI thre
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "signin"
 BROWSER_BUSY = "Finish signing in in your browser…"
 # WAM's window belongs to Windows: MSAL's public API cannot close it from here, so no Cancel.
-BROKER_BUSY = "Finish signing in in the Windows sign-in window…"
+BROKER_BUSY = "Finish signing in in the Windows sign-in window (Alt+Tab if it is hidden)…"
 
 
 def technician_from(account: Account) -> Technician:
@@ -125,17 +124,13 @@ class SignIn(QObject):
         if not self.signs_in:
             return
         handle = int(self._window.winId())  # read here: winId() belongs to the GUI thread
-        if self._broker_configured():
+        if self._ops.uses_broker():
             self._header.set_busy(True, BROKER_BUSY)
         else:
             self._header.set_busy(True, BROWSER_BUSY, cancellable=True)
         self._ops.sign_in_interactive(
             handle, select_account, self._adopt, self._failed, channel=CHANNEL
         )
-
-    def _broker_configured(self) -> bool:
-        """WAM signs in on Windows when the settings ask for it (tapdesk.auth.strategies)."""
-        return self._ops.backend.settings.broker and sys.platform == "win32"
 
     def cancel_browser(self) -> None:
         """Stop waiting for the browser; the pending sign-in then fails as "cancelled"."""
