@@ -18,7 +18,7 @@ from tapdesk.auth.cache import LOCKED_NOTICE
 from tapdesk.demo import DEMO_TECHNICIAN_UPN, DEMO_TENANT_ID, DemoTenant
 from tapdesk.demo.constants import DEVICE_LOGIN_URL
 from tapdesk.runtime.paths import AppPaths
-from tests.e2e.test_cli import Run, _no_network
+from tests.helpers.cli import Run, no_network
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import ScriptedBrowser
 from tests.helpers.keyring import LockedKeyring, MemoryKeyring
@@ -55,7 +55,7 @@ class Shell:
         out, err = io.StringIO(), io.StringIO()
         code = main(
             ["--demo", *argv],
-            transport=httpx.MockTransport(_no_network),
+            transport=httpx.MockTransport(no_network),
             env={**self.env, **(env or {})},
             paths=self.paths,
             clock=self.clock,

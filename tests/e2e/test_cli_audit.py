@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,17 +16,12 @@ from tapdesk.demo import DEMO_TENANT_ID
 from tapdesk.store import DB_NAME, Store
 from tapdesk.store.export import HEADER, safe_cell
 from tapdesk.workflows import audit
-from tests.e2e.test_cli import AVA, Cli
+from tests.helpers.cli import AVA, Cli
 from tests.helpers.clock import START
 
 OTHER = "fabrikam.example"
 TESS = "tess.tech@northwind.example"
 TODAY = START.astimezone().date()
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path / "home")
 
 
 def record(cli: Cli, *events: AuditEvent, tenant: str = DEMO_TENANT_ID) -> None:
@@ -232,18 +225,6 @@ def test_the_table_shows_outside_text_on_its_own_line_and_inert(cli: Cli) -> Non
     assert len(run.out.splitlines()) == 3  # heading, columns, the one record
     assert "\x1b" not in run.out and "\r" not in run.out
     assert "tess\\u000a2030" in run.out and "ava\\u001b[2J" in run.out
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The table prints local times and the zone's name: pin the zone to UTC for exact lines."""
-    if not hasattr(time, "tzset"):
-        pytest.skip("needs time.tzset")
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_the_table_prints_each_record_and_its_details_exactly(cli: Cli, utc: None) -> None:

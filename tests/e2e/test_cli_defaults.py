@@ -3,19 +3,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tapdesk import __version__
 from tapdesk.app.main import main
 from tapdesk.cli.parser import build_parser
-from tests.e2e.test_cli import AVA, Cli
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path / "home")
+from tests.helpers.cli import AVA, Cli
 
 
 @pytest.mark.parametrize(("configured", "once"), [("true", True), ("false", False)])

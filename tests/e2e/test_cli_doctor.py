@@ -20,7 +20,7 @@ from tapdesk.app.main import main
 from tapdesk.cli import doctor
 from tapdesk.demo import DEMO_TENANT_ID, DemoTenant
 from tapdesk.runtime.paths import AppPaths
-from tests.e2e.test_cli import Run
+from tests.helpers.cli import Run
 from tests.helpers.clock import FakeClock
 from tests.helpers.keyring import MemoryKeyring
 

@@ -3,23 +3,16 @@ and the one-line answers of revoke. Each case is the whole line, hint included."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tapdesk.store import DB_NAME
-from tests.e2e.test_cli import AVA, Cli
+from tests.helpers.cli import AVA, Cli
 from tests.helpers.clock import START
 from tests.helpers.demo import UPN
 
 ERIN = UPN["erin.existing"]
 BEN = UPN["ben.fresh"]
 TODAY = START.astimezone().date().isoformat()
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path / "home")
 
 
 @pytest.mark.parametrize(

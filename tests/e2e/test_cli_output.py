@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from tapdesk.demo import DEMO_TECHNICIAN_UPN
-from tests.e2e.test_cli import AVA, Cli
+from tests.helpers.cli import AVA, Cli
 from tests.helpers.demo import UPN
 from tests.helpers.terminal_qr import block_lines, decode_terminal_qr
 
 GROUP = "4012e9c7-cba6-408d-9606-eeede9bc5c93"  # the demo's pass-eligible group
 PRIYA = UPN["priya.passkey"]
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path / "home")
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local times print in the machine's zone: pin it to UTC for exact lines."""
-    if not hasattr(time, "tzset"):
-        pytest.skip("needs time.tzset")
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def status(cli: Cli, upn: str, *flags: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tapdesk.errors import ExitCode
-from tests.e2e.test_cli import AVA, Cli
+from tests.helpers.cli import AVA, Cli
 from tests.helpers.files import write
 
 

@@ -4,7 +4,6 @@ login, audit and doctor that only appear in less common situations."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -15,10 +14,11 @@ import pytest
 from tapdesk.demo import DEMO_TECHNICIAN_UPN, DEMO_TENANT_ID, Fault
 from tapdesk.demo.constants import DEFAULT_CONSENTED_SCOPES
 from tapdesk.store import DB_NAME
-from tests.e2e.test_cli import AVA, Cli
 from tests.e2e.test_cli_account import Shell
 from tests.e2e.test_cli_audit import OTHER, day, ev, record
 from tests.e2e.test_cli_doctor import Doctor, dr  # noqa: F401 (the fixture)
+from tests.helpers.cli import AVA, Cli
+from tests.helpers.clock import local_zone
 from tests.helpers.demo import UPN
 from tests.helpers.files import write
 
@@ -31,35 +31,14 @@ CLOSING = "\nRead it out or show it once; it cannot be displayed again.\n"
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path / "home")
-
-
-@pytest.fixture
 def shell(tmp_path: Path) -> Shell:
     return Shell(tmp_path / "home")
-
-
-def _zone(monkeypatch: pytest.MonkeyPatch, tz: str) -> Iterator[None]:
-    if not hasattr(time, "tzset"):
-        pytest.skip("needs time.tzset")
-    monkeypatch.setenv("TZ", tz)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local times print in the machine's zone: pin it to UTC for exact lines."""
-    yield from _zone(monkeypatch, "UTC")
 
 
 @pytest.fixture
 def nameless_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A zone with no abbreviation (POSIX "<>0"): strftime's %Z is empty."""
-    yield from _zone(monkeypatch, "<>0")
+    yield from local_zone(monkeypatch, "<>0")
 
 
 def on_create(cli: Cli, change: Callable[[httpx.Response], httpx.Response]) -> Handler:

@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tapdesk.app.main import main
-from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.demo import DemoTenant
 from tapdesk.errors import TapdeskError
 from tapdesk.graph import parse
 from tapdesk.graph.client import GraphClient
 from tapdesk.runtime.paths import AppPaths
 from tests.helpers.clock import FakeClock
-from tests.helpers.tokens import TokenSource
+from tests.helpers.tokens import demo_graph
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -71,13 +71,7 @@ def test_graph_payloads_with_odd_fields_parse_or_raise_a_graph_error(data: objec
 def graph() -> GraphClient:
     clock = FakeClock()
     tenant = DemoTenant(clock=clock)
-    client = GraphClient(
-        DEMO_GRAPH_URL,
-        TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN),
-        transport=tenant.transport(),
-        clock=clock,
-        replication_wait=0,
-    )
+    client = demo_graph(tenant, clock, replication_wait=0)
     yield client
     client.close()
 

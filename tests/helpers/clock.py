@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 START = datetime(2030, 1, 6, 8, 0, 0, tzinfo=UTC)
 
@@ -31,3 +35,14 @@ class FakeClock:
         with self._lock:
             self._now += timedelta(seconds=seconds)
             self._mono += seconds
+
+
+def local_zone(monkeypatch: pytest.MonkeyPatch, tz: str) -> Iterator[None]:
+    """Run in the time zone ``tz`` (a POSIX TZ value), then back in the machine's."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("needs time.tzset")
+    monkeypatch.setenv("TZ", tz)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

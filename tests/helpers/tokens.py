@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tapdesk.demo import DemoTenant
+from typing import Any
+
+from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.graph.client import GraphClient
 from tests.helpers.clock import FakeClock
 
 
@@ -28,3 +31,17 @@ class TokenSource:
         if force_refresh or self._token is None:
             self._token = self._tenant.access_token(self._upn)
         return self._token
+
+
+def demo_graph(
+    tenant: DemoTenant, clock: FakeClock, *, upn: str = DEMO_TECHNICIAN_UPN, **options: Any
+) -> GraphClient:
+    """The real GraphClient on the demo tenant, signed in as ``upn`` without MSAL; ``options``
+    as GraphClient takes them (retry, replication_wait)."""
+    return GraphClient(
+        DEMO_GRAPH_URL,
+        TokenSource(tenant, clock, upn),
+        transport=tenant.transport(),
+        clock=clock,
+        **options,
+    )

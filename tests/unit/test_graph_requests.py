@@ -20,7 +20,7 @@ from tapdesk.runtime.paths import AppPaths
 from tapdesk.store import open_store
 from tapdesk.workflows.issuing import Issuer
 from tests.helpers.clock import START, FakeClock
-from tests.helpers.tokens import TokenSource
+from tests.helpers.tokens import demo_graph
 
 AVA = "ava.newhire@northwind.example"
 BEN = "ben.fresh@northwind.example"  # created a moment ago: still replicating
@@ -40,14 +40,7 @@ def _client(clock: FakeClock, handler: Handler) -> GraphClient:
 
 @pytest.fixture
 def graph(tenant: DemoTenant, clock: FakeClock) -> Iterator[GraphClient]:
-    client = GraphClient(
-        DEMO_GRAPH_URL,
-        TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN),
-        transport=tenant.transport(),
-        clock=clock,
-        retry=RetryPolicy(jitter=lambda: 0.5),
-        replication_wait=30.0,
-    )
+    client = demo_graph(tenant, clock, retry=RetryPolicy(jitter=lambda: 0.5), replication_wait=30.0)
     yield client
     client.close()
 

@@ -10,15 +10,14 @@ import pytest
 from tapdesk.core.audit import AuditEvent, AuditKind, Intent, IntentState
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import AUTHENTICATION_ADMINISTRATOR, Roles
-from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.errors import AdminTargetError
-from tapdesk.graph.client import GraphClient
 from tapdesk.runtime.paths import AppPaths
 from tapdesk.store import DiskFull, open_store
 from tapdesk.workflows.issuing import Issuer
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import as_lead
-from tests.helpers.tokens import TokenSource
+from tests.helpers.tokens import demo_graph
 
 AVA = "ava.newhire@northwind.example"
 AUTH_ADMIN = Roles.from_wids([AUTHENTICATION_ADMINISTRATOR])
@@ -51,12 +50,7 @@ class FullDisk:
 def world(tmp_path: Path):  # type: ignore[no-untyped-def]
     clock = FakeClock()
     tenant = as_lead(DemoTenant(clock=clock))
-    graph = GraphClient(
-        DEMO_GRAPH_URL,
-        TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN),
-        transport=tenant.transport(),
-        clock=clock,
-    )
+    graph = demo_graph(tenant, clock)
     yield clock, tenant, graph
     graph.close()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.errors import StorageError
 from tapdesk.store import Store
-from tests.helpers.clock import START
+from tests.helpers.clock import START, local_zone
 
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 TOKYO = timezone(timedelta(hours=9))
@@ -22,11 +21,7 @@ TOKYO = timezone(timedelta(hours=9))
 @pytest.fixture
 def tokyo_desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The technician's computer is not on UTC: the export must still be."""
-    monkeypatch.setenv("TZ", "JST-9")  # POSIX form: needs no tz database
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    yield from local_zone(monkeypatch, "JST-9")  # POSIX form: needs no tz database
 
 
 def _issue(at: datetime, **kw: object) -> AuditEvent:

@@ -8,8 +8,8 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from tapdesk.store import (
     StoreNotice,
     open_store,
 )
-from tests.helpers.clock import START, FakeClock
+from tests.helpers.clock import START, FakeClock, local_zone
 from tests.unit.test_store import EVER, FAST, db_path, make_v1, paths, session
 from tests.unit.test_store_notices import NOT_KEPT
 from tests.unit.test_store_rows import _intent, _row
@@ -113,20 +113,14 @@ def test_a_session_row_missing_a_required_time_is_reported_as_damage(
     )
 
 
-@pytest.mark.skipif(not hasattr(time, "tzset"), reason="time zones are switched with tzset")
 def test_times_are_stored_in_utc_whatever_the_computers_zone(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bench set to New York time still writes 08:00Z, so the trail sorts and reads the same."""
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    try:
+    with contextmanager(local_zone)(monkeypatch, "America/New_York"):
         at = START.astimezone(timezone(timedelta(hours=2)))
         store.record_audit(AuditEvent(at, AuditKind.CONFIRM, "tess", "ava"))
         assert _row(tmp_path, "SELECT at FROM audit") == ("2030-01-06T08:00:00.000000Z",)
-    finally:
-        monkeypatch.undo()
-        time.tzset()
 
 
 def test_a_naive_time_is_refused_with_its_reason(store: Store) -> None:

@@ -12,7 +12,7 @@ import pytest
 from tapdesk.core.audit import AuditKind
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import AUTHENTICATION_ADMINISTRATOR, Roles
-from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant, Fault
+from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant, Fault
 from tapdesk.errors import AdminTargetError, NotPermitted, Offline, Throttled
 from tapdesk.graph.client import GraphClient
 from tapdesk.graph.retry import NO_RETRY
@@ -21,7 +21,7 @@ from tapdesk.store import Store, open_store
 from tapdesk.workflows.issuing import Issuer
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import as_lead
-from tests.helpers.tokens import TokenSource
+from tests.helpers.tokens import demo_graph
 
 AVA = "ava.newhire@northwind.example"
 ALEX = "alex.admin@northwind.example"
@@ -35,13 +35,7 @@ def tenant(clock: FakeClock) -> DemoTenant:
 
 @pytest.fixture
 def graph(tenant: DemoTenant, clock: FakeClock) -> Iterator[GraphClient]:
-    client = GraphClient(
-        DEMO_GRAPH_URL,
-        TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN),
-        transport=tenant.transport(),
-        clock=clock,
-        retry=NO_RETRY,
-    )
+    client = demo_graph(tenant, clock, retry=NO_RETRY)
     yield client
     client.close()
 

@@ -17,7 +17,7 @@ from tapdesk.core.audit import AuditKind, Intent
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.readiness import Finding, Severity
 from tapdesk.core.roles import AUTHENTICATION_ADMINISTRATOR, Roles
-from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant, Fault
+from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant, Fault
 from tapdesk.errors import NotPermitted, Offline, StorageError, TrailUnavailable
 from tapdesk.graph.client import GraphClient
 from tapdesk.graph.retry import NO_RETRY, RetryPolicy
@@ -26,7 +26,7 @@ from tapdesk.store import Store, open_store
 from tapdesk.workflows.issuing import ForSession, Issuer
 from tapdesk.workflows.precheck import check_person
 from tests.helpers.clock import FakeClock
-from tests.helpers.tokens import TokenSource
+from tests.helpers.tokens import demo_graph
 
 AVA = "ava.newhire@northwind.example"
 AUTH_ADMIN = Roles.from_wids([AUTHENTICATION_ADMINISTRATOR])
@@ -39,13 +39,7 @@ INTENT_ROWS = (
 
 
 def client(tenant: DemoTenant, clock: FakeClock, retry: RetryPolicy) -> GraphClient:
-    return GraphClient(
-        DEMO_GRAPH_URL,
-        TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN),
-        transport=tenant.transport(),
-        clock=clock,
-        retry=retry,
-    )
+    return demo_graph(tenant, clock, retry=retry)
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ import pytest
 
 from tapdesk.core.audit import AuditKind, Intent, IntentKind, IntentState
 from tapdesk.core.passrules import IssueRequest
-from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.demo import DemoTenant
 from tapdesk.graph.client import GraphClient
 from tapdesk.runtime.paths import AppPaths
 from tapdesk.store import Store, open_store
 from tapdesk.workflows.reconcile import SKEW, Settled, reconcile
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import as_lead
-from tests.helpers.tokens import TokenSource
+from tests.helpers.tokens import demo_graph
 
 AVA = "ava.newhire@northwind.example"
 # A local time, so the sentence's "%d %b %H:%M" reads the same in every time zone.
@@ -27,12 +27,7 @@ LOCAL = datetime(2030, 1, 6, 8, 5).astimezone()
 @pytest.fixture
 def graph(clock: FakeClock):  # type: ignore[no-untyped-def]
     tenant = as_lead(DemoTenant(clock=clock))
-    client = GraphClient(
-        DEMO_GRAPH_URL,
-        TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN),
-        transport=tenant.transport(),
-        clock=clock,
-    )
+    client = demo_graph(tenant, clock)
     yield client
     client.close()
 

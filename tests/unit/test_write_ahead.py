@@ -12,7 +12,7 @@ import pytest
 from tapdesk.core.audit import AuditKind, IntentKind, IntentState
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import AUTHENTICATION_ADMINISTRATOR, Roles
-from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant, Fault
+from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant, Fault
 from tapdesk.errors import AdminTargetError, NotPermitted, TrailUnavailable
 from tapdesk.graph.client import GraphClient
 from tapdesk.runtime.paths import AppPaths
@@ -21,7 +21,7 @@ from tapdesk.workflows.issuing import NOT_RECORDED, TRAIL_OFF, ForSession, Issue
 from tapdesk.workflows.reconcile import RECONCILED, reconcile
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import as_lead
-from tests.helpers.tokens import TokenSource
+from tests.helpers.tokens import demo_graph
 
 AVA = "ava.newhire@northwind.example"
 AUTH_ADMIN = Roles.from_wids([AUTHENTICATION_ADMINISTRATOR])
@@ -40,12 +40,7 @@ def tenant(clock: FakeClock) -> DemoTenant:
 
 @pytest.fixture
 def graph(tenant: DemoTenant, clock: FakeClock):  # type: ignore[no-untyped-def]
-    client = GraphClient(
-        DEMO_GRAPH_URL,
-        TokenSource(tenant, clock, DEMO_TECHNICIAN_UPN),
-        transport=tenant.transport(),
-        clock=clock,
-    )
+    client = demo_graph(tenant, clock)
     yield client
     client.close()
 
