@@ -358,7 +358,10 @@ def main(argv: list[str] | None = None) -> int:
         report["sizes"] = measured
         with timer.phase("smoke test: the frozen app"):
             exe = bundle / ("tapdesk-cli.exe" if toolbox.WINDOWS else "tapdesk")
-            smoke = toolbox.smoke_test(exe, version, screenshots=out / "screenshots")
+            windowed = bundle / "tapdesk.exe" if toolbox.WINDOWS else None
+            smoke = toolbox.smoke_test(
+                exe, version, screenshots=out / "screenshots", windowed=windowed
+            )
         report["smoke"] = toolbox.smoke_dicts(smoke)
     except StepFailed as exc:
         log(f"\nBUILD FAILED: {exc}")

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Packaging smoke test for CI (after the main tests): build the frozen app and the Linux
-# wheelhouse from scratch, install the wheelhouse offline, smoke-test both. Exit 0 = all passed.
+# wheelhouse from scratch, install the wheelhouse offline, smoke-test both. Also the Windows
+# wheelhouse (downloaded, not installable here): the build stops if it lacks the WAM broker,
+# pymsalruntime. Exit 0 = all passed.
 # Needs python3 (3.11) and access to PyPI; installs the rest itself. About 3-4 minutes on 2 cores
 # with a warm pip cache. Output lands in packaging/out/ci (override: TAPDESK_PACKAGING_OUT).
 set -euo pipefail
@@ -22,4 +24,4 @@ if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
   fi
 fi
 
-exec python3 packaging/build.py --targets linux --out "${TAPDESK_PACKAGING_OUT:-packaging/out/ci}" "$@"
+exec python3 packaging/build.py --targets linux,windows --out "${TAPDESK_PACKAGING_OUT:-packaging/out/ci}" "$@"

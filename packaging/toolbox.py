@@ -269,12 +269,19 @@ def _smoke_step(
 
 
 def smoke_test(
-    program: Path, version: str, *, xcb: bool = True, screenshots: Path | None = None
+    program: Path,
+    version: str,
+    *,
+    xcb: bool = True,
+    screenshots: Path | None = None,
+    windowed: Path | None = None,
 ) -> list[SmokeResult]:
     """The frozen app's (or an installed tapdesk's) smoke test, in a throwaway TAPDESK_HOME.
 
     Required: --version; doctor --demo (exit 0); the GUI self-test on the demo tenant (window,
     pass, QR, exit 0) under the offscreen platform, and under xcb when Xvfb is installed.
+    ``windowed``: the Windows build's tapdesk.exe, which has no stdout or stderr; its self-test
+    runs too and is judged by its exit code alone.
     Also: the window's screenshot tour (--screenshots, real widgets on the demo tenant) on
     both platforms, written under ``screenshots`` (default: the throwaway home).
     """
@@ -294,6 +301,9 @@ def smoke_test(
         results.append(_smoke_step("doctor --demo", [exe, "doctor", "--demo"], offscreen))
         gui = [exe, "--demo", "--self-test"]
         results.append(_smoke_step("--demo --self-test (offscreen)", gui, offscreen))
+        if windowed is not None:
+            name = f"{windowed.name} --demo --self-test (no console)"
+            results.append(_smoke_step(name, [str(windowed), "--demo", "--self-test"], offscreen))
         if xcb and sys.platform.startswith("linux"):
             name = "--demo --self-test (xcb, Xvfb)"
             if not results[-1].ok:

@@ -58,10 +58,12 @@ def test_scripts_need_nothing_but_the_standard_library(script: str) -> None:
     assert "--out" in result.stdout
 
 
-def test_ci_smoke_script_builds_linux_only_and_stops_on_errors() -> None:
+def test_ci_smoke_script_builds_linux_and_the_windows_wheelhouse_and_stops_on_errors() -> None:
+    """The Windows wheelhouse is built in CI too: wheelhouse.check_required stops the build
+    when it lacks the WAM broker (pymsalruntime)."""
     text = (PACKAGING / "smoke.sh").read_text(encoding="utf-8")
     assert "set -euo pipefail" in text
-    assert "packaging/build.py --targets linux" in text
+    assert "packaging/build.py --targets linux,windows --out" in text
     assert os.access(PACKAGING / "smoke.sh", os.X_OK)
 
 
@@ -381,3 +383,5 @@ def test_packaging_smoke(tmp_path: Path) -> None:
     assert report["sizes"]["ratio_met"]
     assert all(step["status"] != "FAIL" for step in report["smoke"])
     assert all(step["status"] != "FAIL" for step in report["wheelhouse"]["linux"]["smoke"])
+    windows = Path(report["wheelhouse"]["windows"]["folder"])
+    assert list(windows.glob("pymsalruntime-*-win_amd64.whl"))

@@ -299,3 +299,57 @@ def test_the_exe_version_file_is_what_pyinstaller_evaluates(build: ModuleType) -
     strings = {s[1][0]: s[1][1] for s in table}
     assert strings["ProductVersion"] == strings["FileVersion"] == "0.1.0"
     assert strings["ProductName"] == "tapdesk"
+
+
+# --- the smoke test runs the windowed tapdesk.exe too -----------------------------------------
+FAKE_APP = """#!/bin/sh
+# Stands in for the frozen tapdesk: --version, doctor, --self-test, --screenshots DIR.
+case "$*" in
+  --version) echo "tapdesk 9.9.9" ;;
+  *--screenshots*) for last; do :; done; mkdir -p "$last"; : > "$last/01.png" ;;
+esac
+exit 0
+"""
+
+
+def script(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.mark.parametrize(("exit_code", "status"), [(0, "PASS"), (3, "FAIL")])
+def test_the_smoke_test_judges_the_windowed_exe_by_its_self_test_exit_code(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, exit_code: int, status: str
+) -> None:
+    toolbox = load("toolbox", monkeypatch)
+    app = script(tmp_path / "tapdesk-cli", FAKE_APP)
+    # No console: it prints nothing; its exit code is all there is. It records its arguments.
+    seen = tmp_path / "windowed-args"
+    windowed = script(
+        tmp_path / "tapdesk.exe", f'#!/bin/sh\necho "$*" > {seen}\nexit {exit_code}\n'
+    )
+    results = toolbox.smoke_test(
+        app, "9.9.9", xcb=False, screenshots=tmp_path / "shots", windowed=windowed
+    )
+    by_name = {r.name: r for r in results}
+    step = by_name["tapdesk.exe --demo --self-test (no console)"]
+    assert step.status == status
+    assert seen.read_text(encoding="utf-8") == "--demo --self-test\n"
+    if exit_code:
+        assert step.detail.startswith("exit 3")
+    assert [r.status for r in results if r is not step] == ["PASS"] * 4
+
+
+def test_without_a_windowed_exe_the_smoke_test_has_no_such_step(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    toolbox = load("toolbox", monkeypatch)
+    app = script(tmp_path / "tapdesk", FAKE_APP)
+    results = toolbox.smoke_test(app, "9.9.9", xcb=False, screenshots=tmp_path / "shots")
+    assert [r.name for r in results] == [
+        "--version",
+        "doctor --demo",
+        "--demo --self-test (offscreen)",
+        "--demo --screenshots (offscreen)",
+    ]
