@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from tapdesk.core.text import escape_controls
+from tapdesk.core.text import escape_controls, one_line
 from tapdesk.errors import ExitCode, TapdeskError
 
 log = logging.getLogger(__name__)
@@ -33,10 +33,16 @@ class Failure:
     exit_code: int
 
 
+def _paragraphs(*parts: str) -> str:
+    """The box's text: each part on its own paragraph, and inside a part (a file name, a key
+    from the site file) every line break, control or bidi override shown, never obeyed."""
+    return "\n\n".join(one_line(part) for part in parts if part)
+
+
 def of_error(exc: TapdeskError) -> Failure:
-    parts = [exc.message, exc.hint, f"(request-id {exc.request_id})" if exc.request_id else ""]
-    text = "\n\n".join(part for part in parts if part)
-    return Failure(exc.title, text, exc.one_line(), int(exc.exit_code))
+    request = f"(request-id {exc.request_id})" if exc.request_id else ""
+    text = _paragraphs(exc.message, exc.hint or "", request)
+    return Failure(one_line(exc.title), text, exc.one_line(), int(exc.exit_code))
 
 
 def unexpected(exc: BaseException, log_file: Path | None) -> Failure:
@@ -44,7 +50,7 @@ def unexpected(exc: BaseException, log_file: Path | None) -> Failure:
     where = str(log_file) if log_file else "the log file"
     message = f"Unexpected error ({type(exc).__name__}); details are in {where}."
     hint = "Send that file to whoever supports tapdesk."
-    return Failure("tapdesk stopped", f"{message}\n\n{hint}", message, int(ExitCode.ERROR))
+    return Failure("tapdesk stopped", _paragraphs(message, hint), message, int(ExitCode.ERROR))
 
 
 def interrupted() -> Failure:
@@ -55,7 +61,9 @@ def no_console(command: str) -> Failure:
     """A command given to the windowed tapdesk.exe, which has nowhere to print its output."""
     message = f"tapdesk.exe opens the window; it cannot print the output of '{command}'."
     hint = f"Run the command in a terminal with tapdesk-cli.exe: tapdesk-cli {command} ..."
-    return Failure("No console", f"{message}\n\n{hint}", f"{message} {hint}", int(ExitCode.USAGE))
+    return Failure(
+        "No console", _paragraphs(message, hint), f"{message} {hint}", int(ExitCode.USAGE)
+    )
 
 
 def tell(

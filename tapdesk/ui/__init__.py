@@ -44,6 +44,7 @@ def application(argv: Sequence[str] | None = None, *, large_text: bool = False) 
         app.setApplicationDisplayName("tapdesk")
         app.setDesktopFileName(APP_NAME)
     theme.apply_large_text(app, large_text)
+    theme.follow_system_palette(app)
     return app
 
 

@@ -2,10 +2,15 @@
 
 Nothing here hard-codes a light background: tints are the palette's own colours blended with a
 hue (red for errors, amber for warnings). The only fixed colours are the QR code's black on white.
+
+Style sheets hold colours, not palette roles, so a widget computes them with :func:`styled`,
+:func:`mute` or :func:`follow_palette`: they run again when the application's palette changes
+(Windows switched between light and dark, or high contrast came on, while tapdesk runs).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontInfo, QGuiApplication, QPalette
@@ -143,3 +148,48 @@ def apply_large_text(app: QApplication, enabled: bool) -> None:
 
 def css(color: QColor) -> str:
     return color.name(QColor.NameFormat.HexRgb)
+
+
+_RESTYLE = "_tapdesk_restyle"  # the attribute that holds a widget's palette callback
+
+
+def follow_palette(widget: QWidget, restyle: Callable[[], None]) -> None:
+    """Run ``restyle`` now, and again whenever the application's palette changes.
+
+    One callback per widget: the last one given replaces the one before. It should read the
+    widget's current state (its tone, whether it is active), not what it was when registered.
+    """
+    restyle()
+    setattr(widget, _RESTYLE, restyle)
+
+
+def styled(widget: QWidget, sheet: Callable[[], str]) -> None:
+    """``widget``'s style sheet from ``sheet()``, now and after every palette change."""
+    follow_palette(widget, lambda: widget.setStyleSheet(sheet()))
+
+
+def mute(widget: QWidget) -> None:
+    """Secondary text (:func:`muted`) that follows the palette."""
+    styled(widget, lambda: f"color: {css(muted(palette()))};")
+
+
+def restyle_all() -> None:
+    """Every live widget's palette callback, once (the palette just changed)."""
+    for widget in QApplication.allWidgets():
+        restyle = getattr(widget, _RESTYLE, None)
+        if restyle is not None:
+            restyle()
+
+
+def follow_system_palette(app: QApplication) -> None:
+    """Restyle every widget when the application's palette changes, for the life of ``app``.
+
+    QGuiApplication.paletteChanged is emitted for a theme change of the system as for setPalette
+    (qguiapplication.cpp, sendApplicationPaletteChange). Qt 6 marks it deprecated in favour of
+    the ApplicationPaletteChange event, which only an event filter on the whole application
+    could see, at the cost of a Python call for every event of every object.
+    """
+    if app.property("tapdeskFollowsPalette") is True:
+        return
+    app.setProperty("tapdeskFollowsPalette", True)
+    app.paletteChanged.connect(restyle_all)

@@ -276,3 +276,24 @@ def test_the_real_box_shows_outside_text_as_plain_text(
     assert box.windowTitle() == "tapdesk: Configuration problem"
     assert box.informativeText() == ""
     box.deleteLater()
+
+
+def test_a_file_name_with_a_bidi_override_or_a_line_break_cannot_rearrange_the_box(
+    home: Path, no_console: Callable[[], None]
+) -> None:
+    """U+202E would draw the rest of the line backwards ("txet 8-FTU ton si"); a line break
+    would start a paragraph of its own. Both are shown as marks, in the box and its title."""
+    no_console()
+    odd = home / "evil\u202elmot.\nRun setup.exe to fix"
+    odd.mkdir(parents=True)
+    path = odd / "tapdesk.toml"
+    path.write_text(BAD_VALUE, encoding="utf-8")
+    boxes = Boxes()
+    env = {"TAPDESK_HOME": str(home)}
+    paths = AppPaths(odd, home / "config", home / "data", home / "cache", home / "log", "test")
+    assert main([], env=env, paths=paths, show_error=boxes) == ExitCode.CONFIG
+    title, text = boxes.only
+    assert title == "Configuration problem"
+    shown = str(path).replace("\u202e", "\ufffd").replace("\n", "\u23ce")
+    assert text.startswith(f"{shown}, line 3, key 'tenant.client_id': ")
+    assert "\u202e" not in text and "\n" not in text  # one paragraph: this error has no hint

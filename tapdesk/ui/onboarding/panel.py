@@ -67,11 +67,13 @@ class Note(QWidget):
         self.hide()
 
     def show_text(self, text: str, tone: Tone, *, button: bool = True) -> None:
-        palette = theme.palette()
-        self.setStyleSheet(
-            f"#note {{ background: {theme.css(theme.tint(palette, tone, 0.14))};"
-            f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
-            "#note QLabel { background: transparent; }"
+        theme.styled(
+            self,
+            lambda: (
+                f"#note {{ background: {theme.css(theme.tint(theme.palette(), tone, 0.14))};"
+                f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
+                "#note QLabel { background: transparent; }"
+            ),
         )
         self.text.setText(text)
         self.setAccessibleDescription(self.text.text())
@@ -170,7 +172,7 @@ class ChecklistPanel(Section):
         column.addLayout(footer)
         self.body.addWidget(self._empty_box)
         self.body.addWidget(self._content)
-        self.poll_line.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        theme.mute(self.poll_line)
         self.show_nothing()
 
     # -- what to show ---------------------------------------------------------------------------

@@ -75,8 +75,7 @@ class PhonePanel(QDockWidget):
         body.setLayout(self._outer)
         self._outer.setContentsMargins(12, 6, 12, 8)
         self.setWidget(body)
-        muted = theme.css(theme.muted(theme.palette()))
-        self.intro.setStyleSheet(f"color: {muted};")
+        theme.mute(self.intro)
         self.dockLocationChanged.connect(self._orient)
         self.topLevelChanged.connect(
             lambda _floating: self._orient(Qt.DockWidgetArea.NoDockWidgetArea)
@@ -88,7 +87,7 @@ class PhonePanel(QDockWidget):
         column.setSpacing(4)
         caption = Label(group)
         caption.setWordWrap(True)
-        caption.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        theme.mute(caption)
         column.addWidget(caption)
         box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         box.setSpacing(6)
@@ -148,7 +147,7 @@ class PhonePanel(QDockWidget):
 
     def show_status(self, text: str, tone: Tone) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(f"color: {theme.css(theme.ink(theme.palette(), tone))};")
+        theme.styled(self.status, lambda: f"color: {theme.css(theme.ink(theme.palette(), tone))};")
 
     def _enable(self) -> None:
         for button in self.buttons.values():

@@ -45,7 +45,7 @@ class ReasonDialog(QDialog):
         self.text.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 16)
         self.note = Label("Recorded in the audit trail with your name and the time.")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        theme.mute(self.note)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -169,7 +169,7 @@ class StepRow(QFrame):
 
         self._build()  # every label has its parent now: showing one no longer opens a window
         self.caveats.setVisible(bool(step.caveats))
-        self._style()
+        theme.follow_palette(self, self._style)
 
     def _button(self, text: str, tip: str) -> QPushButton:
         button = QPushButton(text)
@@ -258,7 +258,12 @@ class StepRow(QFrame):
             tone = Tone.WARNING
         if tone is not self._timer_tone:  # every second otherwise: keep the style sheet still
             self._timer_tone = tone
-            self.timer.setStyleSheet(f"color: {theme.css(theme.ink(theme.palette(), tone))};")
+            self._paint_timer()
+
+    def _paint_timer(self) -> None:
+        if self._timer_tone is not None:
+            ink = theme.ink(theme.palette(), self._timer_tone)
+            self.timer.setStyleSheet(f"color: {theme.css(ink)};")
 
     def _flip(self) -> None:
         self._opened = not self.opened
@@ -280,7 +285,8 @@ class StepRow(QFrame):
         self.waiting.setStyleSheet(f"color: {theme.css(theme.ink(palette, Tone.INFO))};")
         self.waiting.setFont(theme.scaled_font(self, 1.0, bold=True))
         self.optional.setStyleSheet(f"color: {muted}; font-style: italic;")
-        self._restyle(False)
+        self._restyle(bool(self._styled_live))
+        self._paint_timer()
 
     def _restyle(self, active: bool) -> None:
         self._styled_live = active

@@ -142,7 +142,7 @@ class RosterWindow(QMainWindow):
         title.setFont(theme.scaled_font(self, 1.35, bold=True))
         self.file_label = Label("No roster yet")
         self.file_label.setAccessibleName("Roster file")
-        self.file_label.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        theme.mute(self.file_label)
         self.import_button = QPushButton("Import CSV…")
         self.import_button.setAccessibleName("Import roster CSV")
         self.import_button.setToolTip("Choose the roster file (Ctrl+O), or drop it on this window")
@@ -185,10 +185,13 @@ class RosterWindow(QMainWindow):
         self.empty_hint = hint
         zone = QFrame()
         zone.setObjectName("dropZone")
-        border = theme.css(theme.muted(theme.palette()))
-        zone.setStyleSheet(
-            f"#dropZone {{ border: 2px dashed {border}; border-radius: 10px; }}"
-            "#dropZone QLabel { border: none; }"
+        theme.styled(
+            zone,
+            lambda: (
+                f"#dropZone {{ border: 2px dashed {theme.css(theme.muted(theme.palette()))};"
+                " border-radius: 10px; }"
+                "#dropZone QLabel { border: none; }"
+            ),
         )
         inner = QVBoxLayout(zone)
         inner.setContentsMargins(32, 48, 32, 48)

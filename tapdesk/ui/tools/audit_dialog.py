@@ -141,7 +141,7 @@ class AuditDialog(QDialog):
         self.to_date = _date_edit("To")
         self.count = Label()
         self.count.setAccessibleName("Number of records")
-        self.count.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        theme.mute(self.count)
         self.today_button = QPushButton("Today")
         self.today_button.setAccessibleName("Show today")
         self.export_button = QPushButton("Export CSV…")
@@ -165,7 +165,7 @@ class AuditDialog(QDialog):
             f"every completion. {times}"
         )
         about.setWordWrap(True)
-        about.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        theme.mute(about)
         heading = QHBoxLayout()
         heading.setSpacing(12)
         heading.addWidget(title)
@@ -187,6 +187,9 @@ class AuditDialog(QDialog):
         self.export_note.setAccessibleName("Export result")
         self.export_note.setWordWrap(True)
         self.export_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        theme.styled(
+            self.export_note, lambda: f"color: {theme.css(theme.ink(theme.palette(), Tone.OK))};"
+        )
         self.export_note.hide()
 
         self.table = QTableWidget(0, len(HEADERS))
@@ -268,15 +271,12 @@ class AuditDialog(QDialog):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(events))
         self.table.horizontalHeader().setStretchLastSection(False)
-        palette = theme.palette()
         for row, event in enumerate(events):
-            tone = _TONES.get(event.kind)
             for column, text in enumerate(row_texts(event)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(plain_tip(text) if len(text) > 24 else "")
-                if tone is not None and column == _ACTION:
-                    item.setForeground(theme.ink(palette, tone))
                 self.table.setItem(row, column, item)
+        theme.follow_palette(self.table, self._colour_actions)
         self.table.resizeColumnsToContents()
         for column in range(self.table.columnCount() - 1):
             width = self.table.columnWidth(column) + 12
@@ -288,6 +288,15 @@ class AuditDialog(QDialog):
         count = len(events)
         self.count.setText(f"{count} {'record' if count == 1 else 'records'}, {span}")
         self.export_button.setEnabled(True)
+
+    def _colour_actions(self) -> None:
+        """The Action column in its event's tone (issued, refused, revoked...)."""
+        palette = theme.palette()
+        for row, event in enumerate(self.events):
+            tone = _TONES.get(event.kind)
+            item = self.table.item(row, _ACTION)
+            if tone is not None and item is not None:
+                item.setForeground(theme.ink(palette, tone))
 
     def _failed(self, error: TapdeskError) -> None:
         self.count.setText("")
@@ -318,7 +327,6 @@ class AuditDialog(QDialog):
         self.export_note.setText(
             f"✓ Exported {rows} {'record' if rows == 1 else 'records'} to {target}"
         )
-        self.export_note.setStyleSheet(f"color: {theme.css(theme.ink(theme.palette(), Tone.OK))};")
         self.export_note.show()
 
     def _export_failed(self, error: TapdeskError) -> None:

@@ -117,7 +117,7 @@ class Banner(QFrame):
         self, tone: Tone, title: str, message: str, hint: str, request_id: str | None
     ) -> None:
         self._tone = tone
-        self._restyle()
+        theme.follow_palette(self, self._restyle)
         self._icon.setText(_ICONS[tone])
         self.title.setText(title)
         self.message.setText(message)

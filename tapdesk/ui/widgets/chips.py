@@ -26,7 +26,10 @@ class Chip(QLabel):
 
     def set_tone(self, tone: Tone) -> None:
         self._tone = tone
-        palette = theme.palette()
+        theme.follow_palette(self, self._paint)
+
+    def _paint(self) -> None:
+        tone, palette = self._tone, theme.palette()
         self.setStyleSheet(
             f"QLabel {{ background: {theme.css(theme.tint(palette, tone, 0.18))};"
             f" color: {theme.css(theme.ink(palette, tone))};"

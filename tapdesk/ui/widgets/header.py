@@ -44,7 +44,7 @@ class HeaderBar(QFrame):
         self.who.setFont(theme.scaled_font(self, 1.0, bold=True))
         self.roles = Label()
         self.roles.setAccessibleName("Your roles")
-        self.roles.setStyleSheet(f"color: {theme.css(theme.muted(theme.palette()))};")
+        theme.mute(self.roles)
         self.spinner = Spinner(name="Signing in")
         self.sign_in = QToolButton()
         self.sign_in.setText("Sign in")
@@ -83,12 +83,7 @@ class HeaderBar(QFrame):
         self.switch.clicked.connect(self.switch_requested)
         self.sign_out.clicked.connect(self.sign_out_requested)
         self.cancel.clicked.connect(self.cancel_requested)
-        palette = theme.palette()
-        self.setStyleSheet(
-            f"#header {{ background: {theme.css(theme.tint(palette, Tone.INFO, 0.07))};"
-            f" border-bottom: 1px solid {theme.css(theme.tint(palette, Tone.INFO, 0.30))}; }}"
-            "#header QLabel { background: transparent; }"
-        )
+        theme.styled(self, _header_sheet)
         self.show_signed_out()
 
     def set_busy(self, busy: bool, text: str = "", *, cancellable: bool = False) -> None:
@@ -123,3 +118,12 @@ class HeaderBar(QFrame):
         self.setAccessibleDescription(
             f"Signed in as {technician.username}; {technician.roles.describe()}"
         )
+
+
+def _header_sheet() -> str:
+    palette = theme.palette()
+    return (
+        f"#header {{ background: {theme.css(theme.tint(palette, Tone.INFO, 0.07))};"
+        f" border-bottom: 1px solid {theme.css(theme.tint(palette, Tone.INFO, 0.30))}; }}"
+        "#header QLabel { background: transparent; }"
+    )

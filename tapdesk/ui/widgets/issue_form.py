@@ -230,7 +230,7 @@ class IssueForm(Section):
         self.start_later.toggled.connect(self._update)
         self.paths.buttonToggled.connect(self._update)
         self.issue_button.clicked.connect(self.issue_requested)
-        self._style_notes()
+        theme.follow_palette(self, self._style_notes)
         self.set_policy(self._policy, loaded=False)
 
     # -- configuration --------------------------------------------------------------------------

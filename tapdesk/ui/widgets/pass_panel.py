@@ -133,6 +133,7 @@ class PassPanel(Section):
         self.empty_note.setWordWrap(True)
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
+        self._urgency_tone: Tone | None = None  # the countdown's colour, once it has one
         self._build_layout()
         self.reveal_button.clicked.connect(self.toggle_reveal)
         self.copy_button.clicked.connect(self.copy)
@@ -140,7 +141,7 @@ class PassPanel(Section):
         self.revoke_button.clicked.connect(self.revoke_requested)
         self.replace_button.clicked.connect(self.replace_requested)
         self._clipboard.cleared.connect(self._on_clipboard_cleared)
-        self._style()
+        theme.follow_palette(self, self._restyle)
         self._render()
 
     def _build_layout(self) -> None:
@@ -304,8 +305,15 @@ class PassPanel(Section):
 
     def _colour(self, urgency: str, tone: Tone) -> None:
         """Green, then amber, then red as expiry nears (restyled only when that changes)."""
-        palette = theme.palette()
         self.progress.setProperty("urgency", urgency)
+        self._urgency_tone = tone
+        self._paint_urgency()
+
+    def _paint_urgency(self) -> None:
+        tone = self._urgency_tone
+        if tone is None:
+            return
+        palette = theme.palette()
         self.countdown_label.setStyleSheet(f"color: {theme.css(theme.ink(palette, tone))};")
         self.progress.setStyleSheet(
             f"QProgressBar {{ border: none; border-radius: 5px;"
@@ -376,6 +384,10 @@ class PassPanel(Section):
 
     def _on_clipboard_cleared(self) -> None:
         self.copy_note.setText("Clipboard cleared.")
+
+    def _restyle(self) -> None:
+        self._style()
+        self._paint_urgency()
 
     def _style(self) -> None:
         palette = theme.palette()

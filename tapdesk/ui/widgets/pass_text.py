@@ -32,6 +32,7 @@ class PassText(QLabel):
         self._groups: list[str] = []
         self._masked = False
         self._layout: tuple[int, float] | None = None
+        theme.follow_palette(self, self._fit)  # digits and symbols are coloured in the HTML
 
     def set_groups(self, groups: list[str], *, masked: bool) -> None:
         self._groups = list(groups)

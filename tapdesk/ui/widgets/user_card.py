@@ -242,15 +242,17 @@ class _ProblemRow(QFrame):
         super().__init__()
         self.problem = problem
         self.setObjectName("problem")
-        palette = theme.palette()
         tone = theme.SEVERITY_TONES[problem.severity]
-        self.setStyleSheet(
-            f"#problem {{ background: {theme.css(theme.tint(palette, tone, 0.12))};"
-            f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
-            "#problem QLabel { background: transparent; }"
+        theme.styled(
+            self,
+            lambda: (
+                f"#problem {{ background: {theme.css(theme.tint(theme.palette(), tone, 0.12))};"
+                f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
+                "#problem QLabel { background: transparent; }"
+            ),
         )
         icon = Label(theme.ICONS[tone])
-        icon.setStyleSheet(f"color: {theme.css(theme.ink(palette, tone))};")
+        theme.styled(icon, lambda: f"color: {theme.css(theme.ink(theme.palette(), tone))};")
         body = esc(problem.text)
         if problem.hint:
             body += f"<br><small>{esc(problem.hint)}</small>"
