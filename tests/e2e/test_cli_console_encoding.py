@@ -8,7 +8,6 @@ there, and the write used to fail *after* Graph created the pass. Here ``sys.std
 
 from __future__ import annotations
 
-import ast
 import io
 import json
 import logging
@@ -33,7 +32,6 @@ from tests.helpers.tokens import mint_token
 
 NAME = "Łukasz Żółć"
 UPN = "lukasz.zolc@northwind.example"
-SPEC = Path(__file__).resolve().parents[2] / "packaging" / "tapdesk.spec"
 
 
 def _no_network(request: httpx.Request) -> httpx.Response:
@@ -241,30 +239,6 @@ def test_a_revoke_that_fails_tells_how_to_revoke(bench: Bench) -> None:
     assert "was created but not shown" in said and "revoking it failed" in said
     assert f"tapdesk: Revoke it now: tapdesk revoke {UPN}\n" in said
     assert bench.issued.values[0] not in said
-
-
-# --- the frozen build: Python's UTF-8 mode ---------------------------------------------------
-def test_every_exe_of_the_spec_runs_in_utf8_mode() -> None:
-    """PyInstaller takes interpreter options as EXE's third positional argument; frozen apps
-    ignore PYTHONUTF8 (PyInstaller 6.0), so the spec is the only place to set it."""
-    tree = ast.parse(SPEC.read_text(encoding="utf-8"))
-    values = {
-        node.targets[0].id: ast.literal_eval(node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Assign)
-        and isinstance(node.targets[0], ast.Name)
-        and node.targets[0].id == "python_options"
-    }
-    exes = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "EXE"
-    ]
-    assert len(exes) == 2  # tapdesk and tapdesk-cli
-    for exe in exes:
-        options = exe.args[2]
-        assert isinstance(options, ast.Name)
-        assert values[options.id] == [("X utf8", None, "OPTION")]
 
 
 def test_a_real_broken_pipe_revokes_and_exits_cleanly(tmp_path: Path) -> None:

@@ -100,6 +100,17 @@ def show_window(qtbot: Any, services: Services, *, sign_in: bool = True) -> Main
     return window
 
 
+def signed_out_window(qtbot: Any, services: Services) -> MainWindow:
+    """The window on sign-in services at 1280x860, started: signed out, nobody signed in yet."""
+    window = MainWindow(Backend.of(services), heartbeat_ms=0)
+    qtbot.addWidget(window)
+    window.resize(1280, 860)
+    window.show()
+    window.start()
+    wait_idle(qtbot, window)
+    return window
+
+
 def wait_idle(qtbot: Any, window: MainWindow, timeout: int = WAIT_MS) -> None:
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=timeout)
 

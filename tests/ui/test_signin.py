@@ -8,20 +8,14 @@ from shiboken6 import isValid
 from tapdesk.app.services import Backend
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
-from tests.helpers.qt import auth_services, decode_widget, open_user, wait_idle
+from tests.helpers.qt import auth_services, decode_widget, open_user, signed_out_window, wait_idle
 
 
 @pytest.fixture
 def auth_window(qtbot, tenant, clock, tmp_path):
     tenant.auto_approve_after = None  # device codes wait for the test to approve them
     services = auth_services(tenant, clock, tmp_path / "home")
-    window = MainWindow(Backend.of(services), heartbeat_ms=0)
-    qtbot.addWidget(window)
-    window.resize(1280, 860)
-    window.show()
-    window.start()
-    wait_idle(qtbot, window)
-    yield window
+    yield signed_out_window(qtbot, services)
     services.close()
 
 

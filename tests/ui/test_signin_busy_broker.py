@@ -9,22 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tapdesk.app.services import Backend
 from tapdesk.ui.window.main_window import MainWindow
 from tapdesk.ui.window.signin import BROKER_BUSY, BROWSER_BUSY
-from tests.helpers.qt import auth_services, wait_idle
+from tests.helpers.qt import auth_services, signed_out_window, wait_idle
 from tests.helpers.wam import break_runtime, install_wam, pretend_windows
 
 
-def signed_out_window(qtbot, tenant, clock, tmp_path, **settings) -> MainWindow:
-    services = auth_services(tenant, clock, tmp_path / "home", **settings)
-    window = MainWindow(Backend.of(services), heartbeat_ms=0)
-    qtbot.addWidget(window)
-    window.resize(1280, 860)
-    window.show()
-    window.start()
-    wait_idle(qtbot, window)
-    return window
+def window_with(qtbot, tenant, clock, tmp_path, **settings) -> MainWindow:
+    return signed_out_window(qtbot, auth_services(tenant, clock, tmp_path / "home", **settings))
 
 
 def busy_header_after_sign_in_click(qtbot, window: MainWindow) -> tuple[str, bool]:
@@ -40,7 +32,7 @@ def test_a_broker_sign_in_points_to_the_windows_window_and_offers_no_dead_cancel
     qtbot, tenant, clock, tmp_path, monkeypatch
 ):
     wam = install_wam(tenant, monkeypatch)
-    window = signed_out_window(qtbot, tenant, clock, tmp_path, broker=True)
+    window = window_with(qtbot, tenant, clock, tmp_path, broker=True)
     assert busy_header_after_sign_in_click(qtbot, window) == (
         "Finish signing in in the Windows sign-in window (Alt+Tab if it is hidden)…",
         False,
@@ -55,7 +47,7 @@ def test_a_broker_that_fell_back_points_to_the_browser_with_a_cancel(
     """The runtime failed to load at the start-up sign-in: the browser signs in, with Cancel."""
     pretend_windows(monkeypatch)
     runtime = break_runtime(monkeypatch, ImportError("DLL load failed"))
-    window = signed_out_window(qtbot, tenant, clock, tmp_path, broker=True)
+    window = window_with(qtbot, tenant, clock, tmp_path, broker=True)
     assert runtime.loads == 1  # the start-up sign-in met the broken runtime
     assert busy_header_after_sign_in_click(qtbot, window) == (BROWSER_BUSY, True)
 
@@ -65,6 +57,6 @@ def test_without_a_broker_the_browser_sign_in_can_be_cancelled(
     qtbot, tenant, clock, tmp_path, broker
 ):
     """broker=True off Windows changes nothing (tapdesk.auth.strategies.wants_broker)."""
-    window = signed_out_window(qtbot, tenant, clock, tmp_path, broker=broker)
+    window = window_with(qtbot, tenant, clock, tmp_path, broker=broker)
     assert busy_header_after_sign_in_click(qtbot, window) == (BROWSER_BUSY, True)
     assert BROWSER_BUSY == "Finish signing in in your browser…" != BROKER_BUSY

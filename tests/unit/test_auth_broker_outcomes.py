@@ -23,12 +23,11 @@ import pytest
 
 from tapdesk.auth import Authenticator
 from tapdesk.auth.outcomes import error_for, needs_interaction
-from tapdesk.config import Settings
 from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.errors import AuthError, SignInRequired
 from tapdesk.runtime.paths import AppPaths
+from tests.helpers.auth import demo_authenticator
 from tests.helpers.clock import FakeClock
-from tests.helpers.keyring import MemoryKeyring
 from tests.helpers.wam import Wam, break_runtime, install_wam, pretend_windows
 
 SCOPES = ["https://graph.microsoft.com/User.Read.All"]
@@ -148,16 +147,7 @@ def wam(tenant: DemoTenant, monkeypatch: pytest.MonkeyPatch) -> Wam:
 def make_auth(
     tenant: DemoTenant, paths: AppPaths, clock: FakeClock, http: httpx.Client
 ) -> Authenticator:
-    return Authenticator(
-        Settings(),
-        paths,
-        http_client=http,
-        keyring_backend=MemoryKeyring(),
-        authority=DEMO_AUTHORITY,
-        client_id=DEMO_CLIENT_ID,
-        open_browser=lambda url: False,
-        clock=clock,
-    )
+    return demo_authenticator(http, paths, clock)
 
 
 @pytest.fixture
@@ -338,16 +328,12 @@ def test_a_broker_that_cannot_load_leaves_the_browser_sign_in_working(
 ) -> None:
     break_runtime(monkeypatch, ImportError("DLL"))
     opened: list[str] = []
-    auth = Authenticator(
-        Settings(),
-        paths,
-        http_client=http,
-        keyring_backend=MemoryKeyring(),
-        authority=DEMO_AUTHORITY,
-        client_id=DEMO_CLIENT_ID,
-        open_browser=lambda url: opened.append(url) is not None,  # no browser here
-        clock=clock,
-    )
+
+    def no_browser_here(url: str) -> bool:
+        opened.append(url)
+        return False
+
+    auth = demo_authenticator(http, paths, clock, open_browser=no_browser_here)
     with auth, pytest.raises(AuthError) as caught:
         auth.sign_in_interactive(parent_window_handle=7)
     # The browser path was taken (it found no browser to open), not a raw ImportError.

@@ -15,13 +15,12 @@ import pytest
 
 from tapdesk.auth import Authenticator
 from tapdesk.auth import authenticator as authenticator_module
-from tapdesk.config import Settings
-from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.errors import AuthError
 from tapdesk.runtime.paths import AppPaths
+from tests.helpers.auth import demo_authenticator
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import UPN
-from tests.helpers.keyring import MemoryKeyring
 
 
 @pytest.fixture
@@ -58,16 +57,7 @@ def auth(
 ) -> Iterator[Authenticator]:
     with (
         httpx.Client(transport=tenant.transport()) as http,
-        Authenticator(
-            Settings(),
-            paths,
-            http_client=http,
-            keyring_backend=MemoryKeyring(),
-            authority=DEMO_AUTHORITY,
-            client_id=DEMO_CLIENT_ID,
-            open_browser=lambda url: False,  # the broker path never opens a browser
-            clock=clock,
-        ) as made,
+        demo_authenticator(http, paths, clock) as made,  # the broker path opens no browser
     ):
         yield made
 

@@ -11,14 +11,13 @@ import pytest
 
 from tapdesk.auth import Authenticator
 from tapdesk.auth.strategies import BrowserSignIn, system_browser
-from tapdesk.config import Settings
 from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.errors import AuthError
 from tapdesk.runtime import frozen
 from tapdesk.runtime.paths import AppPaths
+from tests.helpers.auth import demo_authenticator
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import ScriptedBrowser
-from tests.helpers.keyring import MemoryKeyring
 
 
 @pytest.fixture
@@ -29,16 +28,7 @@ def tenant(clock: FakeClock) -> DemoTenant:
 def authenticator(
     http: httpx.Client, paths: AppPaths, clock: FakeClock, open_browser: object
 ) -> Authenticator:
-    return Authenticator(
-        Settings(),
-        paths,
-        http_client=http,
-        keyring_backend=MemoryKeyring(),
-        authority=DEMO_AUTHORITY,
-        client_id=DEMO_CLIENT_ID,
-        open_browser=open_browser,  # type: ignore[arg-type]
-        clock=clock,
-    )
+    return demo_authenticator(http, paths, clock, open_browser=open_browser)  # type: ignore[arg-type]
 
 
 def failure(auth: Authenticator, timeout: float) -> tuple[str, str, str | None]:

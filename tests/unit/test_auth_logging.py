@@ -13,9 +13,9 @@ import pytest
 
 from tapdesk.auth import Authenticator
 from tapdesk.auth.logguard import guard_msal_logging
-from tapdesk.config import Settings
-from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DemoTenant
+from tapdesk.demo import DemoTenant
 from tapdesk.runtime.paths import AppPaths
+from tests.helpers.auth import demo_authenticator
 from tests.helpers.clock import FakeClock
 from tests.helpers.demo import UPN, ScriptedBrowser
 from tests.helpers.keyring import MemoryKeyring
@@ -61,15 +61,8 @@ def test_no_secret_in_any_log_record(debug_logs: pytest.LogCaptureFixture, tmp_p
         browser = ScriptedBrowser(http)
 
         def make() -> Authenticator:
-            return Authenticator(
-                Settings(),
-                paths,
-                http_client=http,
-                keyring_backend=keyring,
-                authority=DEMO_AUTHORITY,
-                client_id=DEMO_CLIENT_ID,
-                open_browser=browser.open,
-                clock=clock,
+            return demo_authenticator(
+                http, paths, clock, open_browser=browser.open, keyring_backend=keyring
             )
 
         with make() as auth:

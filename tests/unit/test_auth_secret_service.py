@@ -18,9 +18,9 @@ from keyring.backend import KeyringBackend
 
 from tapdesk.auth import Authenticator, CacheProtection
 from tapdesk.auth.keystore import KEY_NAME, SERVICE
-from tapdesk.config import Settings
-from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.runtime.paths import AppPaths
+from tests.helpers.auth import demo_authenticator
 from tests.helpers.clock import FakeClock
 
 pytestmark = pytest.mark.secret_service
@@ -66,15 +66,7 @@ def test_round_trip_through_the_secret_service(
     with httpx.Client(transport=tenant.transport()) as http:
 
         def make() -> Authenticator:
-            return Authenticator(
-                Settings(),
-                paths,
-                http_client=http,
-                keyring_backend=secret_service,
-                authority=DEMO_AUTHORITY,
-                client_id=DEMO_CLIENT_ID,
-                clock=clock,
-            )
+            return demo_authenticator(http, paths, clock, keyring_backend=secret_service)
 
         with make() as auth:
             flow = auth.start_device_flow()

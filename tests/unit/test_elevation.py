@@ -1,39 +1,34 @@
 """Issue 19: tapdesk started "as administrator" on Windows is refused, with the reason and the fix.
 
-Windows is reproduced off Windows: sys.platform says win32 and ctypes.windll is a stand-in whose
-shell32.IsUserAnAdmin answers as Windows would.
+Windows is reproduced off Windows: sys.platform says win32 and the token's elevation type is
+what Windows answers (TOKEN_ELEVATION_TYPE: 1 Default, 2 Full, 3 Limited), or a failure.
 """
 
 from __future__ import annotations
 
-import ctypes
 import io
 import sys
-from types import SimpleNamespace
 
 import pytest
 
 from tapdesk.app.main import main
 from tapdesk.demo import DemoTenant
+from tapdesk.runtime import elevation
 from tapdesk.runtime.elevation import REFUSAL, elevation_refusal
 from tapdesk.runtime.paths import AppPaths
 
+FULL, DEFAULT, LIMITED = 2, 1, 3
 
-def _windows(monkeypatch: pytest.MonkeyPatch, admin: int | Exception) -> None:
-    def is_user_an_admin() -> int:
-        if isinstance(admin, Exception):
-            raise admin
-        return admin
 
+def _windows(monkeypatch: pytest.MonkeyPatch, answer: int | None) -> None:
     monkeypatch.setattr(sys, "platform", "win32")
-    fake = SimpleNamespace(shell32=SimpleNamespace(IsUserAnAdmin=is_user_an_admin))
-    monkeypatch.setattr(ctypes, "windll", fake, raising=False)
+    monkeypatch.setattr(elevation, "token_elevation_type", lambda: answer)
 
 
 def test_elevated_windows_process_is_told_to_start_as_the_technician(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _windows(monkeypatch, 1)
+    _windows(monkeypatch, FULL)
     assert elevation_refusal() == (
         "tapdesk is running as administrator. Running elevated breaks the Windows sign-in "
         "broker, and the audit trail must name the technician who issues each pass, not an "
@@ -45,7 +40,7 @@ def test_an_elevated_start_stops_before_anything_with_the_reason_and_the_fix(
     monkeypatch: pytest.MonkeyPatch, paths: AppPaths
 ) -> None:
     """The command says why and how on stderr, exits 2 and never reaches the tenant."""
-    _windows(monkeypatch, 1)
+    _windows(monkeypatch, FULL)
     tenant = DemoTenant()
     out, err = io.StringIO(), io.StringIO()
     code = main(
@@ -66,19 +61,35 @@ def test_an_elevated_start_stops_before_anything_with_the_reason_and_the_fix(
     assert tenant.requests == []
 
 
-def test_standard_user_on_windows_is_not_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    _windows(monkeypatch, 0)
+@pytest.mark.parametrize(
+    "answer",
+    [
+        LIMITED,  # an administrator's normal start, UAC on
+        DEFAULT,  # a standard user; or an administrator without UAC, who has no other way
+        None,  # Windows did not answer: never refuse on a guess
+    ],
+)
+def test_only_an_elevated_token_is_refused(
+    monkeypatch: pytest.MonkeyPatch, answer: int | None
+) -> None:
+    _windows(monkeypatch, answer)
     assert elevation_refusal() is None
 
 
-def test_an_unanswerable_check_never_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A shell32 without the export (or a failing call) must not lock a technician out."""
-    _windows(monkeypatch, OSError("no shell32"))
-    assert elevation_refusal() is None
+def test_off_windows_the_token_is_never_asked() -> None:
+    def asked() -> int:
+        raise AssertionError("asked")
+
+    assert elevation_refusal(platform="linux", elevation_type=asked) is None
 
 
 @pytest.mark.parametrize("platform", ["linux", "darwin"])
 def test_other_systems_are_never_refused(monkeypatch: pytest.MonkeyPatch, platform: str) -> None:
-    _windows(monkeypatch, 1)  # even with an "admin" answer available
+    _windows(monkeypatch, FULL)  # even with an "elevated" answer available
     monkeypatch.setattr(sys, "platform", platform)
     assert elevation_refusal() is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows answers for real there")
+def test_without_windows_apis_the_token_has_no_answer() -> None:
+    assert elevation.token_elevation_type() is None

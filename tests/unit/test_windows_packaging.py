@@ -9,6 +9,7 @@ asked (TAPDESK_PACKAGING_SMOKE=1).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
 import os
@@ -353,3 +354,27 @@ def test_without_a_windowed_exe_the_smoke_test_has_no_such_step(
         "--demo --self-test (offscreen)",
         "--demo --screenshots (offscreen)",
     ]
+
+
+# --- the frozen build: Python's UTF-8 mode ---------------------------------------------------
+def test_every_exe_of_the_spec_runs_in_utf8_mode() -> None:
+    """PyInstaller takes interpreter options as EXE's third positional argument; frozen apps
+    ignore PYTHONUTF8 (PyInstaller 6.0), so the spec is the only place to set it."""
+    tree = ast.parse((PACKAGING / "tapdesk.spec").read_text(encoding="utf-8"))
+    values = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == "python_options"
+    }
+    exes = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "EXE"
+    ]
+    assert len(exes) == 2  # tapdesk and tapdesk-cli
+    for exe in exes:
+        options = exe.args[2]
+        assert isinstance(options, ast.Name)
+        assert values[options.id] == [("X utf8", None, "OPTION")]
