@@ -25,7 +25,14 @@ from tapdesk.auth.cache import CACHE_FILE, CacheProtection, CacheStore
 from tapdesk.auth.claims import jwt_payload, roles_from_id_claims
 from tapdesk.auth.keystore import KeyStore
 from tapdesk.auth.logguard import guard_msal_logging
-from tapdesk.auth.outcomes import CANCELLED, check, error_for, msal_boundary, needs_interaction
+from tapdesk.auth.outcomes import (
+    CANCELLED,
+    broker_status,
+    check,
+    error_for,
+    msal_boundary,
+    needs_interaction,
+)
 from tapdesk.auth.strategies import (
     BrowserSignIn,
     DeviceFlow,
@@ -154,7 +161,7 @@ class Authenticator:
     ) -> Account:
         """Silent first (unless ``select_account``), then the broker or the system browser."""
         if not select_account:
-            account = self._silent_sign_in(username=login_hint)
+            account = self._silent_sign_in(username=login_hint, window_next=True)
             if account is not None:
                 return account
         prompt = msal.Prompt.SELECT_ACCOUNT if select_account else None
@@ -358,7 +365,9 @@ class Authenticator:
         finally:
             self._store.save(self._cache)
 
-    def _silent_sign_in(self, *, username: str | None) -> Account | None:
+    def _silent_sign_in(self, *, username: str | None, window_next: bool = False) -> Account | None:
+        """``window_next``: the technician asked to sign in, so any refusal of WAM's silent call
+        (a status MSAL would not reopen the window for) is left to the WAM window to settle."""
         with self._lock:
             app = self._ready_app()
             accounts: list[MsalAccount] = app.get_accounts(username=username)
@@ -366,6 +375,11 @@ class Authenticator:
                 return None
             result = self._silent(app, accounts[0], force_refresh=False)
             if result is None or needs_interaction(result):
+                return None
+            if window_next and self._broker and result.get("error") == "broker_error":
+                log.info(
+                    "silent broker sign-in refused (%s): opening WAM", broker_status(result)[0]
+                )
                 return None
             return self._adopt(accounts[0], self._check(result))
 

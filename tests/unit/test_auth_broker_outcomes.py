@@ -178,6 +178,24 @@ def test_a_silent_broker_error_goes_on_to_wam_with_the_cached_account_as_hint(
     assert wam.requests[1:] == [{"prompt": None, "login_hint": DEMO_TECHNICIAN_UPN}]
 
 
+def test_sign_in_goes_on_to_wam_whatever_its_silent_call_refused(
+    auth: Authenticator, wam: Wam
+) -> None:
+    """A status MSAL itself would not open the window for (here Status_Unexpected) must not
+    stop the Sign in the technician clicked: WAM's window settles it."""
+    auth.sign_in_interactive(parent_window_handle=7)
+    wam.silent = broker_error("Status_Unexpected", 2148073474)
+    with pytest.raises(AuthError) as caught:  # at start-up: said, no window opened
+        auth.sign_in_silent()
+    assert caught.value.message == (
+        "The Windows sign-in (WAM) did not finish (Status_Unexpected, 2148073474)."
+    )
+    assert len(wam.requests) == 1
+    account = auth.sign_in_interactive(parent_window_handle=7)
+    assert account.username == DEMO_TECHNICIAN_UPN
+    assert wam.requests[1:] == [{"prompt": None, "login_hint": DEMO_TECHNICIAN_UPN}]
+
+
 def test_a_token_refresh_the_broker_refuses_asks_to_sign_in_again(
     auth: Authenticator, wam: Wam
 ) -> None:
