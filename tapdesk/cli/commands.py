@@ -27,9 +27,15 @@ log = logging.getLogger(__name__)
 
 
 def _notice(err: TextIO) -> Callable[[str], None]:
+    """Notes on stderr. One that cannot be written goes to the log: a note can come while a
+    pass is being created (a retry's wait), and a broken stderr must not interrupt that."""
+
     def say(message: str) -> None:
-        err.write(f"tapdesk: {message}\n")
-        err.flush()
+        try:
+            err.write(f"tapdesk: {message}\n")
+            err.flush()
+        except (OSError, ValueError):
+            log.warning("not shown on stderr: %s", field(message))
 
     return say
 
@@ -56,12 +62,8 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     technician = _technician(services)
     check_readiness(services, user, policy, technician, say)
     issued = _issuer(services, technician).issue(graph, user, request, on_status=say)
-    try:  # a pass exists now: a stderr that fails must not lose it
-        for warning in issued.warnings:
-            say(warning)
-    except (OSError, ValueError):
-        for warning in issued.warnings:
-            log.warning("%s", warning)
+    for warning in issued.warnings:
+        say(warning)
     tap = issued.tap
     code = tap.code
     if code is None:  # Graph always returns it on create; a proxy that strips it would be odd

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tapdesk.app.main import main
-from tapdesk.cli.terminal import utf8
+from tapdesk.cli.terminal import discard, safe_stream, utf8
 from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.errors import ExitCode
 from tapdesk.runtime.paths import AppPaths
@@ -179,12 +179,18 @@ class Ascii(io.StringIO):
         return super().write(text)
 
 
+class DiskFull(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
 @pytest.mark.parametrize(
     ("stdout", "why"),
     [
         (BrokenPipe, "the program reading the output closed it"),
         (ClosedStream, "the output is closed"),
         (Ascii, "the output's encoding, ascii, cannot hold every character"),
+        (DiskFull, "writing the output failed: OSError"),
     ],
 )
 def test_a_pass_nobody_saw_is_revoked_and_said(
@@ -198,11 +204,25 @@ def test_a_pass_nobody_saw_is_revoked_and_said(
     assert bench.tenant.users[UPN].tap is None  # the tenant no longer holds it
     pass_id = next(row for row in bench.audit() if row["Event"] == "issue")["Pass id"]
     said = err.getvalue()
-    assert said.startswith(
-        f"tapdesk: the pass for {UPN} was created but not shown ({why}), so it was revoked "
-        f"(id {pass_id}); nobody can sign in with it.\n"
+    revoked = (
+        f"the pass for {UPN} was created but not shown ({why}), so it was revoked "
+        f"(id {pass_id}); nobody can sign in with it."
     )
-    assert "issue again" in said
+    fix = "Fix the output (a file, a pipe, a console that reads UTF-8), then issue again."
+    assert said == f"tapdesk: {revoked}\ntapdesk: {fix}\n"
+    log = bench.log()
+    failure = {
+        BrokenPipe: "BrokenPipeError",
+        ClosedStream: "ValueError",
+        Ascii: "UnicodeEncodeError",
+        DiskFull: "OSError",
+    }
+    assert (
+        f"tapdesk.cli.commands: pass {pass_id} for {UPN} not shown ({failure[stdout]}): "
+        "revoking it\n"
+    ) in log
+    for line in (revoked, fix):
+        assert f"WARNING tapdesk.cli.commands: {line}\n" in log
     assert [(row["Event"], row["Pass id"], row["Detail"]) for row in bench.audit()] == [
         ("issue", pass_id, ""),
         ("revoke", pass_id, f"never shown: {why}"),
@@ -219,7 +239,10 @@ def test_with_stderr_gone_too_the_log_says_it(bench: Bench) -> None:
     assert bench.tenant.users[UPN].tap is None
     log = bench.log()
     assert f"the pass for {UPN} was created but not shown" in log
-    assert "stderr could not be written either" in log
+    assert (
+        "WARNING tapdesk.cli.commands: stderr could not be written either; the log holds "
+        "what happened\n"
+    ) in log
     assert bench.issued.values[0] not in log
 
 
@@ -276,3 +299,32 @@ def test_a_real_broken_pipe_revokes_and_exits_cleanly(tmp_path: Path) -> None:
     assert "was created but not shown (the program reading the output closed it)" in text
     assert "Exception ignored" not in text
     assert tenant.users[UPN].tap is None
+
+
+def test_a_broken_stderr_leaves_its_notes_to_the_log_and_the_pass_to_stdout(
+    bench: Bench,
+) -> None:
+    """A second pass for the same person comes with a warning on stderr; with stderr gone the
+    warning is logged, and the pass still reaches stdout (exit 0)."""
+    assert bench("issue", UPN, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    out = io.StringIO()
+    assert bench("issue", UPN, stdout=out, stderr=BrokenPipe()) == 0
+    second = bench.issued.values[1]
+    assert f"    {second[:4]} {second[4:]}\n" in out.getvalue()
+    assert (
+        "WARNING tapdesk.cli.commands: not shown on stderr: warning: The user already has a "
+        "pass that still works. Issuing a new one replaces it. Was it issued by a colleague? "
+        "Ask before replacing it.\n"
+    ) in bench.log()
+
+
+def test_discard_sends_what_is_still_buffered_to_the_null_device(tmp_path: Path) -> None:
+    """Through tapdesk's TerminalWriter too: the file descriptor underneath is the one
+    redirected, so Python's flush at exit has nothing left to fail on."""
+    target = tmp_path / "out.txt"
+    with target.open("w", encoding="utf-8") as raw:
+        writer = safe_stream(raw)
+        writer.write("kept back in the buffer\n")
+        discard(writer)
+        raw.flush()
+    assert target.read_bytes() == b""

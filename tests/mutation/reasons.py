@@ -1007,6 +1007,19 @@ REASONS: tuple[Reason, ...] = (
         r"newline=None|encoding=\"utf-8-sig\", opener=private\.opener",
         "Differs only on Windows. On Linux newline translation writes '\\n' as '\\n', so the csv module's '\\r\\n' rows come out unchanged. On Windows each row would end in '\\r\\r\\n' and the newline inside a quoted cell would become '\\r\\n'; tests/unit/test_store.py::test_csv_export_has_a_header_and_defuses_formulas reads the bytes back and fails on a Windows run.",
     ),
+    # issue 19: Windows benches
+    Reason(
+        "tapdesk.core.bounded.utf8_text",
+        r'"utf-8-sig"',
+        r'"UTF-8-SIG"',
+        "Python's codec lookup is case-insensitive: both names decode with the same codec.",
+    ),
+    Reason(
+        "tapdesk.cli.commands._not_shown",
+        r'log\.warning\("%s", line\)',
+        r"log\.warning\(line\)",
+        "With no arguments logging does not %-format the message (LogRecord.getMessage formats only when args are given), so a line holding '%' is logged the same either way.",
+    ),
 )
 
 

@@ -367,3 +367,107 @@ def test_a_broker_configured_but_not_installed_says_so(
         assert not auth.uses_broker
         assert auth.sign_in_silent() is None
         assert auth.notices == [FELL_BACK.format("ModuleNotFoundError")]
+
+
+# --- every outcome whole: message, hint, code and the correlation id to quote ----------------
+REF = "6f0b8e34-2c5a-4e0b-9c1d-7a3e5b2f9d41"
+ONE_WORD = "Sign in again."
+RETRY = (
+    "Try again; if it keeps failing, use device code sign-in and give your administrator "
+    "these codes."
+)
+
+
+def redirect_hint(uri: str) -> str:
+    return (
+        f"In the Microsoft Entra admin center, open the app registration (client ID {CLIENT}) "
+        f"> {WHERE}, and add the redirect URI {uri}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (
+            broker_error("Status_InteractionRequired", 3399614475),
+            (
+                SignInRequired,
+                "Your sign-in has expired or needs to be confirmed again.",
+                ONE_WORD,
+                "Status_InteractionRequired",
+                REF,
+            ),
+        ),
+        (
+            broker_error("Status_UserCanceled", 0),
+            (AuthError, "Sign-in was cancelled.", "", "cancelled", None),
+        ),
+        (
+            broker_error("Status_ApiContractViolation", 3399614473),
+            (
+                AuthError,
+                "tapdesk's app registration does not allow the Windows sign-in (WAM): a "
+                "redirect URI is missing.",
+                redirect_hint(f"ms-appx-web://microsoft.aad.brokerplugin/{CLIENT}"),
+                "redirect_uri",
+                REF,
+            ),
+        ),
+        (
+            broker_error("Status_NoNetwork", 2148073494),
+            (
+                AuthError,
+                "The Windows sign-in (WAM) did not finish (Status_NoNetwork, 2148073494).",
+                RETRY,
+                "broker_error",
+                REF,
+            ),
+        ),
+        (
+            {"error": "broker_error", "error_description": "an answer without a status"},
+            (
+                AuthError,
+                "The Windows sign-in (WAM) did not finish (no status).",
+                RETRY,
+                "broker_error",
+                REF,
+            ),
+        ),
+    ],
+    ids=["interaction", "cancelled", "redirect-uri", "other-status", "no-status"],
+)
+def test_each_broker_outcome_as_the_technician_reads_it(
+    result: dict[str, Any], expected: tuple[object, ...]
+) -> None:
+    error = error_for(
+        {**result, "correlation_id": REF}, scopes=SCOPES, client_id=CLIENT, broker=True
+    )
+    assert (type(error), error.message, error.hint, error.code, error.request_id) == expected
+
+
+def test_aadsts50011_outside_the_broker_names_the_browser_redirect_uri() -> None:
+    """error_for's default is the browser: the device code flow's start calls it so."""
+    result = {
+        "error": "invalid_request",
+        "error_description": "AADSTS50011: The redirect URI 'x' does not match.",
+        "correlation_id": REF,
+    }
+    error = error_for(result, scopes=SCOPES, client_id=CLIENT)
+    assert (error.message, error.hint, error.code, error.request_id) == (
+        "tapdesk's app registration does not allow the browser sign-in: a redirect URI is missing.",
+        redirect_hint("http://localhost"),
+        "redirect_uri",
+        REF,
+    )
+
+
+def test_a_value_error_before_msal_loads_its_broker_module_stays_a_value_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without msal.broker loaded there is no RedirectUriError to compare with: MSAL's own
+    ValueError (a bad argument) goes on as it is, not as an AttributeError."""
+    from tapdesk.auth.outcomes import msal_boundary
+
+    monkeypatch.delitem(sys.modules, "msal.broker", raising=False)
+    with pytest.raises(ValueError, match="parent_window_handle is required"), msal_boundary(CLIENT):
+        raise ValueError("parent_window_handle is required when you opted into using broker")

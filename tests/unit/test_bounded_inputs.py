@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from tapdesk.config import MAX_CONFIG_BYTES, load_settings
-from tapdesk.core.bounded import NotRegularFile, TooLarge, describe_size, read_bounded
+from tapdesk.core.bounded import (
+    NotRegularFile,
+    NotUtf8,
+    TooLarge,
+    describe_size,
+    read_bounded,
+    utf8_text,
+)
 from tapdesk.core.flows import FlowError, load_flow
 from tapdesk.core.roster import RosterError
 from tapdesk.errors import ConfigError
@@ -249,3 +256,25 @@ def test_a_flow_that_is_a_fifo_or_too_large_is_a_flow_error(tmp_path: Path) -> N
     big.write_bytes(b"#" * (256 * 1024 + 1))
     with pytest.raises(FlowError, match=r"big\.toml: is larger than 256 KiB"):
         load_flow(big)
+
+
+# --- the one UTF-8 decoder ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "utf16", "line", "said"),
+    [
+        (b"\xff\xfe" + "ünïcode".encode("utf-16-le"), True, 1, "saved as UTF-16"),
+        (b"\xfe\xff" + 'id = "x"'.encode("utf-16-be"), True, 1, "saved as UTF-16"),
+        (b'a = 1\nb = 2\nc = "caf\xe9"\n', False, 3, "not UTF-8 (line 3)"),
+    ],
+    ids=["utf-16-le", "utf-16-be", "ansi"],
+)
+def test_text_that_is_not_utf8_says_which_kind_and_where(
+    raw: bytes, utf16: bool, line: int, said: str
+) -> None:
+    with pytest.raises(NotUtf8) as caught:
+        utf8_text(raw)
+    assert (caught.value.utf16, caught.value.line, str(caught.value)) == (utf16, line, said)
+
+
+def test_utf8_text_drops_the_byte_order_mark() -> None:
+    assert utf8_text("\ufeffid = 'Łukasz'".encode()) == "id = 'Łukasz'"

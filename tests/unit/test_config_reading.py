@@ -245,6 +245,18 @@ def test_a_file_nested_too_deeply_is_refused_with_the_fix(paths: AppPaths) -> No
     )
 
 
+def test_a_file_saved_as_utf16_is_named_with_how_to_save_it(paths: AppPaths) -> None:
+    # Windows PowerShell 5.1's ">" and Out-File write UTF-16LE with a byte order mark.
+    paths.user_file.parent.mkdir(parents=True)
+    paths.user_file.write_bytes("[display]\nlarge_text = true\n".encode("utf-16"))
+    error = _refusal(paths)
+    assert (error.message, error.hint) == (
+        f"{paths.user_file}: is saved as UTF-16, not UTF-8.",
+        "Save it as UTF-8: in PowerShell, Set-Content -Encoding UTF8 (or Out-File -Encoding "
+        "utf8); in Notepad, Save as with Encoding UTF-8.",
+    )
+
+
 def test_a_file_that_is_not_utf8_is_named(paths: AppPaths) -> None:
     paths.user_file.parent.mkdir(parents=True)
     paths.user_file.write_bytes(b"[display]\n# caf\xe9\nlarge_text = true\n")

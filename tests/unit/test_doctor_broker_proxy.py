@@ -153,9 +153,13 @@ def test_the_proxy_line_shows_environment_proxies_with_credentials_masked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "tess:s3cret@proxy.contoso.com:3128")  # no scheme
+    monkeypatch.setenv("ALL_PROXY", "socks5://proxy.contoso.com:1080")
     monkeypatch.setenv("TRAVIS_APT_PROXY", "http://apt:9")  # not a proxy httpx reads
     line = doctor_lines(tmp_path)["proxy"]
-    assert line == "ok https=http://***@proxy.contoso.com:3128 (from the environment)"
+    assert line == (
+        "ok https=http://***@proxy.contoso.com:3128; all=socks5://proxy.contoso.com:1080 "
+        "(from the environment)"
+    )
     assert "s3cret" not in line
 
 
