@@ -245,6 +245,17 @@ def test_a_file_nested_too_deeply_is_refused_with_the_fix(paths: AppPaths) -> No
     )
 
 
+def test_a_file_that_cannot_be_opened_is_named_with_the_error(paths: AppPaths) -> None:
+    # Its folder is a file (a profile copied badly): opening it fails with NotADirectoryError.
+    paths.user_file.parent.parent.mkdir(parents=True, exist_ok=True)
+    paths.user_file.parent.write_text("not a folder", encoding="utf-8")
+    error = _refusal(paths)
+    assert (error.message, error.hint) == (
+        f"{paths.user_file}: cannot be read (NotADirectoryError).",
+        "",
+    )
+
+
 def test_a_file_saved_as_utf16_is_named_with_how_to_save_it(paths: AppPaths) -> None:
     # Windows PowerShell 5.1's ">" and Out-File write UTF-16LE with a byte order mark.
     paths.user_file.parent.mkdir(parents=True)
