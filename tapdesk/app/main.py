@@ -7,9 +7,11 @@ runs at import time.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import logging
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -190,10 +192,34 @@ def _commands() -> dict[str, Command]:
     }
 
 
-def _show_error_box(title: str, text: str) -> None:
+def _show_error_box(title: str, text: str, *, error: bool = True) -> None:
     from tapdesk.ui.startup_box import show_error_box
 
-    show_error_box(title, text)
+    show_error_box(title, text, error=error)
+
+
+@contextlib.contextmanager
+def _answers_in_a_box(show: startup_errors.ShowBox | None) -> Iterator[None]:
+    """With ``show``: argparse's --version, which prints to a stdout tapdesk.exe does not have,
+    is shown in a box instead, and --help points to tapdesk-cli.exe (the commands are its
+    business; their help would not fit a box). argparse then exits as it always does."""
+    if show is None:
+        yield
+        return
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            yield
+    except SystemExit:
+        text = printed.getvalue().strip()
+        try:
+            if text.startswith("usage:"):
+                show("Help", startup_errors.WINDOW_ONLY, error=False)
+            elif text:
+                show("Version", text, error=False)
+        except Exception:  # no display: argparse's exit still ends the run
+            log.exception("the answer could not be shown in a message box")
+        raise
 
 
 def main(
@@ -227,7 +253,8 @@ def main(
         return startup_errors.tell(failure, err=err, window=window, attended=attended, show_box=box)
 
     try:
-        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        with _answers_in_a_box(None if out is not None else show_error or _show_error_box):
+            args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         paths = paths or AppPaths.default(env)
         logs.configure(paths.log_dir, verbose=args.verbose)
         gui = window = args.command is None

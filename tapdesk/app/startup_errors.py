@@ -12,17 +12,21 @@ read the box.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from tapdesk.core.text import escape_controls, one_line
 from tapdesk.errors import ExitCode, TapdeskError
 
 log = logging.getLogger(__name__)
 
-ShowBox = Callable[[str, str], None]  # (title, plain text); tapdesk.ui.startup_box by default
+
+class ShowBox(Protocol):
+    """Shows (title, plain text) in a message box: tapdesk.ui.startup_box by default.
+    ``error=False`` for an answer rather than a failure (another icon)."""
+
+    def __call__(self, title: str, text: str, *, error: bool = True) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,12 @@ def unexpected(exc: BaseException, log_file: Path | None) -> Failure:
 
 def interrupted() -> Failure:
     return Failure("Interrupted", "interrupted", "interrupted", int(ExitCode.INTERRUPTED))
+
+
+WINDOW_ONLY = (
+    "tapdesk.exe opens the window. For the commands (issue, status, revoke, doctor, audit...) "
+    "and their options, run tapdesk-cli.exe --help in a terminal."
+)
 
 
 def no_console(command: str) -> Failure:

@@ -14,16 +14,18 @@ from PySide6.QtWidgets import QMessageBox
 from tapdesk.ui import APP_NAME, application
 
 
-def error_box(title: str, text: str) -> QMessageBox:
-    """The box, built (not shown): its title, its text as plain text, one OK button."""
+def error_box(title: str, text: str, *, error: bool = True) -> QMessageBox:
+    """The box, built (not shown): its title, its text as plain text, one OK button.
+    ``error=False``: an answer (the version), with the information icon."""
     application()
-    box = QMessageBox(QMessageBox.Icon.Critical, f"{APP_NAME}: {title}", "")
+    icon = QMessageBox.Icon.Critical if error else QMessageBox.Icon.Information
+    box = QMessageBox(icon, f"{APP_NAME}: {title}", "")
     box.setTextFormat(Qt.TextFormat.PlainText)  # informativeText has no such switch: unused
     box.setText(text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     return box
 
 
-def show_error_box(title: str, text: str) -> None:
+def show_error_box(title: str, text: str, *, error: bool = True) -> None:
     """Show the box and wait until it is closed."""
-    error_box(title, text).exec()
+    error_box(title, text, error=error).exec()

@@ -30,9 +30,10 @@ class Boxes:
 
     def __init__(self) -> None:
         self.shown: list[tuple[str, str]] = []
+        self.answers: list[tuple[str, str]] = []  # error=False: not a failure
 
-    def __call__(self, title: str, text: str) -> None:
-        self.shown.append((title, text))
+    def __call__(self, title: str, text: str, *, error: bool = True) -> None:
+        (self.shown if error else self.answers).append((title, text))
 
     @property
     def only(self) -> tuple[str, str]:
@@ -297,3 +298,44 @@ def test_a_file_name_with_a_bidi_override_or_a_line_break_cannot_rearrange_the_b
     shown = str(path).replace("\u202e", "\ufffd").replace("\n", "\u23ce")
     assert text.startswith(f"{shown}, line 3, key 'tenant.client_id': ")
     assert "\u202e" not in text and "\n" not in text  # one paragraph: this error has no hint
+
+
+def test_version_of_the_windowed_exe_answers_in_a_box(
+    home: Path, no_console: Callable[[], None]
+) -> None:
+    """argparse prints it to stdout, which tapdesk.exe does not have: a box shows it."""
+    from tapdesk import __version__
+
+    no_console()
+    boxes = Boxes()
+    with pytest.raises(SystemExit) as done:
+        open_window(home, boxes, "--version")
+    assert (done.value.code, boxes.shown) == (0, [])
+    assert boxes.answers == [("Version", f"tapdesk {__version__}")]
+
+
+def test_help_of_the_windowed_exe_points_to_the_console_exe(
+    home: Path, no_console: Callable[[], None]
+) -> None:
+    no_console()
+    boxes = Boxes()
+    with pytest.raises(SystemExit) as done:
+        open_window(home, boxes, "--help")
+    assert (done.value.code, boxes.shown) == (0, [])
+    assert boxes.answers == [
+        (
+            "Help",
+            "tapdesk.exe opens the window. For the commands (issue, status, revoke, doctor, "
+            "audit...) and their options, run tapdesk-cli.exe --help in a terminal.",
+        )
+    ]
+
+
+def test_with_a_console_help_prints_and_opens_no_box(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    boxes = Boxes()
+    with pytest.raises(SystemExit):
+        open_window(home, boxes, "--version")
+    assert (boxes.shown, boxes.answers) == ([], [])
+    assert capsys.readouterr().out.startswith("tapdesk ")
