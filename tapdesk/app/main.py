@@ -259,12 +259,11 @@ def main(
         logs.configure(paths.log_dir, verbose=args.verbose)
         gui = window = args.command is None
         attended = not (args.self_test or args.screenshots)  # a box would hang their builds
-        if elevation_refusal() is not None:  # before a sign-in or an audit record
+        refusal = elevation_refusal()
+        if refusal is not None:  # before a sign-in or an audit record
             from tapdesk.errors import UsageError
 
-            raise UsageError(
-                elevation.REFUSAL, hint=elevation.HOW, title="Start tapdesk as yourself"
-            )
+            raise UsageError(refusal, hint=elevation.HOW, title="Start tapdesk as yourself")
         if not gui and (out is None or err is None):  # tapdesk.exe given a command
             return fail(startup_errors.no_console(args.command))
         if not gui:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from tapdesk.cli.terminal import say_line
 from tapdesk.core.text import escape_controls, one_line
 from tapdesk.errors import ExitCode, TapdeskError
 
@@ -92,19 +93,11 @@ def tell(
     self-test and screenshots, where a modal box would hang the build that runs them. Nothing
     here may raise: nothing is left to catch it."""
     log.warning("tapdesk stopped: %s", escape_controls(failure.line))  # a path may hold a newline
-    if err is not None:
-        _write(err, failure.line)
+    if err is not None and not say_line(err, failure.line):  # closed or broken: logged above
+        log.warning("stderr could not be written")
     if attended and (window or err is None):
         try:
             show_box(failure.title, failure.text)
         except Exception:  # no display, no Qt: the log line above is what remains
             log.exception("the error could not be shown in a message box")
     return failure.exit_code
-
-
-def _write(err: TextIO, line: str) -> None:
-    try:
-        err.write(f"tapdesk: {line}\n")
-        err.flush()
-    except (OSError, ValueError):  # closed or broken: the log line has it
-        log.warning("stderr could not be written")

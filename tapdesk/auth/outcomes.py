@@ -132,12 +132,7 @@ def error_for(
     if code == "broker_error":
         return _broker_error(result, client_id, ref)
     if code in _INTERACTION:
-        return SignInRequired(
-            "Your sign-in has expired or needs to be confirmed again.",
-            hint="Sign in again.",
-            request_id=ref,
-            code=code,
-        )
+        return _sign_in_again(ref, code)
     if code in _DECLINED:
         return AuthError("Sign-in was cancelled or declined.", request_id=ref, code=code)
     if code in _EXPIRED:
@@ -162,15 +157,20 @@ def error_for(
     )
 
 
+def _sign_in_again(ref: str | None, code: str) -> SignInRequired:
+    """The server (or WAM) wants the technician to sign in again: expired, revoked, MFA due."""
+    return SignInRequired(
+        "Your sign-in has expired or needs to be confirmed again.",
+        hint="Sign in again.",
+        request_id=ref,
+        code=code,
+    )
+
+
 def _broker_error(result: Mapping[str, Any], client_id: str, ref: str | None) -> TapdeskError:
     status, number = broker_status(result)
     if status in _BROKER_INTERACTION:
-        return SignInRequired(
-            "Your sign-in has expired or needs to be confirmed again.",
-            hint="Sign in again.",
-            request_id=ref,
-            code=status,
-        )
+        return _sign_in_again(ref, status)
     if status == _BROKER_CANCELLED:  # the technician closed or cancelled the WAM window
         return AuthError(CANCELLED, code="cancelled")
     if (status, number) == _BROKER_NO_REDIRECT:

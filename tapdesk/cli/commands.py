@@ -11,7 +11,7 @@ from typing import TextIO
 
 from tapdesk.app.services import Services
 from tapdesk.cli import output
-from tapdesk.cli.terminal import discard, field
+from tapdesk.cli.terminal import discard, field, say_line
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import PassCode, TapPolicy, TemporaryAccessPass, User
 from tapdesk.core.passrules import IssueRequest, validate_request
@@ -31,10 +31,7 @@ def _notice(err: TextIO) -> Callable[[str], None]:
     pass is being created (a retry's wait), and a broken stderr must not interrupt that."""
 
     def say(message: str) -> None:
-        try:
-            err.write(f"tapdesk: {message}\n")
-            err.flush()
-        except (OSError, ValueError):
+        if not say_line(err, message):
             log.warning("not shown on stderr: %s", field(message))
 
     return say
@@ -135,12 +132,8 @@ def _not_shown(
             "Fix the output (a file, a pipe, a console that reads UTF-8), then issue again.",
         ]
     for line in lines:
-        log.warning("%s", line)
-    try:
-        for line in lines:
-            err.write(f"tapdesk: {line}\n")
-        err.flush()
-    except (OSError, ValueError):
+        log.warning("%s", field(line))  # a refusal quotes Graph's words
+    if not all(say_line(err, line) for line in lines):  # all(): stops at the first refusal
         log.warning("stderr could not be written either; the log holds what happened")
     return int(ExitCode.ERROR)
 

@@ -48,6 +48,17 @@ def field(value: object) -> str:
     return escape_controls(str(value))
 
 
+def say_line(err: TextIO, line: str) -> bool:
+    """``tapdesk: <line>`` on ``err``, flushed. False when ``err`` cannot take it (closed, a
+    broken pipe, a console gone): the caller then leaves the line to the log."""
+    try:
+        err.write(f"tapdesk: {line}\n")
+        err.flush()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def utf8(stream: TextIO) -> TextIO:
     """The stream set to write UTF-8, whatever the console's code page.
 

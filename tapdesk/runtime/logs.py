@@ -47,26 +47,25 @@ class _SharedRotatingHandler(_PrivateRotatingHandler):
     _retry_at = 0  # after a refused rename: the size at which to try again
 
     def shouldRollover(self, record: logging.LogRecord) -> bool:
-        self._follow()
-        try:
-            size = Path(self.baseFilename).stat().st_size
-        except OSError:
-            return False
+        size = self._follow()
         return 0 < self.maxBytes <= size and size >= self._retry_at
 
-    def _follow(self) -> None:
-        """Reopen by name when the open file is no longer the one at the name (rotated away)."""
-        if self.stream is None:
-            self.stream = self._open()
-            return
+    def _follow(self) -> int:
+        """Reopen by name when the open file is no longer the one at the name (rotated away);
+        returns the size of the file now written (one stat per record, as the base class's
+        tell() is one seek)."""
         try:
-            named = Path(self.baseFilename).stat()
-        except FileNotFoundError:
+            named: os.stat_result | None = Path(self.baseFilename).stat()
+        except OSError:
             named = None
-        held = os.fstat(self.stream.fileno())
-        if named is None or (named.st_dev, named.st_ino) != (held.st_dev, held.st_ino):
+        if self.stream is not None and named is not None:
+            held = os.fstat(self.stream.fileno())
+            if (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino):
+                return named.st_size
+        if self.stream is not None:
             self.stream.close()
-            self.stream = self._open()
+        self.stream = self._open()
+        return os.fstat(self.stream.fileno()).st_size
 
     def doRollover(self) -> None:
         if self.stream:

@@ -1016,8 +1016,8 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "tapdesk.cli.commands._not_shown",
-        r'log\.warning\("%s", line\)',
-        r"log\.warning\(line\)",
+        r'log\.warning\("%s", field\(line\)\)',
+        r"log\.warning\(field\(line\)\)",
         "With no arguments logging does not %-format the message (LogRecord.getMessage formats only when args are given), so a line holding '%' is logged the same either way.",
     ),
 )
