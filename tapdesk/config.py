@@ -95,6 +95,12 @@ TAP_ONLY_SCOPES = (
 )
 
 
+# Shared-bench defaults: a technician away from the keyboard this long is signed out, and one
+# whose last sign-in is older must sign in again to continue.
+BENCH_IDLE_SIGN_OUT_MINUTES = 15
+BENCH_SIGN_IN_MAX_AGE_MINUTES = 60
+
+
 class QrPayload(str, Enum):
     PASS = "pass"  # noqa: S105 - the pass itself, for a phone to read
     SIGNIN = "signin"  # the sign-in page with the user's login hint
@@ -147,6 +153,10 @@ class Settings:
     mask_until_revealed: bool = False
     qr_payload: QrPayload = QrPayload.PASS
     large_text: bool = False
+    # A bench several technicians share: who is at the keyboard is asked, not assumed.
+    shared_bench: bool = False
+    idle_sign_out_minutes: int | None = None  # None: 15 on a shared bench, else off
+    sign_in_max_age_minutes: int | None = None  # None: 60 on a shared bench, else not asked
     demo: bool = False
     sources: tuple[str, ...] = ()
     origins: tuple[tuple[str, Origin], ...] = ()  # field name -> where its value came from
@@ -168,6 +178,24 @@ class Settings:
     @property
     def tenant_configured(self) -> bool:
         return bool(self.tenant_id and self.client_id) or bool(self.access_token)
+
+    @property
+    def sign_out_after_idle_minutes(self) -> int:
+        """Minutes without a key or click until the technician is signed out (0: never)."""
+        if self.idle_sign_out_minutes is not None:
+            return self.idle_sign_out_minutes
+        return BENCH_IDLE_SIGN_OUT_MINUTES if self.shared_bench else 0
+
+    @property
+    def fresh_sign_in_minutes(self) -> int | None:
+        """On a shared bench, how recent the technician's last interactive sign-in must be to
+        continue with one click; older asks Entra for a fresh one (``max_age``). None: not a
+        shared bench, a saved sign-in is used without asking."""
+        if not self.shared_bench:
+            return None
+        if self.sign_in_max_age_minutes is not None:
+            return self.sign_in_max_age_minutes
+        return BENCH_SIGN_IN_MAX_AGE_MINUTES
 
     def graph_scopes(self) -> list[str]:
         """Scopes qualified with the cloud's Graph resource (required outside the global cloud)."""
@@ -200,6 +228,9 @@ _FILE_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("privacy", "mask_until_revealed"): ("mask_until_revealed", "bool"),
     ("privacy", "qr_payload"): ("qr_payload", "qr"),
     ("display", "large_text"): ("large_text", "bool"),
+    ("bench", "shared"): ("shared_bench", "bool"),
+    ("bench", "idle_sign_out_minutes"): ("idle_sign_out_minutes", "minutes"),
+    ("bench", "sign_in_max_age_minutes"): ("sign_in_max_age_minutes", "minutes"),
 }
 # Keys that relax security: honoured only from the site file at the system location.
 _SITE_ONLY = {"allow_plaintext_cache", "allowed_graph_host", "allow_issue_without_trail"}
@@ -221,6 +252,9 @@ _TIGHTER: dict[str, Callable[[Any, Any], Any]] = {
     "hide_after_seconds": _sooner,
     "mask_until_revealed": lambda site, other: bool(site or other),
     "qr_payload": _safer_qr,
+    "shared_bench": lambda site, other: bool(site or other),
+    "idle_sign_out_minutes": _sooner,
+    "sign_in_max_age_minutes": min,  # 0 is the strictest here: a fresh sign-in every time
 }
 
 _ENV_KEYS: dict[str, tuple[str, str]] = {
@@ -237,6 +271,9 @@ _ENV_KEYS: dict[str, tuple[str, str]] = {
     "TAPDESK_HIDE_AFTER_SECONDS": ("hide_after_seconds", "seconds"),
     "TAPDESK_QR_PAYLOAD": ("qr_payload", "qr"),
     "TAPDESK_LARGE_TEXT": ("large_text", "bool"),
+    "TAPDESK_SHARED_BENCH": ("shared_bench", "bool"),
+    "TAPDESK_IDLE_SIGN_OUT_MINUTES": ("idle_sign_out_minutes", "minutes"),
+    "TAPDESK_SIGN_IN_MAX_AGE_MINUTES": ("sign_in_max_age_minutes", "minutes"),
 }
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -253,7 +290,7 @@ def _convert(kind: str, value: Any) -> Any:
         if isinstance(value, str) and value.strip().lower() in {"0", "false", "no", "off"}:
             return False
         raise ValueError("expected true or false")
-    if kind in {"lifetime", "seconds"}:
+    if kind in {"lifetime", "seconds", "minutes"}:
         if isinstance(value, bool):
             raise ValueError("expected a whole number")
         try:
@@ -264,6 +301,8 @@ def _convert(kind: str, value: Any) -> Any:
             raise ValueError(f"a pass lifetime is {API_MIN_LIFETIME} to {API_MAX_LIFETIME} minutes")
         if kind == "seconds" and not 0 <= number <= 86400:
             raise ValueError("expected 0 to 86400 seconds (0 turns the timer off)")
+        if kind == "minutes" and not 0 <= number <= 1440:
+            raise ValueError("expected 0 to 1440 minutes")
         return number
     if kind == "cloud":
         try:

@@ -97,6 +97,7 @@ def build_services(
             client_id=client_id,
             open_browser=open_browser,
             clock=clock,
+            tenant=tenant_key(settings),
         )
         token = auth.access_token
     graph = GraphClient(graph_url, token, http=http, clock=clock)

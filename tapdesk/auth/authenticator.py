@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,9 +22,15 @@ import httpx
 import msal
 from keyring.backend import KeyringBackend
 
-from tapdesk.auth.cache import CACHE_FILE, CacheProtection, CacheStore
+from tapdesk.auth.cache import CACHE_FILE, CacheProtection, CacheStore, cache_file_name
 from tapdesk.auth.claims import jwt_payload, roles_from_id_claims
-from tapdesk.auth.keystore import KeyStore
+from tapdesk.auth.freshness import (
+    MSAL_MAX_AGE_FAILURE,
+    SKEW_SECONDS,
+    authenticated_at,
+    is_fresh,
+)
+from tapdesk.auth.keystore import KeyStore, key_name
 from tapdesk.auth.logguard import guard_msal_logging
 from tapdesk.auth.outcomes import (
     CANCELLED,
@@ -69,6 +76,18 @@ class Account:
     roles: Roles = field(default_factory=Roles.unknown)
 
 
+@dataclass(frozen=True, slots=True)
+class SavedSignIn:
+    """The account in the token cache, read without signing in: whom to ask "Continue as?"."""
+
+    account: Account
+    authenticated_at: datetime | None  # Entra's auth_time; None when it did not say
+
+
+NOT_FRESH = "The sign-in was not recent enough for this shared bench."
+NOT_FRESH_HINT = "Sign in again: enter your password or use your passkey when asked."
+
+
 class Authenticator:
     def __init__(
         self,
@@ -81,7 +100,10 @@ class Authenticator:
         client_id: str | None = None,
         open_browser: OpenBrowser | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        tenant: str = "",
     ) -> None:
+        """``tenant``: whose sign-in this is (the composition root's tenant key); the cache
+        file and its keyring entry are that tenant's alone, so tenants never share a sign-in."""
         self._authority = authority or settings.authority
         self._client_id = client_id or settings.client_id or ""
         self._scopes = settings.graph_scopes()
@@ -93,13 +115,25 @@ class Authenticator:
         self._owns_http = http_client is None
         self._open_browser = open_browser or system_browser
         self._clock = clock
-        self._keystore = KeyStore(keyring_backend)
+        self._keystore = KeyStore(keyring_backend, name=key_name(tenant))
         self._store = CacheStore(
-            paths.data_dir / CACHE_FILE,
+            paths.data_dir / cache_file_name(tenant),
             self._keystore,
             allow_plaintext=settings.allow_plaintext_cache,
             clock=clock,
         )
+        # Before caches were kept per tenant: one file and key for all, now unowned.
+        self._legacy = CacheStore(
+            paths.data_dir / CACHE_FILE,
+            KeyStore(keyring_backend),
+            allow_plaintext=False,
+            clock=clock,
+        )
+        # A shared bench: nobody is signed in until the person at the keyboard says who they
+        # are, and an interactive sign-in asks Entra for one at most this many seconds old.
+        self._bench = settings.shared_bench
+        fresh = settings.fresh_sign_in_minutes
+        self._max_age = None if fresh is None else fresh * 60
         self._cache = msal.SerializableTokenCache()
         self._app: msal.PublicClientApplication | None = None
         self._loaded = False
@@ -147,9 +181,47 @@ class Authenticator:
 
     # --- sign-in ---------------------------------------------------------------------------
 
+    @property
+    def shared_bench(self) -> bool:
+        return self._bench
+
     def sign_in_silent(self) -> Account | None:
-        """The saved account, refreshed if needed; None when an interactive sign-in is needed."""
+        """The saved account, refreshed if needed; None when an interactive sign-in is needed.
+
+        On a shared bench only an account confirmed in this process (:meth:`continue_as`, an
+        interactive sign-in) counts: a saved one may be the previous technician's.
+        """
+        if self._bench and self._account is None:
+            return None
         return self._silent_sign_in(username=None)
+
+    def saved_sign_in(self) -> SavedSignIn | None:
+        """Who the token cache holds, read from the cache alone (no network, no refresh)."""
+        with self._lock:
+            self._ensure_loaded()
+            entries = self._cache.search(msal.TokenCache.CredentialType.ACCOUNT, query={})
+            for entry in entries:
+                claims = self._cached_id_claims(entry)
+                return SavedSignIn(self._account_of(entry, claims), authenticated_at(claims))
+            return None
+
+    def continue_as(
+        self, username: str, *, parent_window_handle: int | None = None, timeout: float = 300
+    ) -> Account:
+        """The person at the keyboard says they are ``username``: one step when their last
+        sign-in is recent enough (Entra's ``auth_time``), else a sign-in Entra makes fresh."""
+        saved = self.saved_sign_in()
+        if (
+            saved is not None
+            and saved.account.username.lower() == username.lower()
+            and self._recent(saved.authenticated_at)
+        ):
+            account = self._silent_sign_in(username=saved.account.username)
+            if account is not None:
+                return account
+        return self.sign_in_interactive(
+            parent_window_handle=parent_window_handle, login_hint=username, timeout=timeout
+        )
 
     def sign_in_interactive(
         self,
@@ -159,17 +231,24 @@ class Authenticator:
         login_hint: str | None = None,
         timeout: float = 300,
     ) -> Account:
-        """Silent first (unless ``select_account``), then the broker or the system browser."""
-        if not select_account:
+        """Silent first (unless ``select_account``), then the broker or the system browser.
+
+        On a shared bench there is no silent step (:meth:`continue_as` is that), and Entra is
+        asked for a sign-in at most ``max_age`` old, which it makes fresh when it is not.
+        """
+        if not select_account and not self._bench:
             account = self._silent_sign_in(username=login_hint, window_next=True)
             if account is not None:
                 return account
-        prompt = msal.Prompt.SELECT_ACCOUNT if select_account else None
+        # On a bench neither WAM nor the browser's session may pick an account by itself: it
+        # may be the previous technician's. The person at the keyboard chooses.
+        choose = select_account or (self._bench and not login_hint)
+        prompt = msal.Prompt.SELECT_ACCOUNT if choose else None
         with self._one_interactive():  # released however the call ends: a lost WAM window too
             app = self._ready_app()
             if self._broker and prompt is None and not login_hint:
                 prompt, login_hint = self._broker_account_choice(app)
-            with msal_boundary(self._client_id):
+            with msal_boundary(self._client_id), self._stale_sign_in_refused(app):
                 if self._broker:
                     result = app.acquire_token_interactive(
                         self._scopes,
@@ -181,6 +260,7 @@ class Authenticator:
                             if parent_window_handle is None
                             else parent_window_handle
                         ),
+                        max_age=self._max_age,
                     )
                 else:
                     result = self._browser_sign_in(app, prompt, login_hint, timeout)
@@ -272,8 +352,19 @@ class Authenticator:
     def _ensure_loaded(self) -> None:
         with self._lock:
             if not self._loaded:
+                self._forget_legacy_cache()
                 self._store.load(self._cache)
                 self._loaded = True
+
+    def _forget_legacy_cache(self) -> None:
+        """A cache from before tenants had their own: nobody can say whose it is, so it goes."""
+        if not self._legacy.path.exists() or self._legacy.path == self._store.path:
+            return
+        try:
+            self._legacy.wipe()
+            log.info("token cache shared by all tenants removed: each tenant now has its own")
+        except OSError as exc:
+            log.warning("old token cache not removed: %s", type(exc).__name__)
 
     def _ready_app(self) -> msal.PublicClientApplication:
         with self._lock:
@@ -393,7 +484,12 @@ class Authenticator:
         self._browser = BrowserSignIn(self._open_browser)
         try:
             return self._browser.run(
-                app, self._scopes, prompt=prompt, login_hint=login_hint, timeout=timeout
+                app,
+                self._scopes,
+                prompt=prompt,
+                login_hint=login_hint,
+                timeout=timeout,
+                max_age=self._max_age,
             )
         finally:
             self._browser = None
@@ -407,7 +503,14 @@ class Authenticator:
             finally:
                 self._store.save(self._cache)
             accounts: list[MsalAccount] = app.get_accounts()
-            chosen = _matching_account(accounts, ok.get("id_token_claims") or {})
+            claims = ok.get("id_token_claims") or {}
+            if self._max_age is not None and not is_fresh(
+                authenticated_at(claims), self._max_age, self._clock.now(), skew=SKEW_SECONDS
+            ):
+                # MSAL checks auth_time on the browser path only, after caching the tokens.
+                self._forget_unfresh(app)
+                raise AuthError(NOT_FRESH, hint=NOT_FRESH_HINT, code="not_fresh")
+            chosen = _matching_account(accounts, claims)
             if chosen is None:
                 raise AuthError("The sign-in finished without an account.", code="no_account")
             # One technician account at a time: switching drops the other's tokens.
@@ -417,7 +520,32 @@ class Authenticator:
             self._store.save(self._cache)
             return self._adopt(chosen, ok)
 
+    @contextmanager
+    def _stale_sign_in_refused(self, app: msal.PublicClientApplication) -> Iterator[None]:
+        """MSAL raises RuntimeError when the ID token's auth_time is missing or older than
+        max_age, after it has cached the tokens: drop them, and say it in our words."""
+        try:
+            yield
+        except RuntimeError as exc:
+            if not str(exc).startswith(MSAL_MAX_AGE_FAILURE):
+                raise
+            log.info("sign-in refused: auth_time missing or older than max_age")
+            self._forget_unfresh(app)
+            raise AuthError(NOT_FRESH, hint=NOT_FRESH_HINT, code="not_fresh") from None
+
+    def _forget_unfresh(self, app: msal.PublicClientApplication) -> None:
+        with self._lock:
+            for account in app.get_accounts():
+                app.remove_account(account)
+            self._account = None
+            self._store.save(self._cache)
+
+    def _recent(self, at: datetime | None) -> bool:
+        return self._max_age is None or is_fresh(at, self._max_age, self._clock.now())
+
     def _current_msal_account(self, app: msal.PublicClientApplication) -> MsalAccount | None:
+        if self._bench and self._account is None:
+            return None  # not confirmed by the person at the keyboard (continue_as, sign-in)
         accounts: list[MsalAccount] = app.get_accounts()
         if self._account is not None:
             wanted = self._account.object_id
@@ -426,16 +554,20 @@ class Authenticator:
 
     def _adopt(self, msal_account: MsalAccount, result: Mapping[str, Any]) -> Account:
         claims = result.get("id_token_claims") or self._cached_id_claims(msal_account)
+        account = self._account_of(msal_account, claims)
+        self._account = account
+        return account
+
+    @staticmethod
+    def _account_of(msal_account: MsalAccount, claims: Mapping[str, Any]) -> Account:
         username = str(msal_account.get("username") or claims.get("preferred_username") or "")
-        account = Account(
+        return Account(
             username=username,
             name=str(claims.get("name") or username),
             tenant_id=str(claims.get("tid") or msal_account.get("realm") or ""),
             object_id=str(claims.get("oid") or msal_account.get("local_account_id") or ""),
             roles=roles_from_id_claims(claims),
         )
-        self._account = account
-        return account
 
     def _cached_id_claims(self, msal_account: MsalAccount) -> dict[str, Any]:
         # A token served from the cache comes without id_token_claims: read the cached ID token.

@@ -20,11 +20,11 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 from msal import SerializableTokenCache
 
-from tapdesk.auth.keystore import KeyringUnavailable, KeyStore
+from tapdesk.auth.keystore import KeyringUnavailable, KeyStore, tenant_tag
 from tapdesk.core.clock import Clock
 from tapdesk.runtime import private
 
-CACHE_FILE = "token-cache.bin"
+CACHE_FILE = "token-cache.bin"  # before each tenant had its own: see cache_file_name
 # A header names the format, so a plaintext file is never mistaken for an encrypted one.
 _FERNET = b"tapdesk-token-cache/1 fernet\n"
 _PLAIN = b"tapdesk-token-cache/1 plain\n"
@@ -35,6 +35,11 @@ REPLACE_WAITS = (0.05, 0.1, 0.2, 0.3, 0.4)
 _sleep = time.sleep
 
 log = logging.getLogger(__name__)
+
+
+def cache_file_name(tenant: str) -> str:
+    """One tenant's cache file: ``token-cache.<tenant>.bin``."""
+    return f"token-cache.{tenant_tag(tenant)}.bin"
 
 
 class CacheProtection(StrEnum):
@@ -215,7 +220,7 @@ class CacheStore:
         folder = self.path.parent
         if not folder.is_dir():
             return []
-        names = (f"{self.path.name}*", ".token-cache-*.tmp")
+        names = (f"{self.path.name}*", f".{self.path.name}-*.tmp")
         return [self.path, *(p for pattern in names for p in folder.glob(pattern))]
 
     # --- trouble ---------------------------------------------------------------------------
@@ -258,7 +263,7 @@ def _looks_like_msal_cache(state: object) -> bool:
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write a sibling temp file (0600 from mkstemp), then rename it over the target."""
     private.private_dir(path.parent)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".token-cache-", suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -17,10 +17,21 @@ from keyring.backends import fail, null
 from keyring.errors import KeyringError, KeyringLocked, PasswordDeleteError
 
 SERVICE = "tapdesk"
-KEY_NAME = "token-cache-key"
+KEY_NAME = "token-cache-key"  # before each tenant had its own: see key_name
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
+
+
+def key_name(tenant: str) -> str:
+    """The keyring entry of one tenant's cache key."""
+    return f"{KEY_NAME}.{tenant_tag(tenant)}"
+
+
+def tenant_tag(tenant: str) -> str:
+    """A tenant id or domain as a name part: lower case, letters, digits, dots and dashes."""
+    tag = "".join(c if c.isascii() and (c.isalnum() or c in ".-") else "_" for c in tenant.lower())
+    return tag or "none"
 
 
 class KeyringUnavailable(Exception):
@@ -54,8 +65,9 @@ def backend_usable(backend: KeyringBackend, *, chosen: bool = True) -> bool:
 class KeyStore:
     """Get, create and delete the cache key; every failure becomes :class:`KeyringUnavailable`."""
 
-    def __init__(self, backend: KeyringBackend | None = None) -> None:
+    def __init__(self, backend: KeyringBackend | None = None, *, name: str = KEY_NAME) -> None:
         self._backend = backend
+        self.key_name = name
         # Passed in, or named by PYTHON_KEYRING_BACKEND: a deliberate choice we honour.
         self._chosen = backend is not None or bool(os.environ.get("PYTHON_KEYRING_BACKEND"))
 
@@ -77,14 +89,14 @@ class KeyStore:
         return backend_usable(self.backend, chosen=self._chosen)
 
     def get(self) -> str | None:
-        return self._call("read", lambda: self.backend.get_password(SERVICE, KEY_NAME))
+        return self._call("read", lambda: self.backend.get_password(SERVICE, self.key_name))
 
     def put(self, value: str) -> None:
-        self._call("write", lambda: self.backend.set_password(SERVICE, KEY_NAME, value))
+        self._call("write", lambda: self.backend.set_password(SERVICE, self.key_name, value))
 
     def delete(self) -> None:
         try:
-            self._call("delete", lambda: self.backend.delete_password(SERVICE, KEY_NAME))
+            self._call("delete", lambda: self.backend.delete_password(SERVICE, self.key_name))
         except KeyringUnavailable as exc:
             if not isinstance(exc.__cause__, PasswordDeleteError):
                 raise

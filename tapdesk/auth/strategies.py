@@ -83,6 +83,7 @@ class BrowserSignIn:
         prompt: str | None,
         login_hint: str | None,
         timeout: float,
+        max_age: int | None = None,
     ) -> dict[str, Any]:
         with LoopbackListener() as listener:  # listening before the browser opens
             flow = app.initiate_auth_code_flow(
@@ -92,6 +93,7 @@ class BrowserSignIn:
                 prompt=prompt,
                 login_hint=login_hint,
                 response_mode="form_post",  # the code travels in a POST body, not the URL
+                max_age=max_age,  # MSAL then checks the ID token's auth_time against it
             )
             self._listener = listener
             try:

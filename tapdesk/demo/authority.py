@@ -16,10 +16,8 @@ import httpx
 
 from tapdesk.demo import grants
 from tapdesk.demo.constants import (
-    DEMO_AUTHORITY,
     DEMO_CLIENT_ID,
     DEMO_DOMAIN,
-    DEMO_ISSUER,
     DEMO_TECHNICIAN_UPN,
     DEMO_TENANT_ID,
     DEVICE_LOGIN_URL,
@@ -27,8 +25,8 @@ from tapdesk.demo.constants import (
     LOGIN_HOST,
 )
 from tapdesk.demo.grants import check_client
-from tapdesk.demo.issuance import prune_expired
-from tapdesk.demo.model import Grant, TenantState, fingerprint
+from tapdesk.demo.issuance import issuer, prune_expired
+from tapdesk.demo.model import DemoUser, Grant, TenantState, fingerprint
 from tapdesk.demo.responses import OAuthProblem
 
 DEVICE_CODE_LIFETIME = timedelta(seconds=900)
@@ -36,7 +34,7 @@ DEVICE_CODE_LIFETIME = timedelta(seconds=900)
 DEVICE_POLL_INTERVAL = 5
 AUTH_CODE_LIFETIME = timedelta(minutes=10)
 _USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"  # no vowels or look-alikes
-_TENANT_ALIASES = {DEMO_TENANT_ID, DEMO_DOMAIN, "organizations", "common"}
+_TENANT_ALIASES = {DEMO_DOMAIN, "organizations", "common"}
 _LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -54,11 +52,11 @@ def handle(
             return _user_realm(parts[2])
         if parts == ["device"]:
             return _html("<p>Enter the code shown by the app. (tapdesk demo tenant)</p>")
-        if parts[0] not in _TENANT_ALIASES:
+        if parts[0] not in {*_TENANT_ALIASES, state.tenant_id}:
             raise OAuthProblem("invalid_tenant", 90002, f"Tenant '{parts[0]}' not found.")
         rest, method = parts[1:], request.method
         if rest == ["v2.0", ".well-known", "openid-configuration"] and method == "GET":
-            return httpx.Response(200, json=discovery())
+            return httpx.Response(200, json=discovery(state.tenant_id))
         if rest == ["discovery", "v2.0", "keys"] and method == "GET":
             return httpx.Response(200, json={"keys": []})  # ID tokens are unsigned
         endpoint = "/".join(rest)
@@ -78,15 +76,16 @@ def handle(
         return problem.response(now)
 
 
-def discovery() -> dict[str, Any]:
-    base = f"{DEMO_AUTHORITY}/oauth2/v2.0"
+def discovery(tenant_id: str = DEMO_TENANT_ID) -> dict[str, Any]:
+    authority = f"https://{LOGIN_HOST}/{tenant_id}"
+    base = f"{authority}/oauth2/v2.0"
     return {
-        "issuer": DEMO_ISSUER,
+        "issuer": issuer(tenant_id),
         "authorization_endpoint": f"{base}/authorize",
         "token_endpoint": f"{base}/token",
         "device_authorization_endpoint": f"{base}/devicecode",
         "end_session_endpoint": f"{base}/logout",
-        "jwks_uri": f"{DEMO_AUTHORITY}/discovery/v2.0/keys",
+        "jwks_uri": f"{authority}/discovery/v2.0/keys",
         "userinfo_endpoint": f"https://{GRAPH_HOST}/oidc/userinfo",
         "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
         "response_modes_supported": ["query", "fragment", "form_post"],
@@ -163,8 +162,7 @@ def _authorize(params: httpx.QueryParams, state: TenantState, now: datetime) -> 
         return _html("<p>AADSTS50011: The redirect URI does not match the app's.</p>", 400)
     if params.get("response_type") != "code":
         return _html("<p>AADSTS700054: response_type must be 'code'.</p>", 400)
-    hint = state.find_user(params.get("login_hint") or "")
-    user = hint or state.find_user(DEMO_TECHNICIAN_UPN)
+    user = _signed_in_user(params, state, now)
     if user is None:
         return _html("<p>AADSTS50034: The user account does not exist.</p>", 400)
     code = secrets.token_urlsafe(48)
@@ -178,6 +176,8 @@ def _authorize(params: httpx.QueryParams, state: TenantState, now: datetime) -> 
         code_challenge=params.get("code_challenge"),
         code_challenge_method=params.get("code_challenge_method", "plain"),
         nonce=params.get("nonce"),
+        auth_time=state.browser_auth_time,
+        with_auth_time=_max_age(params) is not None,
     )
     answer = {
         "code": code,
@@ -187,6 +187,44 @@ def _authorize(params: httpx.QueryParams, state: TenantState, now: datetime) -> 
     if params.get("response_mode") == "form_post":
         return _form_post(redirect_uri, answer)
     return httpx.Response(302, headers={"location": f"{redirect_uri}?{urlencode(answer)}"})
+
+
+def _signed_in_user(
+    params: httpx.QueryParams, state: TenantState, now: datetime
+) -> DemoUser | None:
+    """Who the authorize page signs in: the browser's session (single sign-on) unless the
+    request needs someone to enter credentials now, then whoever is at the keyboard.
+
+    Entra re-authenticates for ``prompt=login``, for another account than the session's, and
+    when the session's last authentication is older than ``max_age`` seconds (OpenID Connect
+    Core 3.1.2.1; MSAL Python sends it, "Microsoft identity platform will actively
+    re-authenticate the End-User"). ``select_account`` lets the person pick: here, the one at
+    the keyboard, who signs in afresh unless they are the session's account.
+    """
+    session = state.users.get(state.browser_user_id or "")
+    hint = params.get("login_hint") or ""
+    at_keyboard = state.find_user(state.keyboard_upn or DEMO_TECHNICIAN_UPN)
+    prompt, max_age = params.get("prompt"), _max_age(params)
+    # A hint no account matches only fills in the sign-in page: the person types their own.
+    asks = bool(hint) or prompt == "select_account" or session is None
+    wanted = (state.find_user(hint) if hint else None) or (at_keyboard if asks else session)
+    stale = (
+        max_age is not None
+        and state.browser_auth_time is not None
+        and (now - state.browser_auth_time).total_seconds() > max_age
+    )
+    if wanted is None:
+        return None
+    if session is None or wanted.id != session.id or prompt == "login" or stale:
+        state.browser_user_id, state.browser_auth_time = wanted.id, now
+    return wanted
+
+
+def _max_age(params: httpx.QueryParams) -> int | None:
+    # A whole number of seconds (OpenID Connect Core 3.1.2.1); what Entra does with anything
+    # else is not documented, so the demo ignores it.
+    text = params.get("max_age") or ""
+    return int(text) if text.isdigit() else None
 
 
 def _form_post(action: str, fields: dict[str, str]) -> httpx.Response:

@@ -39,16 +39,19 @@ def redeem(
     check_client(form.get("client_id"))
     grant_type = form.get("grant_type")
     scopes = form.get("scope", "").split()
-    nonce = None
+    nonce, auth_time = None, None
     if grant_type == DEVICE_GRANT:
         grant = _redeem_device_code(form, state, now, auto_approve_after)
         user_id, scopes = grant.user_id, grant.scopes
     elif grant_type == "authorization_code":
         grant = _redeem_auth_code(form, state, now)
         user_id, scopes, nonce = grant.user_id, grant.scopes, grant.nonce
+        auth_time = grant.auth_time if grant.with_auth_time else None
     elif grant_type == "refresh_token":
         grant = _redeem_refresh_token(form, state, now)
         user_id, scopes = grant.user_id, scopes or [*grant.scopes, "offline_access"]
+        # A refreshed ID token names the original sign-in's time (OpenID Connect Core 12.2).
+        auth_time = grant.auth_time if grant.with_auth_time else None
     elif grant_type == "password":
         user_id = check_can_sign_in(state.find_user(form.get("username", ""))).id
         if form.get("password") != DEMO_PASSWORD:
@@ -64,6 +67,7 @@ def redeem(
         token_lifetime,
         nonce=nonce,
         with_client_info=form.get("client_info") == "1",
+        auth_time=auth_time,
     )
 
 

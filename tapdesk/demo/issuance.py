@@ -9,10 +9,9 @@ from typing import Any
 from tapdesk.demo.authz import role_ids
 from tapdesk.demo.constants import (
     DEMO_CLIENT_ID,
-    DEMO_ISSUER,
-    DEMO_TENANT_ID,
     GRAPH_AUDIENCE,
     GRAPH_SCOPE_PREFIXES,
+    LOGIN_HOST,
     OIDC_SCOPES,
 )
 from tapdesk.demo.model import DemoUser, Grant, TenantState, fingerprint
@@ -76,7 +75,9 @@ def token_response(
     *,
     nonce: str | None = None,
     with_client_info: bool = False,
+    auth_time: datetime | None = None,
 ) -> dict[str, Any]:
+    """``auth_time``: put in the ID token (the sign-in asked for max_age, or a refresh of one)."""
     """Entra's v2 token response; refresh token only with offline_access, ID token with openid."""
     granted = graph_scopes(requested, state.consented_scopes)
     oidc: list[str] = [
@@ -86,8 +87,8 @@ def token_response(
     exp = iat + int(lifetime)
     access_claims = {
         "aud": GRAPH_AUDIENCE,
-        "iss": DEMO_ISSUER,
-        "tid": DEMO_TENANT_ID,
+        "iss": issuer(state.tenant_id),
+        "tid": state.tenant_id,
         "oid": user.id,
         "upn": user.upn,
         "preferred_username": user.upn,
@@ -111,14 +112,20 @@ def token_response(
     if "offline_access" in lowered:
         refresh = secrets.token_urlsafe(48)
         state.refresh_tokens[fingerprint(refresh)] = Grant(
-            user.id, DEMO_CLIENT_ID, granted, now, now + REFRESH_TOKEN_LIFETIME
+            user.id,
+            DEMO_CLIENT_ID,
+            granted,
+            now,
+            now + REFRESH_TOKEN_LIFETIME,
+            auth_time=auth_time,
+            with_auth_time=auth_time is not None,
         )
         body["refresh_token"] = refresh
     if "openid" in lowered:
         id_claims: dict[str, Any] = {
             "aud": DEMO_CLIENT_ID,
-            "iss": DEMO_ISSUER,
-            "tid": DEMO_TENANT_ID,
+            "iss": issuer(state.tenant_id),
+            "tid": state.tenant_id,
             "oid": user.id,
             "sub": fingerprint(f"{user.id}/{DEMO_CLIENT_ID}")[:43],
             "preferred_username": user.upn,
@@ -130,10 +137,16 @@ def token_response(
             id_claims["wids"] = role_ids(user)
         if nonce is not None:
             id_claims["nonce"] = nonce
+        if auth_time is not None:
+            id_claims["auth_time"] = int(auth_time.timestamp())
         body["id_token"] = unsigned_token(id_claims)
     if with_client_info:
-        body["client_info"] = client_info(user.id, DEMO_TENANT_ID)
+        body["client_info"] = client_info(user.id, state.tenant_id)
     return body
+
+
+def issuer(tenant_id: str) -> str:
+    return f"https://{LOGIN_HOST}/{tenant_id}/v2.0"
 
 
 def prune_expired(state: TenantState, now: datetime) -> None:

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from tapdesk.demo.constants import DEMO_TENANT_ID
+
 JsonDict = dict[str, Any]
 
 
@@ -78,6 +80,10 @@ class Grant:
     code_challenge: str | None = None
     code_challenge_method: str | None = None
     nonce: str | None = None
+    # When the user last entered credentials; put in ID tokens only when the sign-in asked
+    # for max_age (OpenID Connect Core 3.1.2.1), and kept by refreshes (12.2).
+    auth_time: datetime | None = None
+    with_auth_time: bool = False
 
 
 @dataclass
@@ -89,6 +95,12 @@ class TenantState:
     refresh_tokens: dict[str, Grant] = field(default_factory=dict)  # by fingerprint
     device_codes: dict[str, Grant] = field(default_factory=dict)
     auth_codes: dict[str, Grant] = field(default_factory=dict)
+    tenant_id: str = DEMO_TENANT_ID  # another id: a second tenant served the same way (tests)
+    # The demo browser's sign-in session (its cookie): who signed in there, and when.
+    browser_user_id: str | None = None
+    browser_auth_time: datetime | None = None
+    # Who types at the sign-in page when it asks for credentials (None: the training technician).
+    keyboard_upn: str | None = None
 
     def find_user(self, key: str) -> DemoUser | None:
         """By object id or UPN (case-insensitive), as Graph resolves /users/{key}."""
@@ -122,11 +134,22 @@ def state_from_json(data: JsonDict) -> TenantState:
         refresh_tokens=grants(data.get("refresh_tokens", {})),
         device_codes=grants(data.get("device_codes", {})),
         auth_codes=grants(data.get("auth_codes", {})),
+        tenant_id=str(data.get("tenant_id") or DEMO_TENANT_ID),
+        browser_user_id=data.get("browser_user_id"),
+        browser_auth_time=_when(data.get("browser_auth_time")),
+        keyboard_upn=data.get("keyboard_upn"),
     )
 
 
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
 _DATETIME_FIELDS = frozenset(
-    {"created", "start", "used_at", "employee_hire_date", "issued", "expires", "seeded_at"}
+    {
+        "created", "start", "used_at", "employee_hire_date", "issued", "expires", "seeded_at",
+        "auth_time",
+    }
 )
 
 

@@ -15,6 +15,7 @@ from tapdesk.demo.constants import (
     ALL_STAFF_GROUP_ID,
     DEFAULT_CONSENTED_SCOPES,
     DEMO_DOMAIN,
+    DEMO_TENANT_ID,
     TAP_ELIGIBLE_GROUP_ID,
 )
 from tapdesk.demo.model import DemoUser, JsonDict, PassRecord, TenantState
@@ -126,13 +127,16 @@ SEED_USERS: tuple[SeedUser, ...] = (
 )  # fmt: skip
 
 
-def seed_state(now: datetime, policy: JsonDict | None = None) -> TenantState:
+def seed_state(
+    now: datetime, policy: JsonDict | None = None, tenant_id: str = DEMO_TENANT_ID
+) -> TenantState:
     users = {seed.id: build_user(seed, now) for seed in SEED_USERS}
     return TenantState(
         seeded_at=now,
         users=users,
         policy=policy or shapes.default_policy(),
         consented_scopes=list(DEFAULT_CONSENTED_SCOPES),
+        tenant_id=tenant_id,
     )
 
 

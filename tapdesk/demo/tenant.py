@@ -27,6 +27,7 @@ from tapdesk.demo.constants import (
     DEFAULT_CONSENTED_SCOPES,
     DEMO_DOMAIN,
     DEMO_TECHNICIAN_UPN,
+    DEMO_TENANT_ID,
     GRAPH_HOST,
     LOGIN_HOST,
     ROLE_ASSIGNABLE_GROUP_ID,
@@ -51,7 +52,10 @@ class DemoTenant:
         latency: float = 0.0,
         sleep: Callable[[float], None] = time.sleep,
         auto_approve_after: float | None = 3.0,
+        tenant_id: str = DEMO_TENANT_ID,
     ) -> None:
+        """``tenant_id``: the demo's own by default; another serves a second tenant the same way
+        (tests of tenants that must never mix)."""
         self.latency = latency  # seconds added to every request, through ``sleep``
         self.auto_approve_after = auto_approve_after  # None: device codes wait for approval
         self.token_lifetime = 3600.0
@@ -63,7 +67,8 @@ class DemoTenant:
         self._sleep = sleep
         self._faults: list[Fault] = []
         self._meta_lock = threading.Lock()
-        self._store = StateStore(state_path, lambda: seed_state(clock.now()))
+        self.tenant_id = tenant_id
+        self._store = StateStore(state_path, lambda: seed_state(clock.now(), tenant_id=tenant_id))
         if state_path is not None:
             with self._store.transaction():
                 pass  # seeds a missing file now: "tenant start" is this moment
@@ -265,6 +270,19 @@ class DemoTenant:
     def restore_consent(self) -> None:
         with self._store.transaction() as state:
             state.consented_scopes = list(DEFAULT_CONSENTED_SCOPES)
+
+    def at_keyboard(self, upn: str | None) -> None:
+        """Who enters credentials when the sign-in page asks for them (None: the training
+        technician); a browser session already signed in is used without asking."""
+        if upn is not None:
+            self._user(upn)
+        with self._store.transaction() as state:
+            state.keyboard_upn = upn
+
+    def end_browser_session(self) -> None:
+        """The demo browser forgets its sign-in (its cookie): the next sign-in asks again."""
+        with self._store.transaction() as state:
+            state.browser_user_id, state.browser_auth_time = None, None
 
     def approve_device_code(self, user_code: str, upn: str = DEMO_TECHNICIAN_UPN) -> None:
         with self._store.transaction() as state:

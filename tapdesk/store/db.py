@@ -263,7 +263,7 @@ class Store:
     def save_session(self, snapshot: ChecklistSnapshot, events: Sequence[AuditEvent] = ()) -> None:
         """Store the session's current state and its new audit events, atomically."""
         with self._write("saving the session") as conn:
-            conn.execute(_UPSERT_SESSION, _plain(_session_params(snapshot)))
+            conn.execute(_UPSERT_SESSION, _plain((*_session_params(snapshot), self.tenant_id)))
             conn.execute("DELETE FROM session_steps WHERE session_id = ?", (snapshot.session_id,))
             conn.executemany(
                 _INSERT_STEP,
@@ -284,21 +284,26 @@ class Store:
         return event if event.tenant_id else replace(event, tenant_id=self.tenant_id)
 
     def session(self, session_id: str) -> ChecklistSnapshot | None:
-        found = self._sessions("WHERE id = ?", (session_id,))
+        found = self._sessions("AND id = ?", (session_id,))
         return found[0] if found else None
 
     def open_sessions(self) -> list[ChecklistSnapshot]:
         """Sessions not completed or abandoned, oldest first: what to resume after a restart."""
-        return self._sessions("WHERE closed_at IS NULL ORDER BY opened_at, id", ())
+        return self._sessions("AND closed_at IS NULL ORDER BY opened_at, id", ())
 
     def sessions_between(self, start: datetime, end: datetime) -> list[ChecklistSnapshot]:
         """Sessions opened in [start, end)."""
         return self._sessions(
-            "WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id", (_ts(start), _ts(end))
+            "AND opened_at >= ? AND opened_at < ? ORDER BY opened_at, id", (_ts(start), _ts(end))
         )
 
     def _sessions(self, where: str, params: Sequence[Any]) -> list[ChecklistSnapshot]:
-        rows = self._read(f"SELECT * FROM sessions {where}", params, "reading sessions")  # noqa: S608
+        """This tenant's sessions only: another tenant's are never read."""
+        rows = self._read(
+            f"SELECT * FROM sessions WHERE tenant_id = ? {where}",  # noqa: S608 (fixed text)
+            (self.tenant_id, *params),
+            "reading sessions",
+        )
         if not rows:
             return []
         ids = [r["id"] for r in rows]
@@ -334,9 +339,12 @@ class Store:
         )
         return [AuditRecord(int(r["id"]), _audit_from(r)) for r in rows]
 
-    def export_audit_csv(self, start: datetime, end: datetime, target: Path) -> int:
-        """Write the audit records in [start, end) to ``target`` (UTF-8 with BOM, for Excel)."""
-        records = self.audit(start, end)
+    def export_audit_csv(
+        self, start: datetime, end: datetime, target: Path, *, tenant_id: str | None = None
+    ) -> int:
+        """Write the audit records in [start, end) to ``target`` (UTF-8 with BOM, for Excel);
+        of one tenant when ``tenant_id`` is given (the Tenant column names it on every row)."""
+        records = self.audit(start, end, tenant_id=tenant_id)
         try:
             with open(target, "w", encoding="utf-8-sig", newline="", opener=private.opener) as out:
                 return write_audit_csv((r.event for r in records), out)
@@ -393,9 +401,10 @@ _SESSION_COLUMNS = (
     "outcome", "pass_id", "pass_created", "pass_start", "pass_expires", "pass_lifetime_minutes",
     "pass_usable_once", "pass_first_used_at", "revoked_at", "baseline_at", "baseline_method_ids",
 )  # fmt: skip
+# The tenant is written with the first save and never changed by a later one.
 _UPSERT_SESSION = (
-    f"INSERT INTO sessions ({', '.join(_SESSION_COLUMNS)}) "  # noqa: S608 (fixed column names)
-    f"VALUES ({', '.join('?' * len(_SESSION_COLUMNS))}) "
+    f"INSERT INTO sessions ({', '.join(_SESSION_COLUMNS)}, tenant_id) "  # noqa: S608 (fixed names)
+    f"VALUES ({', '.join('?' * (len(_SESSION_COLUMNS) + 1))}) "
     "ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _SESSION_COLUMNS[1:])
 )

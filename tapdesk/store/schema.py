@@ -106,8 +106,18 @@ CREATE TABLE intents (
 CREATE INDEX intents_state ON intents (state)
 """
 
+# Sessions belong to a tenant, so a bench serving two never shows one's new hires in the
+# other's window. A session written before is given the tenant of its audit records; one
+# without any stays unowned ('') and is resumed by no tenant (it remains in the file).
+_V4 = """
+ALTER TABLE sessions ADD COLUMN tenant_id TEXT NOT NULL DEFAULT '';
+UPDATE sessions SET tenant_id = COALESCE((SELECT audit.tenant_id FROM audit
+    WHERE audit.session_id = sessions.id AND audit.tenant_id != '' ORDER BY audit.id LIMIT 1), '');
+CREATE INDEX sessions_tenant ON sessions (tenant_id, closed_at)
+"""
+
 # Index i holds the script that takes the database from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 LATEST = len(MIGRATIONS)
 
 

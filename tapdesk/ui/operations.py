@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tapdesk.auth import Account as Account  # re-exported: what sign-in hands the window
     from tapdesk.auth import Authenticator
     from tapdesk.auth import DeviceFlow as DeviceFlow
+    from tapdesk.auth import SavedSignIn as SavedSignIn
     from tapdesk.core.roster import Roster
     from tapdesk.graph.client import GraphClient
     from tapdesk.workflows.day import DaySessions
@@ -87,6 +88,29 @@ class Operations:
             return account, list(auth.notices)
 
         return self._run("silent sign-in", work, done, failed, channel=channel)
+
+    def saved_sign_in(
+        self, done: Done[tuple[SavedSignIn | None, list[str]]], failed: Failed, *, channel: str
+    ) -> Task:
+        """Who the token cache holds, without signing them in (a shared bench asks first)."""
+
+        def work(services: Services) -> tuple[SavedSignIn | None, list[str]]:
+            auth = _auth(services)
+            saved = auth.saved_sign_in()
+            return saved, list(auth.notices)
+
+        return self._run("saved sign-in", work, done, failed, channel=channel)
+
+    def continue_as(
+        self, username: str, window_handle: int, done: Done[Account], failed: Failed, *, channel: str
+    ) -> Task:
+        return self._run(
+            "continue as",
+            lambda s: _auth(s).continue_as(username, parent_window_handle=window_handle),
+            done,
+            failed,
+            channel=channel,
+        )
 
     def my_roles(self, done: Done[Roles], failed: Failed, *, channel: str) -> Task:
         """The technician's roles from Graph, when the sign-in did not carry them."""
@@ -348,7 +372,11 @@ class Operations:
         from tapdesk.workflows import audit  # the Audit view's own: loaded when it opens
 
         return self._run(
-            "read audit", lambda s: audit.events(s.store, start, end), done, failed, channel=channel
+            "read audit",
+            lambda s: audit.events(s.store, start, end, tenant_id=_tenant_of(s)),
+            done,
+            failed,
+            channel=channel,
         )
 
     def export_audit(
@@ -365,7 +393,7 @@ class Operations:
 
         return self._run(
             "export audit",
-            lambda s: audit.export_csv(s.store, start, end, path),
+            lambda s: audit.export_csv(s.store, start, end, path, tenant_id=_tenant_of(s)),
             done,
             failed,
             channel=channel,
@@ -429,3 +457,8 @@ def _auth(services: Services) -> Authenticator:
     if services.auth is None:
         raise TapdeskError("This run uses a token from the environment: nobody signs in.")
     return services.auth
+
+
+def _tenant_of(services: Services) -> str:
+    """The window shows and exports its own tenant's records only (the CLI can ask for all)."""
+    return services.store.tenant_id if services.store is not None else ""

@@ -39,8 +39,16 @@ def events(
     return [record.event for record in store.audit(start, end, tenant_id=tenant_id)]
 
 
-def export_csv(store: Store | None, start: datetime, end: datetime, target: Path) -> int:
-    """Write the events in [start, end) to ``target``; returns the number of rows."""
+def export_csv(
+    store: Store | None,
+    start: datetime,
+    end: datetime,
+    target: Path,
+    *,
+    tenant_id: str | None = None,
+) -> int:
+    """Write the events in [start, end) to ``target`` (one tenant's when ``tenant_id`` is
+    given); returns the number of rows."""
     if store is None:
         raise _no_store()
-    return store.export_audit_csv(start, end, target)
+    return store.export_audit_csv(start, end, target, tenant_id=tenant_id)

@@ -10,7 +10,7 @@ import keyring.backend
 from tapdesk.auth import Authenticator
 from tapdesk.config import Settings
 from tapdesk.core.clock import Clock
-from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID
+from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TENANT_ID
 from tapdesk.runtime.paths import AppPaths
 from tests.helpers.keyring import MemoryKeyring
 
@@ -34,4 +34,5 @@ def demo_authenticator(
         client_id=DEMO_CLIENT_ID,
         open_browser=open_browser,
         clock=clock,
+        tenant=DEMO_TENANT_ID,
     )

@@ -129,13 +129,14 @@ class TroubledStore:
     def __init__(self, real: Store, *, locked: bool = False) -> None:
         self._real = real
         self.locked = locked
+        self.tenant_id = real.tenant_id
 
     def audit(self, start, end, *, tenant_id=None):
         if self.locked:
             raise DatabaseLocked("The tapdesk database is locked by another program.")
         return self._real.audit(start, end, tenant_id=tenant_id)
 
-    def export_audit_csv(self, start, end, target):
+    def export_audit_csv(self, start, end, target, *, tenant_id=None):
         raise DiskFull(
             "The disk holding the export is full, so exporting failed.",
             hint="Free some disk space and try again.",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tapdesk.core.audit import AuditKind
-from tapdesk.demo import DemoTenant
+from tapdesk.demo import DEMO_TENANT_ID, DemoTenant
 from tapdesk.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,6 +97,7 @@ def test_a_killed_tapdesk_resumes_its_session_steps_and_audit(tmp_path):
 
     # What the killed process left on disk: the session with its ticks, the issue in the audit.
     store = Store.open(db)
+    store.tenant_id = DEMO_TENANT_ID  # the demo tenant's session: another tenant never sees it
     try:
         saved = store.session(session_id)
     finally:

@@ -349,11 +349,15 @@ def test_wipe_removes_file_leftovers_and_key(tmp_path: Path) -> None:
     keyring = MemoryKeyring()
     path = encrypted_file(tmp_path, keyring)
     (path.parent / "token-cache.bin.corrupt-20300101T000000Z").write_bytes(b"old")
-    (path.parent / ".token-cache-abc.tmp").write_bytes(b"half")
+    (path.parent / ".token-cache.bin-abc.tmp").write_bytes(b"half")
     (path.parent / "unrelated.db").write_bytes(b"keep me")
+    # Another tenant's cache and its half-written save are not this sign-out's to delete.
+    others = ["token-cache.other.bin", ".token-cache.other.bin-xyz.tmp"]
+    for name in others:
+        (path.parent / name).write_bytes(b"theirs")
     cache_store = store(tmp_path, keyring)
     cache_store.wipe()
-    assert [p.name for p in path.parent.iterdir()] == ["unrelated.db"]
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([*others, "unrelated.db"])
     assert keyring.secrets == {}
 
 

@@ -184,7 +184,7 @@ def test_a_save_goes_through_a_temp_file_that_sign_out_knows_to_delete(
     cache_store.load(msal.SerializableTokenCache())
     cache_store.save(filled_cache())
     [temp] = seen
-    assert re.fullmatch(r"\.token-cache-[^/]+\.tmp", temp)
+    assert re.fullmatch(r"\.token-cache\.bin-[^/]+\.tmp", temp)
     assert [p.name for p in cache_store.path.parent.iterdir()] == ["token-cache.bin"]
 
 

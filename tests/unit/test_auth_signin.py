@@ -15,10 +15,16 @@ from keyring.backends import fail
 
 from tapdesk.auth import Account, Authenticator, CacheProtection, DeviceFlow
 from tapdesk.auth.cache import LOCKED_NOTICE, NO_KEYRING_NOTICE
-from tapdesk.auth.keystore import KEY_NAME, SERVICE
+from tapdesk.auth.keystore import SERVICE, key_name
 from tapdesk.config import Settings
 from tapdesk.core.readiness import technician_findings
-from tapdesk.demo import DEMO_AUTHORITY, DEMO_CLIENT_ID, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.demo import (
+    DEMO_AUTHORITY,
+    DEMO_CLIENT_ID,
+    DEMO_TECHNICIAN_UPN,
+    DEMO_TENANT_ID,
+    DemoTenant,
+)
 from tapdesk.demo.constants import DEVICE_LOGIN_URL
 from tapdesk.errors import AuthError, ConfigError, ConsentRequired, Offline, SignInRequired
 from tapdesk.runtime.paths import AppPaths
@@ -27,6 +33,8 @@ from tests.helpers.demo import UPN, ScriptedBrowser
 from tests.helpers.keyring import LockedKeyring, MemoryKeyring
 
 MakeAuth = Callable[..., Authenticator]
+
+KEY = key_name(DEMO_TENANT_ID)  # the demo tenant's entry: each tenant has its own
 
 
 @pytest.fixture
@@ -65,6 +73,7 @@ def make_auth(
             "client_id": DEMO_CLIENT_ID,
             "open_browser": browser.open,
             "clock": clock,
+            "tenant": DEMO_TENANT_ID,
         }
         options.update(overrides)
         auth = Authenticator(settings, paths, **options)
@@ -88,7 +97,7 @@ def device_sign_in(
 def cached_secrets(auth: Authenticator, keyring: MemoryKeyring) -> list[str]:
     """Every token in the cache file, read the way an attacker with the key would."""
     blob = auth.cache_path.read_bytes().split(b"\n", 1)[1]
-    key = keyring.secrets[(SERVICE, KEY_NAME)]
+    key = keyring.secrets[(SERVICE, KEY)]
     state = json.loads(Fernet(key.encode()).decrypt(blob))
     found = [
         entry["secret"]
@@ -146,7 +155,7 @@ def test_device_code_sign_in(
     assert auth.cache_protection is CacheProtection.KEYRING
     assert auth.notices == []
     assert auth.cache_path.exists()
-    assert (SERVICE, KEY_NAME) in keyring.secrets
+    assert (SERVICE, KEY) in keyring.secrets
 
 
 @pytest.mark.slow
@@ -359,10 +368,10 @@ def test_signing_in_again_after_sign_out_survives_a_restart(
     next start reads the cache with it instead of setting it aside."""
     auth = make_auth()
     device_sign_in(auth, tenant)
-    old_key = keyring.secrets[(SERVICE, KEY_NAME)]
+    old_key = keyring.secrets[(SERVICE, KEY)]
     auth.sign_out()
     account = device_sign_in(auth, tenant)
-    assert keyring.secrets.get((SERVICE, KEY_NAME)) not in (None, old_key)
+    assert keyring.secrets.get((SERVICE, KEY)) not in (None, old_key)
     auth.close()
     restarted = make_auth()
     assert restarted.sign_in_silent() == account
@@ -434,7 +443,7 @@ def test_corrupt_cache_file_is_set_aside(make_auth: MakeAuth, tenant: DemoTenant
     assert auth.sign_in_silent() is None
     [notice] = auth.notices
     assert "moved aside" in notice
-    assert list(auth.cache_path.parent.glob("token-cache.bin.corrupt-*"))
+    assert list(auth.cache_path.parent.glob(f"{auth.cache_path.name}.corrupt-*"))
     assert device_sign_in(auth, tenant).username == DEMO_TECHNICIAN_UPN
     assert make_auth().sign_in_silent() is not None
 

@@ -223,7 +223,7 @@ def test_a_known_name_that_is_not_a_table_is_an_unknown_section(paths: AppPaths)
     error = _refusal(paths)
     assert (error.message, error.hint) == (
         f"{paths.user_file}, line 2, key 'tenant': unknown section.",
-        "Did you mean 'tenant'? Known sections: audit, auth, display, issue, privacy, tenant.",
+        "Did you mean 'tenant'? Known sections: audit, auth, bench, display, issue, privacy, tenant.",
     )
 
 

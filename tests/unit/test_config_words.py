@@ -92,7 +92,7 @@ def test_an_unknown_top_level_key_points_at_its_line(paths: AppPaths) -> None:
     write(paths.user_file, "# mine\n\ncolour = 1\n")
     error = _refusal(paths, SIGNED_IN)
     assert (error.line, error.key) == (3, "colour")
-    assert error.hint == "Known sections: audit, auth, display, issue, privacy, tenant."
+    assert error.hint == "Known sections: audit, auth, bench, display, issue, privacy, tenant."
 
 
 def test_a_misspelt_key_points_at_its_line_and_suggests_the_right_one(paths: AppPaths) -> None:

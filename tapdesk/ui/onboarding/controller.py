@@ -89,6 +89,10 @@ class Onboarding(QObject):
         self._chosen: dict[str, str] = {}  # user id -> session id picked in the list
         self._stored: set[int] = set()  # ids of batches a worker saved (read when closing)
         self.resume_done = False
+        self._resume_asked = False
+        # Signed out: the sessions stay here (their saves finish) but nothing polls Graph and
+        # no reader sees them, until a technician of this tenant signs in again.
+        self.locked = True
 
     # -- reading --------------------------------------------------------------------------------
     def flow(self, flow_id: str | None) -> Flow | None:
@@ -101,6 +105,8 @@ class Onboarding(QObject):
         return list(self._sessions.values())
 
     def summaries(self) -> list[SessionSummary]:
+        if self.locked:
+            return []
         return [s.summary() for s in self._sessions.values()]
 
     def poller(self, session_id: str) -> SessionPoller | None:
@@ -126,9 +132,26 @@ class Onboarding(QObject):
 
     # -- start and resume -----------------------------------------------------------------------
     def resume(self) -> None:
-        """After start-up: the services' notices, and the open sessions from the store."""
+        """After start-up: the services' notices (sessions wait for a sign-in: :meth:`unlock`)."""
         self._ops.notices(self._on_notices, lambda _error: None)
-        self._ops.resume_sessions(list(self.flows), self._on_resumed, self._on_resume_failed)
+
+    def unlock(self) -> None:
+        """A technician signed in: this tenant's open sessions (read from the store once a run)
+        show and poll again."""
+        self.locked = False
+        if not self._resume_asked:
+            self._resume_asked = True
+            self._ops.resume_sessions(list(self.flows), self._on_resumed, self._on_resume_failed)
+        for poller in self._pollers.values():
+            poller.poll_soon()
+        self.sessions_changed.emit()
+
+    def lock(self) -> None:
+        """Signed out: no session is listed or polled; saves in flight still finish."""
+        self.locked = True
+        self._shown_user = None
+        self._chosen.clear()
+        self.sessions_changed.emit()  # polls wait: _poll does nothing while locked
 
     def _on_notices(self, notices: list[str]) -> None:
         for text in notices:
@@ -264,7 +287,9 @@ class Onboarding(QObject):
     def _poll(self, session_id: str) -> None:
         session = self._sessions.get(session_id)
         poller = self._pollers.get(session_id)
-        if session is None or poller is None or session.closed or not poller.core.due():
+        if self.locked or session is None or poller is None or session.closed:
+            return
+        if not poller.core.due():
             return
         reads = poller.begin()
         self._ops.read_lists(

@@ -141,8 +141,15 @@ class Guide(QObject):
         return self.onboarding.flows
 
     def signed_in(self) -> None:
-        """Checks stopped for want of a sign-in carry on by themselves."""
+        """The tenant's sessions show (resumed from the store the first time); checks stopped
+        for want of a sign-in carry on by themselves."""
+        self.onboarding.unlock()
         self.onboarding.signed_in_again()
+
+    def signed_out(self) -> None:
+        """Nobody is signed in: no session, checklist or phone shows until someone is."""
+        self.onboarding.lock()
+        self.show_user(None)
 
     def summaries(self) -> list[SessionSummary]:
         return self.onboarding.summaries()

@@ -45,7 +45,25 @@ class DayTools(QObject):
         menu.addAction(self.audit_action)
         window.installEventFilter(self)
 
+    def set_unlocked(self, unlocked: bool) -> None:
+        """Signed in or not: without a technician no audit record or roster row is on screen.
+
+        The audit view is dropped (it reads its records afresh when opened); the roster is only
+        hidden, so its day's queue is there for the next technician of this tenant.
+        """
+        self.roster_action.setEnabled(unlocked)
+        self.audit_action.setEnabled(unlocked)
+        if unlocked:
+            return
+        if self.audit is not None:
+            self.audit.close()
+            self.audit.deleteLater()
+            self.audit = None
+        if self.roster is not None:
+            self.roster.hide()
+
     def open_roster(self) -> RosterWindow:
+        """From the menu, enabled only while signed in (tests and screenshots call it too)."""
         if self.roster is None:
             from tapdesk.ui.roster.window import RosterWindow
 

@@ -22,6 +22,7 @@ from tapdesk.core.aaguid import authenticator_name
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import AuthMethod, MethodKind, TemporaryAccessPass, User
 from tapdesk.core.readiness import Finding
+from tapdesk.core.text import one_line
 from tapdesk.ui import theme
 from tapdesk.ui.text import Label, RichLabel, esc
 from tapdesk.ui.theme import Tone
@@ -96,6 +97,12 @@ class UserCard(QFrame):
         self.sign_in_button.setMinimumHeight(34)
         self.sign_in_button.setMinimumWidth(160)
         self.sign_in_button.setFont(theme.scaled_font(self, 1.1, bold=True))
+        # A shared bench: "Continue as …?" for the saved technician (set by ask_continue).
+        self.continue_button = QPushButton("Continue")
+        self.continue_button.setAccessibleName("Continue as the last technician")
+        self.continue_button.setMinimumHeight(34)
+        self.continue_button.setFont(theme.scaled_font(self, 1.1, bold=True))
+        self.continue_button.hide()
 
         head = QHBoxLayout()
         head.addWidget(self.name)
@@ -133,6 +140,7 @@ class UserCard(QFrame):
         empty = QVBoxLayout(self.empty)
         empty.setContentsMargins(0, 8, 0, 8)
         empty.addWidget(self.placeholder)
+        empty.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignHCenter)
         empty.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -147,7 +155,26 @@ class UserCard(QFrame):
             if signed_in
             else "Sign in with your administrator account to find users and issue passes."
         )
+        self.sign_in_button.setText("Sign in")
+        self.sign_in_button.setAccessibleName("Sign in")
         self.sign_in_button.setVisible(not signed_in)
+        self.continue_button.hide()
+
+    def ask_continue(self, name: str, username: str) -> None:
+        """A shared bench: the last technician's sign-in is saved; is that who is here?"""
+        who = one_line(name or username)
+        self.placeholder.setText(
+            f"{who} ({one_line(username)}) was the last to sign in on this computer. "
+            "Is that you?"
+        )
+        short = who if len(who) <= 40 else who[:39] + "…"
+        self.continue_button.setText(f"Continue as {short}".replace("&", "&&"))  # no mnemonic
+        self.continue_button.setAccessibleName(f"Continue as {who}")
+        self.continue_button.show()
+        self.sign_in_button.setText("Use another account")
+        self.sign_in_button.setAccessibleName("Use another account")
+        self.sign_in_button.show()
+        self.continue_button.setFocus()
 
     # -- states ---------------------------------------------------------------------------------
     def clear(self) -> None:

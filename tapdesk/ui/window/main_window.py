@@ -189,13 +189,17 @@ class MainWindow(QMainWindow):
         self.signin.signed_out.connect(self._on_signed_out)
         self.signin.failed.connect(self.show_error)
         self.signin.notice.connect(self._show_notice)
+        self.signin.confirm_requested.connect(
+            lambda account: self.card.ask_continue(account.name, account.username)
+        )
+        self.card.continue_button.clicked.connect(self.signin.continue_as_saved)
         self.finder.found.connect(self.select_user)
         self.finder.failed.connect(self.show_error)
         self.search.user_chosen.connect(self.select_user)
         self.loader.status_loaded.connect(self._on_status)
         self.loader.status_failed.connect(self._on_status_failed)
         self.loader.facts_changed.connect(lambda _facts: self._recheck())
-        self.card.sign_in_button.clicked.connect(lambda: self.signin.sign_in())
+        self.card.sign_in_button.clicked.connect(self._sign_in_clicked)
         self.form.issue_requested.connect(self.issue)
         self.passes.revoke_requested.connect(self.revoke)
         self.passes.replace_requested.connect(self.issue)
@@ -283,10 +287,17 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def _sign_in_clicked(self) -> None:
+        if self.signin.saved is not None:  # "Use another account" under "Continue as …?"
+            self.signin.use_another_account()
+        else:
+            self.signin.sign_in()
+
     def _set_signed_in(self, signed_in: bool) -> None:
         self.card.set_signed_in(signed_in)
         self.search.setEnabled(signed_in)
         self.form.setEnabled(signed_in)
+        self.day_tools.set_unlocked(signed_in)
         if not signed_in:
             self.search.set_status("Sign in to find users.")
 
@@ -326,11 +337,16 @@ class MainWindow(QMainWindow):
         )
 
     def _on_signed_out(self) -> None:
+        """Nothing of the last technician's work stays on screen or in the clipboard: the pass
+        (its value forgotten), the user, the sessions, the audit view and the roster."""
         self.technician = None
         self.policy = None
         self.passes.hide_pass("Signed out.")
         self.passes.clear()
+        self.clipboard.clear_now()
         self._select_none()
+        self.guide.signed_out()
+        self.banner.dismiss()
         self.search.clear_results()
         self._set_signed_in(False)
 
@@ -551,6 +567,20 @@ class MainWindow(QMainWindow):
             self.passes.hide_pass(f"Hidden after {hide_after} s without activity.")
         self.watcher.check()
         self.guide.tick()
+        self._sign_out_when_idle()
+
+    def _sign_out_when_idle(self) -> None:
+        """A bench left alone: sign out, so the next person cannot work as this technician."""
+        minutes = self.settings.sign_out_after_idle_minutes
+        if self.technician is None or not minutes or not self.signin.signs_in:
+            return
+        if self.idle.idle_seconds() < minutes * 60:
+            return
+        log.info("signed out after %d minutes without activity", minutes)
+        self.signin.sign_out(f"Signed out after {minutes} min without activity")
+        self.statusBar().showMessage(
+            f"Signed out after {minutes} minutes without activity.", 30000
+        )
 
     def _on_watched(self, tap: TemporaryAccessPass) -> None:
         if self.passes.tap is not None and self.passes.tap.id == tap.id:

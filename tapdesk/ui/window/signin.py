@@ -21,7 +21,7 @@ from tapdesk.ui.widgets.device_code import DeviceCodeDialog
 from tapdesk.ui.widgets.header import HeaderBar
 
 if TYPE_CHECKING:
-    from tapdesk.ui.operations import Account, DeviceFlow
+    from tapdesk.ui.operations import Account, DeviceFlow, SavedSignIn
 
 log = logging.getLogger(__name__)
 CHANNEL = "signin"
@@ -44,6 +44,8 @@ class SignIn(QObject):
     signed_out = Signal()
     failed = Signal(object)  # TapdeskError
     notice = Signal(str)
+    # A shared bench found a saved sign-in: ask "Continue as …?" (Account), never assume it.
+    confirm_requested = Signal(object)
 
     def __init__(self, ops: Operations, header: HeaderBar, window: QWidget) -> None:
         super().__init__(window)
@@ -53,9 +55,10 @@ class SignIn(QObject):
         self._dialog: DeviceCodeDialog | None = None
         self._flow: DeviceFlow | None = None
         self.technician: Technician | None = None
+        self.saved: SavedSignIn | None = None  # on a shared bench, until someone answers
         header.sign_in_requested.connect(self.sign_in)
         header.device_code_requested.connect(self.device_code)
-        header.switch_requested.connect(lambda: self.sign_in(select_account=True))
+        header.switch_requested.connect(self.switch_account)
         header.sign_out_requested.connect(self.sign_out)
         header.cancel_requested.connect(self.cancel_browser)
 
@@ -71,8 +74,53 @@ class SignIn(QObject):
             self._header.set_busy(True, "Checking the access token…")
             self._ops.token_user(self._token_user, self._failed_quietly, channel=CHANNEL)
             return
+        if self._ops.backend.settings.shared_bench:
+            self._header.set_busy(True, "Checking the saved sign-in…")
+            self._ops.saved_sign_in(self._after_saved, self._failed_quietly, channel=CHANNEL)
+            return
         self._header.set_busy(True, "Signing in…")
         self._ops.sign_in_silent(self._after_silent, self._failed_quietly, channel=CHANNEL)
+
+    def _after_saved(self, result: tuple[SavedSignIn | None, list[str]]) -> None:
+        saved, notices = result
+        for text in notices:
+            self.notice.emit(text)
+        self._header.set_busy(False)
+        self._header.show_signed_out()
+        self.signed_out.emit()
+        self.saved = saved
+        if saved is not None:
+            self.confirm_requested.emit(saved.account)
+
+    def continue_as_saved(self) -> None:
+        """The person at the keyboard is the saved technician: one step if their last sign-in
+        is recent enough for this bench, else Entra asks them to sign in again."""
+        saved = self.saved
+        if saved is None:
+            self.sign_in()
+            return
+        handle = int(self._window.winId())
+        self._show_waiting()
+        self._ops.continue_as(
+            saved.account.username, handle, self._adopt, self._failed, channel=CHANNEL
+        )
+
+    def use_another_account(self) -> None:
+        """Not the saved technician: their sign-in is wiped first, then this person signs in."""
+        self.saved = None
+        self._header.set_busy(True, "Signing out…")
+        self._ops.sign_out(
+            lambda _: self.sign_in(select_account=True), self._failed, channel=CHANNEL
+        )
+
+    def switch_account(self) -> None:
+        """One click to hand the bench over: the window forgets the signed-in technician's
+        work on screen and their tokens before the next person signs in."""
+        if not self.signs_in:
+            return
+        self.technician = None
+        self.signed_out.emit()
+        self.use_another_account()
 
     def _after_silent(self, result: tuple[Account | None, list[str]]) -> None:
         account, notices = result
@@ -110,6 +158,7 @@ class SignIn(QObject):
     def _signed_in(self, technician: Technician) -> None:
         self._header.set_busy(False)
         self.technician = technician
+        self.saved = None
         self._header.show_signed_in(technician)
         self.signed_in.emit(technician)
 
@@ -124,13 +173,16 @@ class SignIn(QObject):
         if not self.signs_in:
             return
         handle = int(self._window.winId())  # read here: winId() belongs to the GUI thread
+        self._show_waiting()
+        self._ops.sign_in_interactive(
+            handle, select_account, self._adopt, self._failed, channel=CHANNEL
+        )
+
+    def _show_waiting(self) -> None:
         if self._ops.uses_broker():
             self._header.set_busy(True, BROKER_BUSY)
         else:
             self._header.set_busy(True, BROWSER_BUSY, cancellable=True)
-        self._ops.sign_in_interactive(
-            handle, select_account, self._adopt, self._failed, channel=CHANNEL
-        )
 
     def cancel_browser(self) -> None:
         """Stop waiting for the browser; the pending sign-in then fails as "cancelled"."""
@@ -192,17 +244,19 @@ class SignIn(QObject):
         return self._dialog
 
     # -- sign-out ---------------------------------------------------------------------------------
-    def sign_out(self) -> None:
+    def sign_out(self, note: str = "Signed out") -> None:
+        """Forget the technician: the window clears at once, then the tokens are wiped."""
         if not self.signs_in:
             return
-        self._header.set_busy(True, "Signing out…")
-        self._ops.sign_out(lambda _: self._after_sign_out(), self._failed, channel=CHANNEL)
-
-    def _after_sign_out(self) -> None:
         self.technician = None
-        self._header.set_busy(False)
-        self._header.show_signed_out("Signed out")
+        self.saved = None
         self.signed_out.emit()
+        self._header.set_busy(True, "Signing out…")
+        self._ops.sign_out(lambda _: self._after_sign_out(note), self._failed, channel=CHANNEL)
+
+    def _after_sign_out(self, note: str) -> None:
+        self._header.set_busy(False)
+        self._header.show_signed_out(note)
 
     # -- outcomes ---------------------------------------------------------------------------------
     def _adopt(self, account: Account) -> None:
