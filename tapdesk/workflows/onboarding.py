@@ -110,6 +110,7 @@ class SessionSummary:
     opened_at: datetime
     closed: bool
     complete: bool
+    technician: str = ""  # who started it: sessions belong to the tenant, not to one person
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +247,7 @@ class OnboardingSession:
             opened_at=snap.opened_at,
             closed=self.closed,
             complete=self.complete,
+            technician=snap.technician,
         )
 
     # --- changes (GUI thread) ----------------------------------------------------------------

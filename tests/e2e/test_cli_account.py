@@ -14,7 +14,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from tapdesk.app.main import main
-from tapdesk.auth.cache import LOCKED_NOTICE
+from tapdesk.auth.cache import LOCKED_NOTICE, cache_file_name
 from tapdesk.demo import DEMO_TECHNICIAN_UPN, DEMO_TENANT_ID, DemoTenant
 from tapdesk.demo.constants import DEVICE_LOGIN_URL
 from tapdesk.runtime.paths import AppPaths
@@ -44,7 +44,7 @@ class Shell:
         self.paths = AppPaths.default({"TAPDESK_HOME": str(home)})
         self.env = {"TAPDESK_HOME": str(home)}
         self.keyring: KeyringBackend = MemoryKeyring()
-        self.cache = self.paths.data_dir / "token-cache.bin"
+        self.cache = self.paths.data_dir / cache_file_name(DEMO_TENANT_ID)
 
     def __call__(
         self,

@@ -97,11 +97,13 @@ class ScriptedBrowser:
 
     def __init__(self, http: httpx.Client) -> None:
         self._http = http
+        self.urls: list[str] = []  # every authorize URL opened, with its query
         self.pages: list[str] = []
         self.posts: list[httpx.Response] = []
         self._threads: list[threading.Thread] = []
 
     def open(self, url: str, *args: object, **kwargs: object) -> bool:
+        self.urls.append(url)
         page = self._http.get(url).text
         self.pages.append(page)
         found = re.search(r'action="([^"]+)"', page)

@@ -66,9 +66,11 @@ def auth_services(
     home: Path,
     *,
     open_browser: Callable[[str], bool] | None = None,
+    keyring: MemoryKeyring | None = None,
     **settings: Any,
 ) -> Services:
-    """The composition root's own wiring: real MSAL with a scripted browser, memory keyring."""
+    """The composition root's own wiring: real MSAL with a scripted browser, memory keyring
+    (pass one ``keyring`` to several runs: one computer's, across restarts)."""
     from tapdesk.app.main import build_services
 
     browser = ScriptedBrowser(httpx.Client(transport=tenant.transport()))
@@ -78,7 +80,7 @@ def auth_services(
         paths,
         clock=clock,
         demo_tenant=tenant,
-        keyring_backend=MemoryKeyring(),
+        keyring_backend=keyring or MemoryKeyring(),
         open_browser=open_browser or browser.open,
     )
 

@@ -169,6 +169,7 @@ def test_summary_of_an_open_session_shows_the_step_in_progress_and_a_blocking_pr
         opened_at=START,
         closed=False,
         complete=False,
+        technician=TESS,
     )
 
 

@@ -58,11 +58,16 @@ class SessionList(QWidget):
             detail = summary.problem or (
                 f"Now: {summary.active_step}" if summary.active_step else summary.flow_title
             )
+            # Sessions are the tenant's: each says who started it (in full in the tooltip).
+            started = f"Started by {summary.technician}" if summary.technician else ""
+            by = f" · by {summary.technician.partition('@')[0]}" if summary.technician else ""
             item = QListWidgetItem(
-                f"{_ICONS[summary.status.value]} {one_line(name)} · {state}\n{one_line(detail)}"
+                f"{_ICONS[summary.status.value]} {one_line(name)} · {state}\n"
+                f"{one_line(detail)}{one_line(by)}"
             )
             item.setData(ROLE_ID, summary.session_id)
-            item.setToolTip(plain_tip(summary.upn, f"{summary.flow_title}: {state}"))
+            lines = (summary.upn, f"{summary.flow_title}: {state}", started)
+            item.setToolTip(plain_tip(*(line for line in lines if line)))
             self.list.addItem(item)
             if summary.session_id == current:
                 self.list.setCurrentItem(item)
