@@ -10,6 +10,7 @@ from collections.abc import Callable
 import httpx
 
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.demo.constants import GRAPH_HOST, LOGIN_HOST
 
 UPN = {
     name: f"{name}@northwind.example"
@@ -138,3 +139,19 @@ def advancing(handler: Handler, step: Callable[[], None]) -> Handler:
         return handler(request)
 
     return wrapped
+
+
+class RealTenantTransport(httpx.BaseTransport):
+    """A configured (not demo) tenant on Microsoft's own hosts, answered by a demo tenant built
+    with another ``tenant_id``: what tapdesk sends is what it would send to Entra and Graph."""
+
+    _HOSTS = {"login.microsoftonline.com": LOGIN_HOST, "graph.microsoft.com": GRAPH_HOST}
+
+    def __init__(self, tenant: DemoTenant) -> None:
+        self._inner = tenant.transport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        host = self._HOSTS.get(request.url.host)
+        if host is not None:
+            request.url = request.url.copy_with(host=host)
+        return self._inner.handle_request(request)
