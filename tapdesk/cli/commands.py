@@ -16,6 +16,7 @@ from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import PassCode, TapPolicy, TemporaryAccessPass, User
 from tapdesk.core.passrules import IssueRequest, validate_request
 from tapdesk.core.readiness import Severity, assess, blocking
+from tapdesk.core.redaction import SHOWN_PASSES
 from tapdesk.core.roles import Roles, Technician
 from tapdesk.core.upn import check_user_ref
 from tapdesk.errors import ExitCode, TapdeskError
@@ -66,6 +67,7 @@ def cmd_issue(services: Services, args: argparse.Namespace, out: TextIO, err: Te
     if code is None:  # Graph always returns it on create; a proxy that strips it would be odd
         say("Microsoft Graph did not return the pass value; revoke it and issue again.")
         return 1
+    SHOWN_PASSES.remember(code)  # shown from here on: any later record quoting it loses it
     now = services.graph.server_clock.now()
     try:  # the whole output in one write, then flushed: it reaches the technician or fails here
         if args.json:

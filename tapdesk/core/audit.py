@@ -1,8 +1,8 @@
 """The audit trail's vocabulary: what kinds of event there are, and what one event records.
 
 Every surface that acts (the issuer, a checklist) builds these; the store keeps them and the audit
-view and export read them. No field can hold a pass value: free text passes through
-:func:`tapdesk.core.checklist.redact_pass` first.
+view and export read them. No field can hold a pass value: the store takes any pass shown in this
+run out of ``detail`` (:mod:`tapdesk.core.redaction`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class AuditKind(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
-    """One line of the audit trail. No field can hold a pass value (see :func:`redact_pass`)."""
+    """One line of the audit trail. No field can hold a pass value (see the module's note)."""
 
     at: datetime
     kind: AuditKind

@@ -9,7 +9,8 @@ The active step is the first one not yet finished. Steps finish as
 
 Everything here is plain data and an injected clock. :meth:`Checklist.snapshot` is what the
 store keeps; :meth:`Checklist.restore` resumes it after a restart. The pass value never enters
-this module: a pass is reduced to :class:`PassFacts` on the way in.
+this module: a pass is reduced to :class:`PassFacts` on the way in, and a reason loses any pass
+shown in this run (:mod:`tapdesk.core.redaction`) before it is kept.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from enum import Enum
 from tapdesk.core.audit import AuditEvent, AuditKind
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.core.flows import Action, Check, Flow, Step, StepKind, TimerStart
-from tapdesk.core.models import AuthMethod, PassCode, TemporaryAccessPass
+from tapdesk.core.models import AuthMethod, TemporaryAccessPass
+from tapdesk.core.redaction import SHOWN_PASSES, ShownPasses
 from tapdesk.core.verify import (
     READS_FOR_CHECK,
     WAITING_FOR,
@@ -133,13 +135,6 @@ class TimerView:
         return self.seconds_left is not None and self.seconds_left <= 0
 
 
-def redact_pass(text: str, code: PassCode | None) -> str:
-    """Free text from the technician (an override reason) with any copy of the pass removed."""
-    if code is None or len(code) == 0:
-        return text
-    return text.replace(code.reveal(), "[pass removed]")
-
-
 def _clock_text(seconds: float) -> str:
     whole = max(0, int(seconds + 0.999))
     return f"{whole // 60}:{whole % 60:02d}"
@@ -149,12 +144,18 @@ class Checklist:
     """The state machine of one session. Methods raise :class:`ChecklistError` on misuse."""
 
     def __init__(
-        self, flow: Flow, snapshot: ChecklistSnapshot, *, clock: Clock = SYSTEM_CLOCK
+        self,
+        flow: Flow,
+        snapshot: ChecklistSnapshot,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        shown: ShownPasses = SHOWN_PASSES,
     ) -> None:
         if snapshot.flow_id != flow.id:
             raise ValueError(f"snapshot is for flow {snapshot.flow_id!r}, not {flow.id!r}")
         self.flow = flow
         self._clock = clock
+        self._shown = shown
         self._s = snapshot
         known = {r.step_id: r for r in snapshot.steps}
         # A flow file edited since the session started: keep what matches, add new steps.
@@ -176,6 +177,7 @@ class Checklist:
         display_name: str = "",
         session_id: str | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        shown: ShownPasses = SHOWN_PASSES,
     ) -> Checklist:
         snapshot = ChecklistSnapshot(
             session_id=session_id or uuid.uuid4().hex,
@@ -187,14 +189,19 @@ class Checklist:
             opened_at=clock.now(),
             steps=tuple(StepRecord(s.id) for s in flow.steps),
         )
-        return cls(flow, snapshot, clock=clock)
+        return cls(flow, snapshot, clock=clock, shown=shown)
 
     @classmethod
     def restore(
-        cls, flow: Flow, snapshot: ChecklistSnapshot, *, clock: Clock = SYSTEM_CLOCK
+        cls,
+        flow: Flow,
+        snapshot: ChecklistSnapshot,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        shown: ShownPasses = SHOWN_PASSES,
     ) -> Checklist:
         """Resume after a restart. The pass value is gone: the panel offers a replacement."""
-        checklist = cls(flow, snapshot, clock=clock)
+        checklist = cls(flow, snapshot, clock=clock, shown=shown)
         checklist.restored = True
         return checklist
 
@@ -516,9 +523,10 @@ class Checklist:
         if self._records[step_id].state.finished:
             raise ChecklistError(f"'{self.flow.step(step_id).title}' is already finished.")
 
-    @staticmethod
-    def _reason(text: str, *, required: bool) -> str:
-        reason = " ".join((text or "").split())
+    def _reason(self, text: str, *, required: bool) -> str:
+        # Redacted here, not only by the store, so the row on screen and the snapshot in memory
+        # hold no pass either; and before the cut, which could leave half a pass unrecognised.
+        reason = self._shown.redact(" ".join((text or "").split()))
         if required and not reason:
             raise ChecklistError("Give a reason.", hint="The reason goes into the audit record.")
         return reason[:MAX_REASON]

@@ -6,7 +6,10 @@
   method is one short transaction.
 - Nothing here accepts a pass value: sessions arrive as
   :class:`~tapdesk.core.checklist.ChecklistSnapshot` (pass id and times only) and audit rows
-  as :class:`~tapdesk.core.checklist.AuditEvent`.
+  as :class:`~tapdesk.core.checklist.AuditEvent`. Their free text (a step's reason and
+  evidence, an audit detail) reaches a row only through ``_clean_step`` and ``_clean_event``,
+  which take out any pass shown in this run, whichever route the text took
+  (:mod:`tapdesk.core.redaction`).
 - Every ``sqlite3`` error leaves as a :class:`~tapdesk.errors.StorageError` subclass
   (:mod:`tapdesk.store.errors`); a failed write is rolled back, so nothing already recorded is
   lost.
@@ -32,6 +35,7 @@ from tapdesk.core.checklist import (
     StepRecord,
     StepState,
 )
+from tapdesk.core.redaction import SHOWN_PASSES, ShownPasses
 from tapdesk.core.verify import Baseline
 from tapdesk.errors import StorageError
 from tapdesk.runtime import private
@@ -105,9 +109,12 @@ class AuditRecord:
 class Store:
     """Sessions and audit records. Open with :meth:`open` (a file) or :meth:`in_memory`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path | None, *, shown: ShownPasses = SHOWN_PASSES
+    ) -> None:
         self._conn = conn
         self._path = path
+        self._shown = shown
         self._lock = threading.RLock()
         self._closed = False
         self.backups: list[Path] = []
@@ -123,6 +130,7 @@ class Store:
         *,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         on_connect: ConnectHook | None = None,
+        shown: ShownPasses = SHOWN_PASSES,
     ) -> Store:
         """Open (creating and migrating) the database at ``path``.
 
@@ -151,7 +159,7 @@ class Store:
         try:
             if on_connect is not None:
                 on_connect(conn)
-            store = cls(conn, path)
+            store = cls(conn, path, shown=shown)
             store.backups = store._prepare(wal=True)
         except sqlite3.Error as exc:
             conn.close()
@@ -162,12 +170,14 @@ class Store:
         return store
 
     @classmethod
-    def in_memory(cls, *, on_connect: ConnectHook | None = None) -> Store:
+    def in_memory(
+        cls, *, on_connect: ConnectHook | None = None, shown: ShownPasses = SHOWN_PASSES
+    ) -> Store:
         """A store that keeps nothing after the process ends (the fallback)."""
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         if on_connect is not None:
             on_connect(conn)
-        store = cls(conn, None)
+        store = cls(conn, None, shown=shown)
         store._prepare(wal=False)
         return store
 
@@ -259,6 +269,19 @@ class Store:
         if self._closed:
             raise StorageError("The tapdesk database is closed.", hint="Restart tapdesk.")
 
+    # --- the one way free text reaches a row -------------------------------------------------
+    def _clean_step(self, r: StepRecord) -> StepRecord:
+        redact = self._shown.redact
+        return replace(r, reason=redact(r.reason), evidence=redact(r.evidence))
+
+    def _clean_event(self, event: AuditEvent) -> AuditEvent:
+        """Redacted, and stamped with this store's tenant where it names none."""
+        return replace(
+            event,
+            detail=self._shown.redact(event.detail),
+            tenant_id=event.tenant_id or self.tenant_id,
+        )
+
     # --- sessions ----------------------------------------------------------------------------
     def save_session(self, snapshot: ChecklistSnapshot, events: Sequence[AuditEvent] = ()) -> None:
         """Store the session's current state and its new audit events, atomically."""
@@ -268,20 +291,17 @@ class Store:
             conn.executemany(
                 _INSERT_STEP,
                 [
-                    _plain(_step_params(snapshot.session_id, n, r))
+                    _plain(_step_params(snapshot.session_id, n, self._clean_step(r)))
                     for n, r in enumerate(snapshot.steps)
                 ],
             )
             conn.executemany(
-                _INSERT_AUDIT, [_plain(_audit_params(self._stamped(e))) for e in events]
+                _INSERT_AUDIT, [_plain(_audit_params(self._clean_event(e))) for e in events]
             )
             for event in events:  # the checklist's record of a pass closes the issuer's intent
                 if event.kind in (AuditKind.ISSUE, AuditKind.REVOKE) and event.pass_id:
                     conn.execute(_CLOSE_SESSION_INTENT, (_ts(event.at), event.pass_id,
                                  event.pass_id, snapshot.session_id, event.kind.value))  # fmt: skip
-
-    def _stamped(self, event: AuditEvent) -> AuditEvent:
-        return event if event.tenant_id else replace(event, tenant_id=self.tenant_id)
 
     def session(self, session_id: str) -> ChecklistSnapshot | None:
         found = self._sessions("AND id = ?", (session_id,))
@@ -322,7 +342,7 @@ class Store:
     def record_audit(self, *events: AuditEvent) -> None:
         with self._write("saving the audit record") as conn:
             conn.executemany(
-                _INSERT_AUDIT, [_plain(_audit_params(self._stamped(e))) for e in events]
+                _INSERT_AUDIT, [_plain(_audit_params(self._clean_event(e))) for e in events]
             )
 
     def audit(
@@ -382,7 +402,7 @@ class Store:
                  intent_id),
             )  # fmt: skip
             conn.executemany(
-                _INSERT_AUDIT, [_plain(_audit_params(self._stamped(e))) for e in events]
+                _INSERT_AUDIT, [_plain(_audit_params(self._clean_event(e))) for e in events]
             )
 
     def open_intents(self) -> list[Intent]:

@@ -19,8 +19,9 @@ flight, so an older snapshot never overwrites a newer one. A failed save (disk f
 locked) keeps the events and the state in memory and sets :attr:`OnboardingSession.save_warning`;
 the next save carries them again.
 
-The pass value never enters this module: the checklist keeps :class:`PassFacts` only, and an
-override reason arrives already passed through :func:`~tapdesk.core.checklist.redact_pass`.
+The pass value never enters this module: the checklist keeps :class:`PassFacts` only, and takes
+any pass shown in this run out of a reason (:mod:`tapdesk.core.redaction`); the store does the
+same to every free-text column it writes.
 """
 
 from __future__ import annotations
@@ -256,7 +257,7 @@ class OnboardingSession:
         self._collect()
 
     def override(self, step_id: str, reason: str, *, by: str | None = None) -> None:
-        """``reason`` must already be free of the pass (:func:`redact_pass`)."""
+        """The checklist takes any pass shown in this run out of ``reason``."""
         self.checklist.override(step_id, reason, by=by)
         self._collect()
 

@@ -319,6 +319,31 @@ def test_issue_and_revoke_leave_audit_records_without_the_pass(cli: Cli) -> None
     assert code.encode() not in db
 
 
+def test_a_pass_the_cli_printed_is_kept_out_of_later_records(cli: Cli) -> None:
+    """`issue` remembers what it prints: a record written later in the same process that quotes
+    the pass as printed (in groups) or in capitals stores "[pass removed]" instead."""
+    from datetime import timedelta
+
+    from tapdesk.core.audit import AuditEvent, AuditKind
+    from tapdesk.store import open_store
+
+    run = cli("--demo", "issue", AVA)
+    assert run.code == 0
+    [value] = cli.passes()
+    printed = " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+    assert f"    {printed}\n" in run.out
+    store, _ = open_store(cli.paths, clock=cli.clock)
+    now = cli.clock.now()
+    detail = f"read out {printed}, then {value.upper()}"
+    store.record_audit(AuditEvent(now, AuditKind.REVOKE, DEMO_TECHNICIAN_UPN, AVA, detail=detail))
+    rows = [r.event for r in store.audit(now - timedelta(hours=1), now + timedelta(hours=1))]
+    store.close()
+    assert [r.detail for r in rows if r.kind is AuditKind.REVOKE] == [
+        "read out [pass removed], then [pass removed]"
+    ]
+    assert value.encode() not in (cli.paths.data_dir / "tapdesk.db").read_bytes()
+
+
 def test_a_corrupt_database_is_set_aside_and_the_command_still_works(cli: Cli) -> None:
     cli.paths.data_dir.mkdir(parents=True, exist_ok=True)
     (cli.paths.data_dir / "tapdesk.db").write_bytes(b"this is not a database" * 100)

@@ -7,13 +7,13 @@ import pytest
 from tapdesk.core.aaguid import AUTHENTICATOR_ANDROID
 from tapdesk.core.audit import AuditKind
 from tapdesk.core.checklist import (
+    MAX_REASON,
     SYSTEM_ACTOR,
     Checklist,
     ChecklistError,
     Outcome,
     PassFacts,
     StepState,
-    redact_pass,
 )
 from tapdesk.core.flows import Flow, parse_flow
 from tapdesk.core.models import (
@@ -23,6 +23,7 @@ from tapdesk.core.models import (
     TemporaryAccessPass,
     UsabilityReason,
 )
+from tapdesk.core.redaction import REMOVED, ShownPasses
 from tapdesk.core.roster import RosterStatus, queue_status
 from tapdesk.core.verify import GraphRead, Observation
 from tapdesk.runtime.resources import flows_dir
@@ -319,10 +320,25 @@ def test_restore_tolerates_a_flow_file_that_changed() -> None:
         Checklist.restore(flow("oobe-pass"), snap)
 
 
-def test_redact_pass_removes_a_pasted_pass() -> None:
-    code = PassCode("Xy7+kQ2m")
-    assert redact_pass("typed Xy7+kQ2m by mistake", code) == "typed [pass removed] by mistake"
-    assert redact_pass("nothing here", None) == "nothing here"
+def test_a_reason_loses_a_shown_pass_before_it_is_kept_or_cut() -> None:
+    """On screen and in the snapshot too, not only in the store; and a pass the length cut
+    would go through is removed whole first."""
+    shown = ShownPasses()
+    shown.remember(PassCode("Xy7+kQ2m"))
+    checklist = Checklist.start(
+        flow("recover-method"), user_id="u", upn="ava@contoso.example", technician="tess",
+        clock=FakeClock(), shown=shown,
+    )  # fmt: skip
+    checklist.tick("confirm-identity")
+    checklist.tick("remove-lost-method")
+    checklist.pass_issued(tap(), [PASSWORD])
+    checklist.skip("add-authenticator", "typed xy7+ KQ2M by mistake")
+    assert checklist.record("add-authenticator").reason == f"typed {REMOVED} by mistake"
+    long = "x" * (MAX_REASON - 4) + " Xy7+kQ2m"
+    checklist.abandon(long)
+    said = {AuditKind.SKIP, AuditKind.ABANDON}
+    details = [e.detail for e in checklist.drain_events() if e.kind in said]
+    assert details == [f"typed {REMOVED} by mistake", ("x" * (MAX_REASON - 4) + " [pa")]
 
 
 def test_queue_status_follows_the_session() -> None:

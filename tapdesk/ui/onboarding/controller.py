@@ -219,7 +219,7 @@ class Onboarding(QObject):
         return self._act(session_id, lambda s: s.tick(step_id, by=self._by()))
 
     def override(self, session_id: str, step_id: str, reason: str) -> bool:
-        """``reason`` must already be free of the pass (the pass panel's ``redact``)."""
+        """The checklist takes any pass shown in this run out of ``reason``."""
         return self._act(session_id, lambda s: s.override(step_id, reason, by=self._by()))
 
     def skip(self, session_id: str, step_id: str, reason: str = "") -> bool:

@@ -52,7 +52,6 @@ class Guide(QObject):
         work: WorkArea,
         *,
         technician: Callable[[], Technician | None],
-        redact: Callable[[str], str],
         demo: bool,
         parent: QWidget,
     ) -> None:
@@ -60,7 +59,6 @@ class Guide(QObject):
         self._ops = ops
         self._form = form
         self._work = work
-        self._redact = redact
         self._dialog_parent = parent
         self.onboarding = Onboarding(
             ops,
@@ -282,8 +280,8 @@ class Guide(QObject):
         self.reason_dialog = dialog
 
         def accepted() -> None:
-            # The pass panel holds the only copy of the pass: it takes any copy out of the text.
-            then(self._redact(dialog.reason()))
+            # Any pass shown in this run leaves the reason in the checklist (core.redaction).
+            then(dialog.reason())
 
         def finished() -> None:
             if self.reason_dialog is dialog:

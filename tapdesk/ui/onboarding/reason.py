@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tapdesk.core.checklist import MAX_REASON
 from tapdesk.ui import theme
 from tapdesk.ui.text import Label
 
@@ -66,7 +65,9 @@ class ReasonDialog(QDialog):
         self._update()
 
     def reason(self) -> str:
-        return " ".join(self.text.toPlainText().split())[:MAX_REASON]
+        # Not cut to length here: the checklist cuts it after taking out any pass, as a cut
+        # through a pass would leave a part too short to be recognised.
+        return " ".join(self.text.toPlainText().split())
 
     def _update(self) -> None:
         self.ok_button.setEnabled(bool(self.reason()) or not self._required)

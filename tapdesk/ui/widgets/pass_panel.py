@@ -2,6 +2,8 @@
 
 The value lives only here (``_code``) and in the two widgets that draw it; ``forget()`` empties
 all three. Graph never returns a pass again, so once hidden the panel says so and offers Replace.
+Each pass shown is remembered by :data:`~tapdesk.core.redaction.SHOWN_PASSES` as a keyed digest,
+never the value, so a reason that quotes it, now or after it is gone, is stored without it.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tapdesk.core.checklist import redact_pass
 from tapdesk.core.clock import Clock
 from tapdesk.core.lifecycle import Countdown, CountdownView, PassState
 from tapdesk.core.models import PassCode, TemporaryAccessPass, User
+from tapdesk.core.redaction import SHOWN_PASSES, ShownPasses
 from tapdesk.ui import theme
 from tapdesk.ui.qr import QrView
 from tapdesk.ui.spell import spell_out
@@ -65,12 +67,14 @@ class PassPanel(Section):
         *,
         mask_until_revealed: bool = False,
         qr_is_secret: bool = True,
+        shown: ShownPasses = SHOWN_PASSES,
     ) -> None:
         super().__init__("Temporary Access Pass", parent)
         self._clock = clock
         self._clipboard = clipboard
         self._mask_setting = mask_until_revealed
         self._qr_is_secret = qr_is_secret
+        self._shown = shown
         self._code: PassCode | None = None
         self._payload: str | None = None
         self._revealed = not mask_until_revealed
@@ -211,6 +215,7 @@ class PassPanel(Section):
     def show_pass(self, tap: TemporaryAccessPass, user: User, qr_payload: str) -> None:
         """Take the freshly issued pass; ``tap.code`` is held here only, the rest without it."""
         self.forget()
+        self._shown.remember(tap.code)  # before anyone can read it off the screen
         self._code = tap.code
         self._payload = qr_payload
         self._countdown = Countdown(tap.without_code(), self._clock)
@@ -257,10 +262,6 @@ class PassPanel(Section):
         self.spelled.clear()
         self.qr.clear()
         self._clipboard.clear_now()
-
-    def redact(self, text: str) -> str:
-        """Free text (an override reason) without any copy of the pass held here."""
-        return redact_pass(text, self._code)
 
     def toggle_reveal(self) -> None:
         if self._state is PanelState.SHOWN:

@@ -132,7 +132,6 @@ class MainWindow(QMainWindow):
             self.form,
             self.work,
             technician=lambda: self.technician,
-            redact=self.passes.redact,
             demo=demo,
             parent=self,
         )
