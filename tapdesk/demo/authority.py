@@ -205,14 +205,15 @@ def _signed_in_user(
     hint = params.get("login_hint") or ""
     at_keyboard = state.find_user(state.keyboard_upn or DEMO_TECHNICIAN_UPN)
     prompt, max_age = params.get("prompt"), _max_age(params)
-    # A hint no account matches only fills in the sign-in page: the person types their own.
-    asks = bool(hint) or prompt == "select_account" or session is None
-    wanted = (state.find_user(hint) if hint else None) or (at_keyboard if asks else session)
     stale = (
         max_age is not None
         and state.browser_auth_time is not None
         and (now - state.browser_auth_time).total_seconds() > max_age
     )
+    # Credentials are asked for: the hinted account enters them, else whoever is at the keyboard
+    # (a hint no account matches only fills in the page: the person types their own).
+    asks = session is None or stale or prompt in ("login", "select_account") or bool(hint)
+    wanted = (state.find_user(hint) if hint else None) or (at_keyboard if asks else session)
     if wanted is None:
         return None
     if session is None or wanted.id != session.id or prompt == "login" or stale:

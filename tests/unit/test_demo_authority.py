@@ -238,3 +238,61 @@ def test_discovery_and_unknown_tenant(http: httpx.Client) -> None:
         "https://login.tapdesk-demo.test/contoso.example/v2.0/.well-known/openid-configuration"
     )
     assert aadsts(other) == (400, "invalid_tenant", 90002)
+
+
+# --- who signs in: the browser's session, prompt and max_age ---------------------------------
+def signed_in(http: httpx.Client, **params: str) -> dict[str, Any]:
+    """The ID token's claims after an authorize and its code's redemption."""
+    body = redeem(http, code_from(authorize(http, **params).text)).json()
+    return decode_claims(body["id_token"])
+
+
+def refreshed(http: httpx.Client, refresh_token: str) -> dict[str, Any]:
+    data = {"client_id": DEMO_CLIENT_ID, "grant_type": "refresh_token",
+            "refresh_token": refresh_token, "scope": "User.Read.All openid offline_access"}  # fmt: skip
+    return decode_claims(http.post(TOKEN, data=data).json()["id_token"])
+
+
+def test_max_age_asks_again_once_the_session_is_older_and_auth_time_says_when(
+    http: httpx.Client, tenant: DemoTenant, clock: FakeClock
+) -> None:
+    """OpenID Connect Core 3.1.2.1: with max_age the ID token carries auth_time, and a session
+    authenticated longer ago than max_age seconds is authenticated again."""
+    first = int(clock.now().timestamp())
+    assert "auth_time" not in signed_in(http)  # not asked for: an optional claim in Entra
+    clock.advance(600)
+    assert signed_in(http, max_age="900")["auth_time"] == first  # single sign-on, 10 min old
+    clock.advance(600)
+    tenant.at_keyboard(UPN["andy.app"])  # someone else sits down: the page asks them
+    claims = signed_in(http, max_age="900")
+    assert claims["auth_time"] == first + 1200
+    assert claims["preferred_username"] == UPN["andy.app"]
+
+
+def test_a_refreshed_id_token_keeps_the_sign_in_time(
+    http: httpx.Client, clock: FakeClock
+) -> None:
+    """OpenID Connect Core 12.2: auth_time stays the original authentication's."""
+    page = authorize(http, max_age="3600")
+    body = redeem(http, code_from(page.text)).json()
+    first = decode_claims(body["id_token"])["auth_time"]
+    clock.advance(1800)
+    assert refreshed(http, body["refresh_token"])["auth_time"] == first
+
+
+def test_prompt_and_hints_choose_who_enters_credentials(
+    http: httpx.Client, tenant: DemoTenant, clock: FakeClock
+) -> None:
+    signed_in(http)  # the training technician's session
+    tenant.at_keyboard(UPN["andy.app"])
+    assert signed_in(http)["preferred_username"] == UPN["tess.tech"]  # the cookie signs in
+    clock.advance(60)
+    picked = signed_in(http, prompt="select_account", max_age="3600")
+    assert picked["preferred_username"] == UPN["andy.app"]
+    assert picked["auth_time"] == int(clock.now().timestamp())
+    clock.advance(60)
+    again = signed_in(http, prompt="login", max_age="3600")
+    assert again["auth_time"] == int(clock.now().timestamp())  # prompt=login: always anew
+    tenant.end_browser_session()
+    tenant.at_keyboard(None)
+    assert signed_in(http)["preferred_username"] == UPN["tess.tech"]

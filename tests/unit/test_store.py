@@ -225,6 +225,46 @@ def test_migration_from_v1_keeps_the_data_and_a_backup(tmp_path: Path) -> None:
     again.close()
 
 
+def test_migration_to_v4_gives_each_session_the_tenant_of_its_audit_records(
+    tmp_path: Path,
+) -> None:
+    """Before v4 sessions named no tenant: each takes its audit records' tenant; one without
+    any stays unowned, kept in the file but resumed by no tenant."""
+    path = db_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(path)
+    for script in schema.MIGRATIONS[:3]:
+        for statement in script.split(";"):
+            raw.execute(statement)
+    for sid in ("ours", "theirs", "nobody's"):
+        raw.execute(
+            "INSERT INTO sessions (id, flow_id, user_id, upn, technician, opened_at) VALUES "
+            "(?, 'passkey-authenticator', 'u1', 'a@contoso.example', 'tess', "
+            "'2029-12-01T08:00:00.000000Z')",
+            (sid,),
+        )
+    for sid, tenant in (("ours", ""), ("ours", "t-ours"), ("theirs", "t-theirs")):
+        raw.execute(
+            "INSERT INTO audit (at, event, technician, target_upn, session_id, tenant_id) VALUES "
+            "('2029-12-01T08:00:00.000000Z', 'issue', 'tess', 'a@contoso.example', ?, ?)",
+            (sid, tenant),
+        )
+    raw.execute("PRAGMA user_version = 3")
+    raw.commit()
+    raw.close()
+    store, _notices = open_store(paths(tmp_path), busy_timeout=FAST)
+    try:
+        found = {}
+        for tenant in ("t-ours", "t-theirs", ""):
+            store.tenant_id = tenant
+            found[tenant] = [s.session_id for s in store.open_sessions()]
+        assert found == {"t-ours": ["ours"], "t-theirs": ["theirs"], "": ["nobody's"]}
+        store.tenant_id = "t-ours"
+        assert store.session("theirs") is None and store.session("ours") is not None
+    finally:
+        store.close()
+
+
 def test_a_database_from_a_newer_tapdesk_is_left_alone(tmp_path: Path) -> None:
     path = db_path(tmp_path)
     path.parent.mkdir(parents=True)
