@@ -147,7 +147,13 @@ def _when(text: str | None) -> datetime | None:
 
 _DATETIME_FIELDS = frozenset(
     {
-        "created", "start", "used_at", "employee_hire_date", "issued", "expires", "seeded_at",
+        "created",
+        "start",
+        "used_at",
+        "employee_hire_date",
+        "issued",
+        "expires",
+        "seeded_at",
         "auth_time",
     }
 )

@@ -102,7 +102,13 @@ class Operations:
         return self._run("saved sign-in", work, done, failed, channel=channel)
 
     def continue_as(
-        self, username: str, window_handle: int, done: Done[Account], failed: Failed, *, channel: str
+        self,
+        username: str,
+        window_handle: int,
+        done: Done[Account],
+        failed: Failed,
+        *,
+        channel: str,
     ) -> Task:
         return self._run(
             "continue as",

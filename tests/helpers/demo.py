@@ -6,6 +6,7 @@ import html
 import re
 import threading
 from collections.abc import Callable
+from typing import ClassVar
 
 import httpx
 
@@ -145,7 +146,10 @@ class RealTenantTransport(httpx.BaseTransport):
     """A configured (not demo) tenant on Microsoft's own hosts, answered by a demo tenant built
     with another ``tenant_id``: what tapdesk sends is what it would send to Entra and Graph."""
 
-    _HOSTS = {"login.microsoftonline.com": LOGIN_HOST, "graph.microsoft.com": GRAPH_HOST}
+    _HOSTS: ClassVar[dict[str, str]] = {
+        "login.microsoftonline.com": LOGIN_HOST,
+        "graph.microsoft.com": GRAPH_HOST,
+    }
 
     def __init__(self, tenant: DemoTenant) -> None:
         self._inner = tenant.transport()

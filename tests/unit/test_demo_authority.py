@@ -269,9 +269,7 @@ def test_max_age_asks_again_once_the_session_is_older_and_auth_time_says_when(
     assert claims["preferred_username"] == UPN["andy.app"]
 
 
-def test_a_refreshed_id_token_keeps_the_sign_in_time(
-    http: httpx.Client, clock: FakeClock
-) -> None:
+def test_a_refreshed_id_token_keeps_the_sign_in_time(http: httpx.Client, clock: FakeClock) -> None:
     """OpenID Connect Core 12.2: auth_time stays the original authentication's."""
     page = authorize(http, max_age="3600")
     body = redeem(http, code_from(page.text)).json()

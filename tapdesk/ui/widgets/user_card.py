@@ -164,8 +164,7 @@ class UserCard(QFrame):
         """A shared bench: the last technician's sign-in is saved; is that who is here?"""
         who = one_line(name or username)
         self.placeholder.setText(
-            f"{who} ({one_line(username)}) was the last to sign in on this computer. "
-            "Is that you?"
+            f"{who} ({one_line(username)}) was the last to sign in on this computer. Is that you?"
         )
         short = who if len(who) <= 40 else who[:39] + "…"
         self.continue_button.setText(f"Continue as {short}".replace("&", "&&"))  # no mnemonic

@@ -577,9 +577,7 @@ class MainWindow(QMainWindow):
             return
         log.info("signed out after %d minutes without activity", minutes)
         self.signin.sign_out(f"Signed out after {minutes} min without activity")
-        self.statusBar().showMessage(
-            f"Signed out after {minutes} minutes without activity.", 30000
-        )
+        self.statusBar().showMessage(f"Signed out after {minutes} minutes without activity.", 30000)
 
     def _on_watched(self, tap: TemporaryAccessPass) -> None:
         if self.passes.tap is not None and self.passes.tap.id == tap.id:
