@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import zxingcpp
+from keyring.backend import KeyringBackend
 from PySide6.QtGui import QColor, QImage, Qt, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -66,9 +67,11 @@ def auth_services(
     home: Path,
     *,
     open_browser: Callable[[str], bool] | None = None,
+    keyring: KeyringBackend | None = None,
     **settings: Any,
 ) -> Services:
-    """The composition root's own wiring: real MSAL with a scripted browser, memory keyring."""
+    """The composition root's own wiring: real MSAL with a scripted browser, memory keyring
+    (or ``keyring``)."""
     from tapdesk.app.main import build_services
 
     browser = ScriptedBrowser(httpx.Client(transport=tenant.transport()))
@@ -78,7 +81,7 @@ def auth_services(
         paths,
         clock=clock,
         demo_tenant=tenant,
-        keyring_backend=MemoryKeyring(),
+        keyring_backend=keyring or MemoryKeyring(),
         open_browser=open_browser or browser.open,
     )
 
