@@ -168,23 +168,33 @@ def _choose_demo(settings: Settings, *, gui: bool) -> Settings:
     return replace(settings, demo=True)
 
 
-def _commands() -> dict[str, Command]:
-    from tapdesk.cli import account, audit, commands, doctor
+def _reply(stdin: TextIO | None) -> str:
+    """One line typed at the terminal ("" at its end or when it cannot be read)."""
+    try:
+        return stdin.readline() if stdin is not None else ""
+    except (OSError, ValueError):
+        return ""
 
-    def reconciling(command: Command) -> Command:
-        """Commands that talk to Graph first settle what an interrupted run left open."""
+
+def _commands(*, terminal: bool, answer: Callable[[], str]) -> dict[str, Command]:
+    from tapdesk.cli import account, audit, commands, doctor, signin
+
+    def on_graph(command: Command) -> Command:
+        """Commands that talk to Graph first make sure someone is signed in (``terminal``: a
+        person is there to use a device code), then settle what an interrupted run left open."""
 
         def run(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+            signin.ensure(services, args, err, terminal=terminal, answer=answer)
             commands.reconcile_first(services, err)
             return command(services, args, out, err)
 
         return run
 
     return {
-        "issue": reconciling(commands.cmd_issue),
-        "revoke": reconciling(commands.cmd_revoke),
-        "status": reconciling(commands.cmd_status),
-        "policy": reconciling(commands.cmd_policy),
+        "issue": on_graph(commands.cmd_issue),
+        "revoke": on_graph(commands.cmd_revoke),
+        "status": on_graph(commands.cmd_status),
+        "policy": on_graph(commands.cmd_policy),
         "doctor": lambda s, a, o, e: doctor.cmd_doctor(s, a, o, e, authority=s.authority),
         "login": account.cmd_login,
         "logout": account.cmd_logout,
@@ -233,6 +243,7 @@ def main(
     keyring_backend: keyring.backend.KeyringBackend | None = None,
     open_browser: Callable[[str], bool] | None = None,
     transport: httpx.BaseTransport | None = None,
+    stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     show_error: startup_errors.ShowBox | None = None,
@@ -307,7 +318,12 @@ def main(
         assert out is not None and err is not None  # a command without them was refused above
         for notice in built.notices:
             err.write(f"tapdesk: {notice}\n")
-        return _commands()[args.command](built, args, out, err)
+        from tapdesk.cli.signin import on_terminal
+
+        reader = sys.stdin if stdin is None else stdin
+        terminal = on_terminal(reader, err)
+        commands = _commands(terminal=terminal, answer=lambda: _reply(reader))
+        return commands[args.command](built, args, out, err)
     except TapdeskError as exc:  # logged there in full: file, line and key, request-id
         return fail(startup_errors.of_error(exc))
     except KeyboardInterrupt:  # whoever pressed Ctrl+C needs no box

@@ -264,7 +264,7 @@ class Authenticator:
                     )
                 else:
                     result = self._browser_sign_in(app, prompt, login_hint, timeout)
-            return self._finish_sign_in(app, result)
+            return self._finish_sign_in(app, result, max_age=self._max_age)
 
     def cancel_interactive(self) -> None:
         """Stop a browser sign-in from another thread; it raises AuthError("cancelled")."""
@@ -495,8 +495,14 @@ class Authenticator:
             self._browser = None
 
     def _finish_sign_in(
-        self, app: msal.PublicClientApplication, result: Mapping[str, Any]
+        self,
+        app: msal.PublicClientApplication,
+        result: Mapping[str, Any],
+        *,
+        max_age: int | None = None,
     ) -> Account:
+        """``max_age``: what the sign-in asked Entra for; its answer must show a sign-in that
+        recent. A device code cannot ask, so it is not held to it (the next "Continue as" is)."""
         with self._lock:
             try:
                 ok = self._check(result)
@@ -504,8 +510,8 @@ class Authenticator:
                 self._store.save(self._cache)
             accounts: list[MsalAccount] = app.get_accounts()
             claims = ok.get("id_token_claims") or {}
-            if self._max_age is not None and not is_fresh(
-                authenticated_at(claims), self._max_age, self._clock.now(), skew=SKEW_SECONDS
+            if max_age is not None and not is_fresh(
+                authenticated_at(claims), max_age, self._clock.now(), skew=SKEW_SECONDS
             ):
                 # MSAL checks auth_time on the browser path only, after caching the tokens.
                 self._forget_unfresh(app)

@@ -6,10 +6,10 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tapdesk.app.services import Services
-from tapdesk.cli import output
+from tapdesk.cli import output, signin
 from tapdesk.cli.terminal import field
 from tapdesk.core.readiness import technician_findings
-from tapdesk.errors import SignInRequired, UsageError
+from tapdesk.errors import UsageError
 
 if TYPE_CHECKING:
     from tapdesk.auth import Account, Authenticator
@@ -29,36 +29,21 @@ def _notices(auth: Authenticator, err: TextIO) -> None:
         err.write(f"tapdesk: {notice}\n")
 
 
-def _describe(account: Account) -> str:
-    roles = account.roles.describe()
-    return f"{field(account.username)} ({roles})"
-
-
 def cmd_login(services: Services, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     auth = _auth(services)
     account = None
     if not args.device_code and not args.account:
         account = auth.sign_in_silent()
     if account is None and args.device_code:
-        flow = auth.start_device_flow()
-        err.write(
-            f"To sign in, open {flow.verification_uri} on any device and enter the code\n\n"
-            f"    {flow.user_code}\n\n"
-        )
-        if services.demo is not None:
-            err.write(
-                "(Demo tenant: the code approves itself for the training technician in a few seconds.)\n"
-            )
-        err.flush()
-        account = auth.finish_device_flow(flow)
+        account = signin.device_code(services, auth, err)
     elif account is None:
         account = auth.sign_in_interactive(
             login_hint=args.account, select_account=bool(args.account)
         )
     if args.account and account.username.lower() != args.account.lower():
         err.write(f"tapdesk: signed in as {field(account.username)}, not {field(args.account)}.\n")
-    _notices(auth, err)
-    out.write(f"Signed in as {_describe(account)}.\n")
+    out.write(f"Signed in as {signin.describe(account)}.\n")
+    signin.tell_kept(auth, err)
     for finding in technician_findings(account.roles):
         err.write(f"tapdesk: {finding.text} {finding.hint}".rstrip() + "\n")
     return 0
@@ -102,7 +87,5 @@ def cmd_whoami(services: Services, args: argparse.Namespace, out: TextIO, err: T
             f"  keyring      {auth.keyring_name}\n"
         )
     if account is None:
-        raise SignInRequired(
-            "Nobody is signed in.", hint="Run 'tapdesk login' (add --demo for the demo tenant)."
-        )
+        raise signin.nobody_signed_in(auth, here=False)
     return 0

@@ -17,8 +17,10 @@ import keyring
 import keyring.backend
 
 from tapdesk.app.services import Services
+from tapdesk.auth import CacheProtection
 from tapdesk.auth.strategies import broker_problem
 from tapdesk.cli import output
+from tapdesk.cli.signin import KEYRING_FIX
 from tapdesk.config import Settings, moved_site_notice
 
 SKEW_WARN_SECONDS = 300  # Entra tolerates about 5 minutes of clock skew
@@ -227,10 +229,39 @@ def cmd_doctor(
 ) -> int:
     checks = run_checks(services, authority=authority)
     failed = any(c.status == "fail" for c in checks)
+    kept = sign_in_kept(services)
     if args.json:
-        output.write_json(out, {"ok": not failed, "checks": [c.__dict__ for c in checks]})
+        data = {"ok": not failed, "signInKept": kept, "checks": [c.__dict__ for c in checks]}
+        output.write_json(out, data)
     else:
         for check in checks:
             out.write(f"  {check.status:<5} {check.name:<9} {check.detail}\n")
-        out.write("Ready.\n" if not failed else "Not ready: fix the lines marked fail.\n")
+        out.write(_verdict(failed=failed, kept=kept) + "\n")
     return 1 if failed else 0
+
+
+def sign_in_kept(services: Services) -> bool | None:
+    """Whether a sign-in outlives its command, as the token cache decides it: the keyring line
+    judges a backend by its name, the cache also refuses a plaintext one keyring picked by
+    chance and honours the site's plaintext policy. (A keyring that is only locked shows when
+    its key is first read.) None: nobody signs in, a token comes from TAPDESK_ACCESS_TOKEN."""
+    if services.auth is None:
+        return None
+    try:
+        return services.auth.cache_protection is not CacheProtection.MEMORY
+    except Exception:  # choosing a backend may raise anything; the keyring line names it
+        return False
+
+
+def _verdict(*, failed: bool, kept: bool | None) -> str:
+    """The last line. Without a kept sign-in tapdesk still works (each command signs itself
+    in), so that is no failure and the exit code stays 0; but "Ready." would hide it."""
+    if failed:
+        return "Not ready: fix the lines marked fail."
+    if kept is False:
+        return (
+            "Ready, but sign-in is not kept: each command signs in by itself, with a code "
+            "entered on another device (in a script, add --device-code to it). To keep "
+            f"sign-in, {KEYRING_FIX}."
+        )
+    return "Ready."

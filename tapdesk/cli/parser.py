@@ -91,6 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help)
 
+    def signs_in(parser: argparse.ArgumentParser) -> None:
+        # Without a keyring, login's sign-in ends with its process: a script signs in here.
+        parser.add_argument(
+            "--device-code",
+            action="store_true",
+            help="if nobody is signed in, first sign in with a code on another device "
+            "(automatic on a terminal)",
+        )
+
     issue = command("issue", help="issue a pass and print it once")
     issue.add_argument("user", help="UPN or object id")
     issue.add_argument(
@@ -108,17 +117,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     issue.add_argument("--qr", action="store_true", help="also print a QR code of the pass")
     issue.add_argument("--json", action="store_true", help="machine-readable output")
+    signs_in(issue)
 
     revoke = command("revoke", help="delete the user's pass")
     revoke.add_argument("user", help="UPN or object id")
     revoke.add_argument("--json", action="store_true")
+    signs_in(revoke)
 
     status = command("status", help="the user, their pass (never its value) and methods")
     status.add_argument("user", help="UPN or object id")
     status.add_argument("--json", action="store_true")
+    signs_in(status)
 
     policy = command("policy", help="the tenant's pass policy")
     policy.add_argument("--json", action="store_true")
+    signs_in(policy)
 
     doctor = command("doctor", help="check configuration, keyring, endpoints, clock and proxy")
     doctor.add_argument("--json", action="store_true")

@@ -382,3 +382,45 @@ def test_run_checks_judges_the_keyring_it_is_given(dr: Doctor) -> None:
     finally:
         services.close()
     assert [c.status for c in checks if c.name == "keyring"] == ["warn"]
+
+
+NOT_KEPT = (
+    "Ready, but sign-in is not kept: each command signs in by itself, with a code entered on "
+    "another device (in a script, add --device-code to it). To keep sign-in, install or unlock "
+    "a keyring (the Secret Service, such as gnome-keyring, on Linux; Windows Credential Manager "
+    "on Windows)."
+)
+
+
+def test_doctor_without_a_keyring_is_ready_but_says_sign_in_is_not_kept(
+    dr: Doctor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tapdesk works without a keyring (each command signs in), so the exit code stays 0 for
+    the packaging smoke test; but a bare "Ready." would hide why login does not last."""
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)
+    run = dr("--demo")
+    assert (run.code, run.err) == (0, "")
+    lines = run.out.splitlines()
+    assert lines[2] == (
+        "  warn  keyring   keyring.backends.fail.Keyring is not usable: tokens kept in memory, "
+        "sign in each session"
+    )
+    assert lines[-1] == NOT_KEPT
+    data = json.loads(dr("--demo", as_json=True).out)
+    assert (data["ok"], data["signInKept"]) == (True, False)
+
+
+def test_doctor_json_says_whether_sign_in_is_kept(dr: Doctor) -> None:
+    """true with a keyring; null when a token comes from the environment (nobody signs in)."""
+    assert json.loads(dr("--demo", as_json=True).out)["signInKept"] is True
+    token = dr("--demo", as_json=True, TAPDESK_ACCESS_TOKEN="x")
+    assert json.loads(token.out)["signInKept"] is None
+
+
+def test_doctor_with_a_plaintext_cache_allowed_and_no_keyring_is_ready(
+    dr: Doctor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IT's site file allows an unencrypted cache: sign-in is kept (the policy line warns)."""
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)
+    dr.site("[auth]\nallow_plaintext_cache = true\n")
+    assert dr.lines("--demo")[-1] == "Ready."

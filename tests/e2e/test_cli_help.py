@@ -10,6 +10,11 @@ from tapdesk.app.main import main
 HELP = "-h, --help show this help message and exit"
 COMMON = [HELP, "--demo use the demo tenant", "-v, --verbose debug log on stderr"]
 USER = ["user UPN or object id"]
+# issue, revoke, status and policy sign in by themselves when nobody is (no keyring, a script)
+DEVICE_CODE = (
+    "--device-code if nobody is signed in, first sign in with a code on another device "
+    "(automatic on a terminal)"
+)
 
 
 def render_help(
@@ -104,11 +109,12 @@ def test_top_level_help_ends_with_the_exit_codes_as_laid_out(capsys, monkeypatch
                 "--start ISO8601 when the pass becomes valid",
                 "--qr also print a QR code of the pass",
                 "--json machine-readable output",
+                DEVICE_CODE,
             ],
         ),
-        ("revoke", USER, [*COMMON, "--json"]),
-        ("status", USER, [*COMMON, "--json"]),
-        ("policy", None, [*COMMON, "--json"]),
+        ("revoke", USER, [*COMMON, "--json", DEVICE_CODE]),
+        ("status", USER, [*COMMON, "--json", DEVICE_CODE]),
+        ("policy", None, [*COMMON, "--json", DEVICE_CODE]),
         ("doctor", None, [*COMMON, "--json"]),
         (
             "login",

@@ -14,10 +14,9 @@ import pytest
 from tapdesk.demo import DEMO_TECHNICIAN_UPN, DEMO_TENANT_ID, Fault
 from tapdesk.demo.constants import DEFAULT_CONSENTED_SCOPES
 from tapdesk.store import DB_NAME
-from tests.e2e.test_cli_account import Shell
 from tests.e2e.test_cli_audit import OTHER, day, ev, record
 from tests.e2e.test_cli_doctor import Doctor, dr  # noqa: F401 (the fixture)
-from tests.helpers.cli import AVA, Cli
+from tests.helpers.cli import AVA, SAVED, Cli, Shell
 from tests.helpers.clock import local_zone
 from tests.helpers.demo import UPN
 from tests.helpers.files import write
@@ -325,7 +324,7 @@ def test_login_notes_an_account_whose_roles_the_sign_in_does_not_carry(shell: Sh
     """No roles in the ID token: one note, no trailing blank."""
     run = shell("login", "--account", AVA)
     assert run.code == 0
-    assert run.err == (
+    assert run.err == SAVED + (
         "tapdesk: Your directory roles could not be read from the sign-in; Entra will decide "
         "whether you may issue this pass.\n"
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import zxingcpp
+from keyring.backend import KeyringBackend
 from PySide6.QtGui import QColor, QImage, Qt, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -66,11 +67,11 @@ def auth_services(
     home: Path,
     *,
     open_browser: Callable[[str], bool] | None = None,
-    keyring: MemoryKeyring | None = None,
+    keyring: KeyringBackend | None = None,
     **settings: Any,
 ) -> Services:
     """The composition root's own wiring: real MSAL with a scripted browser, memory keyring
-    (pass one ``keyring`` to several runs: one computer's, across restarts)."""
+    (or ``keyring``: pass one to several runs, one computer's across restarts)."""
     from tapdesk.app.main import build_services
 
     browser = ScriptedBrowser(httpx.Client(transport=tenant.transport()))

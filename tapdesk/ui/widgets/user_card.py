@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.core.aaguid import authenticator_name
+from tapdesk.core.bench import last_to_sign_in
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import AuthMethod, MethodKind, TemporaryAccessPass, User
 from tapdesk.core.readiness import Finding
@@ -163,9 +164,7 @@ class UserCard(QFrame):
     def ask_continue(self, name: str, username: str) -> None:
         """A shared bench: the last technician's sign-in is saved; is that who is here?"""
         who = one_line(name or username)
-        self.placeholder.setText(
-            f"{who} ({one_line(username)}) was the last to sign in on this computer. Is that you?"
-        )
+        self.placeholder.setText(f"{last_to_sign_in(name, username)} Is that you?")
         short = who if len(who) <= 40 else who[:39] + "…"
         self.continue_button.setText(f"Continue as {short}".replace("&", "&&"))  # no mnemonic
         self.continue_button.setAccessibleName(f"Continue as {who}")

@@ -31,12 +31,13 @@ from tapdesk.ui.onboarding.guide import Guide
 from tapdesk.ui.operations import Operations
 from tapdesk.ui.qr import qr_payload
 from tapdesk.ui.tasks import TaskRunner
-from tapdesk.ui.text import Label, plain_tip
+from tapdesk.ui.text import Label
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.tools import menu as tools_menu
 from tapdesk.ui.widgets.banner import Banner
 from tapdesk.ui.widgets.header import HeaderBar
 from tapdesk.ui.widgets.issue_form import IssueForm
+from tapdesk.ui.widgets.notices import Notices
 from tapdesk.ui.widgets.pass_panel import PanelState, PassPanel
 from tapdesk.ui.widgets.search import SearchPanel
 from tapdesk.ui.widgets.user_card import UserCard
@@ -92,7 +93,6 @@ class MainWindow(QMainWindow):
         self.policy: TapPolicy | None = None
         self.technician: Technician | None = None
         self._problems: list[Finding] = []
-        self._notices: list[str] = []
         self._reconciled = False
         self._pass_final = False
         self.setWindowTitle("tapdesk: Temporary Access Passes")
@@ -178,9 +178,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.statusBar().setAccessibleName("Status")
-        self.notice = Label()
-        self.notice.setAccessibleName("Notice")
-        self.notice.hide()
+        self.notice = Notices()
         self.statusBar().addPermanentWidget(self.notice)
 
     def _connect(self) -> None:
@@ -606,15 +604,7 @@ class MainWindow(QMainWindow):
 
     def _show_notice(self, text: str) -> None:
         """Standing notices from sign-in (say, tokens kept in memory only), until restart."""
-        if text in self._notices:
-            return
-        self._notices.append(text)
-        full = "  ·  ".join(self._notices)
-        metrics = self.notice.fontMetrics()
-        self.notice.setText("ℹ " + metrics.elidedText(full, Qt.TextElideMode.ElideRight, 460))
-        self.notice.setToolTip(plain_tip(*self._notices))
-        self.notice.setAccessibleDescription(full)
-        self.notice.show()
+        self.notice.add(text)
 
     def _on_pass_hidden(self, reason: str) -> None:
         self.statusBar().showMessage(f"Pass hidden. {reason}", 10000)
