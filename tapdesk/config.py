@@ -176,6 +176,11 @@ class Settings:
         return f"{self.cloud.authority_host}/{self.tenant_id}"
 
     @property
+    def tenant_name(self) -> str:
+        """How the window names the tenant it works in (its header, the audit view)."""
+        return "Demo tenant" if self.demo else (self.tenant_id or "")
+
+    @property
     def tenant_configured(self) -> bool:
         return bool(self.tenant_id and self.client_id) or bool(self.access_token)
 

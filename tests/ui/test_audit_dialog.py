@@ -55,6 +55,7 @@ def test_issue_and_revoke_from_the_window_are_listed_and_exported(
 
     dialog = window.day_tools.open_audit()
     loaded(qtbot, dialog)
+    assert dialog.windowTitle() == "tapdesk: audit trail · Demo tenant"  # this tenant's only
     rows = cells(dialog)
     assert [r[col("Action")] for r in rows] == ["Issued pass", "Revoked pass"]
     issued, revoked = rows

@@ -6,6 +6,7 @@ and keeps a browser session (its cookie) with the time of the last authenticatio
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,9 +17,11 @@ import httpx
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tapdesk.app.services import Services
+from tapdesk.app.services import Backend, Services
+from tapdesk.config import Settings
 from tapdesk.core.audit import AuditKind
 from tapdesk.demo import DemoTenant
+from tapdesk.runtime.paths import AppPaths
 from tapdesk.ui.widgets.pass_panel import PanelState
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.clock import FakeClock
@@ -170,3 +173,17 @@ def test_idle_sign_out_clears_the_pass_clipboard_sessions_audit_and_saved_sign_i
     assert not window.day_tools.roster_action.isEnabled()
     assert window.card.user is None and not window.search.isEnabled()
     assert not cache.exists()
+
+
+def test_a_configured_tenant_is_named_in_the_header(qtbot: Any, tmp_path: Path) -> None:
+    """Which tenant the window works in is on screen (the demo's chip says "Demo tenant")."""
+    settings = Settings(tenant_id="contoso.onmicrosoft.com", client_id=str(uuid.UUID(int=1)))
+    paths = AppPaths.default({"TAPDESK_HOME": str(tmp_path)})
+
+    def never() -> Services:
+        raise AssertionError("nothing is built before the window starts")
+
+    window = MainWindow(Backend(settings, paths, FakeClock(), never), heartbeat_ms=0)
+    qtbot.addWidget(window)
+    assert window.header.tenant.text() == "contoso.onmicrosoft.com"
+    assert not window.header.tenant.isHidden()

@@ -118,7 +118,11 @@ class AuditDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("tapdesk: audit trail")
+        # The records of this tenant only (the CLI's --tenant all shows every tenant's).
+        tenant = one_line(ops.backend.settings.tenant_name)
+        self.setWindowTitle(
+            f"tapdesk: audit trail · {tenant}" if tenant else "tapdesk: audit trail"
+        )
         self.setAccessibleName("Audit trail")
         self.setSizeGripEnabled(True)
         self.resize(1000, 620)  # fits a 1024-px screen; the table scrolls sideways

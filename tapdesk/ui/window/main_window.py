@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(980, 640)
 
         demo = backend.demo
-        self.header = HeaderBar(tenant_label="Demo tenant" if demo else "", demo=demo)
+        self.header = HeaderBar(tenant_label=self.settings.tenant_name, demo=demo)
         self.banner = Banner()
         self.search = SearchPanel()
         self.card = UserCard()
