@@ -60,11 +60,15 @@ def again_patterns(only: list[str]) -> list[str]:
     regenerates an edited file and forgets the results of its changed functions)."""
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.mutation.file_mutation import mutate_file_contents
+    from mutmut.utils.file_utils import walk_mutatable_files
 
     os.chdir(ROOT)
     mutants = read_results(only)
+    # A module new since the last run has no results yet: all of its functions count as edited.
+    wanted = set(only or PACKAGES)
+    files = {Path(p) for p in walk_mutatable_files() if Path(p).parts[1].split(".")[0] in wanted}
     patterns = []
-    for path in sorted({m.path for m in mutants}):
+    for path in sorted({m.path for m in mutants} | files):
         data = SourceFileMutationData(path=path)
         data.load()
         now = mutate_file_contents(str(path), path.read_text(encoding="utf-8"))

@@ -187,3 +187,27 @@ def test_a_configured_tenant_is_named_in_the_header(qtbot: Any, tmp_path: Path) 
     qtbot.addWidget(window)
     assert window.header.tenant.text() == "contoso.onmicrosoft.com"
     assert not window.header.tenant.isHidden()
+
+
+def test_switch_account_clears_the_first_technicians_work_before_the_next_signs_in(
+    qtbot: Any, bench: Start, tenant: DemoTenant
+) -> None:
+    window = bench()
+    window.card.sign_in_button.click()
+    signed_in(qtbot, window)
+    open_user(qtbot, window, "ava", UPN["ava.newhire"])
+    issue(qtbot, window)
+    assert window.passes.state is PanelState.SHOWN
+
+    tenant.at_keyboard(GWEN)
+    window.header.switch.click()  # one click: Tess's pass and tokens go, Gwen signs in
+    assert window.technician is None and window.card.user is None
+    assert window.passes.state is PanelState.EMPTY and window.passes.code_label.text() == ""
+    assert signed_in(qtbot, window) == GWEN
+    # The session is the tenant's: Gwen sees it, with who started it.
+    qtbot.waitUntil(lambda: window.guide.session_list.session_ids() != [], timeout=WAIT_MS)
+    [item] = [window.guide.session_list.list.item(0)]
+    assert item.text().endswith("· by tess.tech")
+    assert f"Started by {TESS}" in item.toolTip()
+    saved = window.backend.services().auth.saved_sign_in()  # type: ignore[union-attr]
+    assert saved is not None and saved.account.username == GWEN
