@@ -72,7 +72,21 @@ def _config(services: Services) -> list[Check]:
     if s.allow_plaintext_cache:
         where = s.origin("allow_plaintext_cache") or "the site file"
         checks.append(Check("policy", "warn", f"a plaintext token cache is allowed by {where}"))
+    bench = _bench(s)
+    if bench:
+        checks.append(Check("bench", "ok", bench))
     return checks + _overrides(services)
+
+
+def _bench(s: Settings) -> str:
+    """What a shared bench (or an idle sign-out set alone) does, in the technician's words."""
+    parts = ["shared: asks who is at the keyboard"] if s.shared_bench else []
+    if s.sign_out_after_idle_minutes:
+        parts.append(f"signs out after {s.sign_out_after_idle_minutes} min without activity")
+    fresh = s.fresh_sign_in_minutes
+    if fresh is not None:
+        parts.append(f"continuing needs a sign-in at most {fresh} min old")
+    return "; ".join(parts)
 
 
 def _overrides(services: Services) -> list[Check]:

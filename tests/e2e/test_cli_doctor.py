@@ -424,3 +424,16 @@ def test_doctor_with_a_plaintext_cache_allowed_and_no_keyring_is_ready(
     monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)
     dr.site("[auth]\nallow_plaintext_cache = true\n")
     assert dr.lines("--demo")[-1] == "Ready."
+
+
+def test_doctor_says_what_a_shared_bench_does(dr: Doctor) -> None:
+    dr.site("[bench]\nshared = true\n")
+    assert dr.lines("--demo")[2] == (
+        "  ok    bench     shared: asks who is at the keyboard; signs out after 15 min without "
+        "activity; continuing needs a sign-in at most 60 min old"
+    )
+    # An idle sign-out asked for alone, on a computer that is not shared.
+    dr.site("[bench]\nidle_sign_out_minutes = 30\n")
+    assert dr.lines("--demo")[2] == "  ok    bench     signs out after 30 min without activity"
+    dr.site("")
+    assert not any("bench" in line for line in dr.lines("--demo"))
