@@ -65,6 +65,7 @@ BROKER_WINDOW_HIDDEN = (
     "Find it with Alt+Tab or on the taskbar, then finish or close it; closing it cancels."
 )
 MsalAccount = dict[str, Any]
+SIGN_IN_SECONDS = 300  # how long a person has to finish an interactive sign-in
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,11 @@ class Authenticator:
             return None
 
     def continue_as(
-        self, username: str, *, parent_window_handle: int | None = None, timeout: float = 300
+        self,
+        username: str,
+        *,
+        parent_window_handle: int | None = None,
+        timeout: float = SIGN_IN_SECONDS,
     ) -> Account:
         """The person at the keyboard says they are ``username``: one step when their last
         sign-in is recent enough (Entra's ``auth_time``), else a sign-in Entra makes fresh."""
@@ -229,7 +234,7 @@ class Authenticator:
         parent_window_handle: int | None = None,
         select_account: bool = False,
         login_hint: str | None = None,
-        timeout: float = 300,
+        timeout: float = SIGN_IN_SECONDS,
     ) -> Account:
         """Silent first (unless ``select_account``), then the broker or the system browser.
 

@@ -365,9 +365,9 @@ def test_doctor_reports_a_keyring_that_fails_while_probing(
         raise RuntimeError("no D-Bus")
 
     monkeypatch.setattr(keyring, "get_keyring", broken)
-    assert dr.lines("--demo")[2] == (
-        "  warn  keyring   unavailable (RuntimeError): tokens kept in memory only"
-    )
+    lines = dr.lines("--demo")
+    assert lines[2] == "  warn  keyring   unavailable (RuntimeError): tokens kept in memory only"
+    assert lines[-1].startswith("Ready, but sign-in is not kept:")  # the cache cannot use it either
 
 
 def test_run_checks_judges_the_keyring_it_is_given(dr: Doctor) -> None:

@@ -68,3 +68,24 @@ def test_a_script_on_a_bench_is_refused_with_the_fix(shell: Shell) -> None:
         "keyboard confirms it is theirs. Run the command in a terminal to answer, or add "
         "--device-code to sign in as it runs.\n"
     )
+
+
+def test_device_code_on_a_bench_signs_in_afresh_without_asking(shell: Shell) -> None:
+    run = shell("status", AVA, "--device-code", env=BENCH)
+    assert run.code == 0, run.err
+    assert run.err.startswith("To sign in, open ")
+    assert "Continue as" not in run.err
+
+
+def test_off_a_bench_a_saved_sign_in_that_stopped_working_is_not_asked_about(
+    tmp_path: Path,
+) -> None:
+    """Not shared: nothing to confirm; a sign-in that no longer refreshes means a new one."""
+    shell = Shell(tmp_path / "home")
+    shell.tenant.token_lifetime = 1.0  # MSAL refreshes a token this short-lived at every use
+    assert shell("login", "--device-code").code == 0
+    shell.tenant.reset()  # the tenant forgot every refresh token
+    run = shell("status", AVA, terminal=True)
+    assert run.code == 0, run.err
+    assert run.err.startswith("To sign in, open ")
+    assert "Continue as" not in run.err

@@ -7,6 +7,7 @@ with --device-code, and otherwise stop at once with the fix named. The exact lin
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -14,10 +15,12 @@ from pathlib import Path
 import pytest
 from keyring.backends import fail
 
+from tapdesk.auth import cache
+from tapdesk.cli.signin import on_terminal
 from tapdesk.demo import DEMO_TECHNICIAN_UPN
 from tapdesk.demo.constants import DEVICE_LOGIN_URL
 from tapdesk.errors import ExitCode
-from tests.helpers.cli import AVA, KEYRING_FIX, SAVED, THIS_COMMAND_ONLY, Shell
+from tests.helpers.cli import AVA, KEYRING_FIX, SAVED, THIS_COMMAND_ONLY, Shell, Terminal
 from tests.helpers.keyring import MemoryKeyring
 
 SIGNED_IN = f"tapdesk: signed in as {DEMO_TECHNICIAN_UPN} (Authentication Administrator).\n"
@@ -96,3 +99,33 @@ def test_once_signed_in_with_a_keyring_a_command_asks_nothing(shell: Shell) -> N
     run = shell("status", AVA, terminal=True)
     assert (run.code, run.err) == (0, "")
     assert run.out.startswith(f"Ava Newhire <{AVA}>\n")
+
+
+def test_a_sign_in_that_could_not_be_written_says_so_and_names_no_keyring_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keyring works but the disk refused the file: the cause is the notice before, and a
+    keyring would not fix it, so none is suggested."""
+
+    def full_disk(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache, "_atomic_write", full_disk)
+    shell = Shell(tmp_path / "home")
+    run = shell("login", "--device-code")
+    assert run.code == 0, run.err
+    assert run.err.endswith(
+        "tapdesk: The sign-in could not be saved, so this sign-in is kept only for this command: "
+        "every other tapdesk command will sign you in again (on a terminal it shows a code by "
+        "itself; in a script add --device-code to it).\n"
+    )
+
+
+def test_on_terminal_needs_both_ends_to_be_a_terminal() -> None:
+    assert on_terminal(Terminal(), Terminal())
+    assert not on_terminal(Terminal(), io.StringIO())  # output to a file: nobody reads a code
+    assert not on_terminal(io.StringIO(), Terminal())
+    assert not on_terminal(None, Terminal())
+    closed = io.StringIO()
+    closed.close()  # isatty() on a closed stream raises ValueError
+    assert not on_terminal(closed, Terminal())

@@ -22,6 +22,24 @@ class Reason:
 REASONS: tuple[Reason, ...] = (
     # core (coreA)
     Reason(
+        "tapdesk.core.redaction._replace",
+        r"done = 0",
+        r"done = None",
+        "text[None:start] is text[0:start]: the first slice starts at the beginning either way.",
+    ),
+    Reason(
+        "tapdesk.core.redaction._safe_end",
+        r"tail < len\(origin\)",
+        r"tail <= len\(origin\)",
+        "tail = len(origin) - (longest - 1) equals len(origin) only when the longest pass remembered has one letter or digit; Entra's passes have 8 to 48 (graph-tap.md), so tail < len(origin) whenever origin is not empty.",
+    ),
+    Reason(
+        "tapdesk.core.redaction._safe_end",
+        r"if start < end < stop:",
+        r"if start < end <= stop:",
+        "When end == stop the widening sets end to stop, which it already is: the same cut.",
+    ),
+    Reason(
         "tapdesk.core.flows._suggest",
         r"n=1",
         r"n=2|get_close_matches\(word, options, \)",
@@ -149,6 +167,12 @@ REASONS: tuple[Reason, ...] = (
         r'rsplit\("/", 1\)\[-1\]',
         r'rsplit\("/", (2|)\)\[-1\]',
         "Only the last segment ([-1]) is kept, and it is the same whatever maxsplit is.",
+    ),
+    Reason(
+        "tapdesk.auth.authenticator.Authenticator.continue_as",
+        r"_silent_sign_in\(username=saved\.account\.username\)",
+        r"_silent_sign_in\(username=None\)",
+        "The cache holds one technician at a time (_finish_sign_in removes every other account), and continue_as gets here only when that account is the one asked for: with or without the name, the silent sign-in finds the same account.",
     ),
     Reason(
         "tapdesk.auth.authenticator._matching_account",
@@ -523,8 +547,20 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "tapdesk.store.db.Store.open_sessions",
-        r'"WHERE closed_at IS NULL ORDER BY opened_at, id"',
-        r'"(where closed_at is null order by opened_at, id|WHERE CLOSED_AT IS NULL ORDER BY OPENED_AT, ID)"',
+        r'"AND closed_at IS NULL ORDER BY opened_at, id"',
+        r'"(and closed_at is null order by opened_at, id|AND CLOSED_AT IS NULL ORDER BY OPENED_AT, ID)"',
+        "SQL keywords and SQLite identifiers are case-insensitive: the same query.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.session",
+        r'"AND id = \?"',
+        r'"(and id = \?|AND ID = \?)"',
+        "SQL keywords and SQLite identifiers are case-insensitive: the same query.",
+    ),
+    Reason(
+        "tapdesk.store.db.Store.sessions_between",
+        r'"AND opened_at >= \? AND opened_at < \? ORDER BY opened_at, id"',
+        r'"(and opened_at >= \? and opened_at < \? order by opened_at, id|AND OPENED_AT >= \? AND OPENED_AT < \? ORDER BY OPENED_AT, ID)"',
         "SQL keywords and SQLite identifiers are case-insensitive: the same query.",
     ),
     Reason(

@@ -15,6 +15,7 @@ import pytest
 
 from tapdesk.auth import Authenticator
 from tapdesk.auth import authenticator as authenticator_module
+from tapdesk.config import Settings
 from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.errors import AuthError
 from tapdesk.runtime.paths import AppPaths
@@ -122,3 +123,30 @@ def test_a_sign_in_whose_account_msal_did_not_record_is_refused(
         "The sign-in finished without an account.",
         "no_account",
     )
+
+
+def test_continuing_on_a_bench_asks_wam_for_that_account_at_most_an_hour_old(
+    tenant: DemoTenant,
+    paths: AppPaths,
+    clock: FakeClock,
+    broker_requests: list[dict[str, Any]],
+) -> None:
+    """Nothing saved yet, so "Continue as" goes to WAM: the account, the window, the timeout and
+    max_age as given. (The device-code stand-in carries no auth_time, so it is then refused.)"""
+    with (
+        httpx.Client(transport=tenant.transport()) as http,
+        demo_authenticator(http, paths, clock, settings=Settings(shared_bench=True)) as auth,
+    ):
+        with pytest.raises(AuthError) as refused:
+            auth.continue_as("pat@x.test", parent_window_handle=4242, timeout=60)
+    assert refused.value.code == "not_fresh"
+    assert broker_requests == [
+        {
+            "scopes": auth.scopes,
+            "prompt": None,
+            "login_hint": "pat@x.test",
+            "timeout": 60,
+            "parent_window_handle": 4242,
+            "max_age": 3600,
+        }
+    ]

@@ -341,6 +341,20 @@ def test_a_reason_loses_a_shown_pass_before_it_is_kept_or_cut() -> None:
     assert details == [f"typed {REMOVED} by mistake", ("x" * (MAX_REASON - 4) + " [pa")]
 
 
+def test_a_restored_checklist_cleans_reasons_with_the_registry_it_is_given() -> None:
+    shown = ShownPasses()
+    shown.remember(PassCode("Xy7+kQ2m"))
+    first = Checklist.start(
+        flow("recover-method"), user_id="u", upn="ava@contoso.example", technician="tess",
+        clock=FakeClock(),
+    )  # fmt: skip
+    again = Checklist.restore(first.flow, first.snapshot(), clock=FakeClock(), shown=shown)
+    again.abandon("read out xy7+kq2m")
+    assert again.snapshot().outcome is not None
+    [event] = [e for e in again.drain_events() if e.kind is AuditKind.ABANDON]
+    assert event.detail == f"read out {REMOVED}"
+
+
 def test_queue_status_follows_the_session() -> None:
     passkey = flow("passkey-authenticator")
     assert queue_status(None) is RosterStatus.WAITING

@@ -107,6 +107,8 @@ def test_a_full_scope_url_is_asked_for_as_written(paths: AppPaths) -> None:
             {"TAPDESK_HIDE_AFTER_SECONDS": "-1"},
             "expected 0 to 86400 seconds (0 turns the timer off)",
         ),
+        ({"TAPDESK_IDLE_SIGN_OUT_MINUTES": "1441"}, "expected 0 to 1440 minutes"),
+        ({"TAPDESK_SIGN_IN_MAX_AGE_MINUTES": "-1"}, "expected 0 to 1440 minutes"),
         ({"TAPDESK_DEFAULT_LIFETIME": "9"}, "a pass lifetime is 10 to 43200 minutes"),
         ({"TAPDESK_DEFAULT_LIFETIME": "43201"}, "a pass lifetime is 10 to 43200 minutes"),
         (
@@ -138,13 +140,19 @@ def test_a_bad_environment_value_says_what_was_expected(
         ("TAPDESK_DEFAULT_LIFETIME", "43200", 43200),
         ("TAPDESK_HIDE_AFTER_SECONDS", "0", 0),
         ("TAPDESK_HIDE_AFTER_SECONDS", "86400", 86400),
+        ("TAPDESK_IDLE_SIGN_OUT_MINUTES", "0", 0),
+        ("TAPDESK_SIGN_IN_MAX_AGE_MINUTES", "1440", 1440),
     ],
 )
 def test_numbers_at_the_ends_of_their_range_are_accepted(
     paths: AppPaths, var: str, raw: str, kept: int
 ) -> None:
     settings = load_settings(paths, {var: raw})
-    name = {"TAPDESK_DEFAULT_LIFETIME": "default_lifetime_minutes"}.get(var, "hide_after_seconds")
+    name = {
+        "TAPDESK_DEFAULT_LIFETIME": "default_lifetime_minutes",
+        "TAPDESK_IDLE_SIGN_OUT_MINUTES": "idle_sign_out_minutes",
+        "TAPDESK_SIGN_IN_MAX_AGE_MINUTES": "sign_in_max_age_minutes",
+    }.get(var, "hide_after_seconds")
     assert getattr(settings, name) == kept
 
 

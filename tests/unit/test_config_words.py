@@ -158,3 +158,41 @@ def test_a_key_written_in_quotes_is_not_pinned_to_a_line_of_another_table(
     write(paths.user_file, '[tenant]\n"graph_ur" = "x"\n\n[tenant.Extra]\ngraph_ur = 1\n')
     error = _refusal(paths, SIGNED_IN)
     assert (error.key, error.line) == ("tenant.graph_ur", None)
+
+
+def test_a_shared_bench_can_only_be_made_stricter_below_the_site_file(paths: AppPaths) -> None:
+    """Not shared, a later sign-out or an older sign-in to continue with: the site's value
+    stands, and the notice says so; stricter values are kept."""
+    write(
+        paths.site_file,
+        "[bench]\nshared = true\nidle_sign_out_minutes = 15\nsign_in_max_age_minutes = 60\n",
+    )
+    looser = {
+        "TAPDESK_SHARED_BENCH": "false",
+        "TAPDESK_IDLE_SIGN_OUT_MINUTES": "0",
+        "TAPDESK_SIGN_IN_MAX_AGE_MINUTES": "120",
+    }
+    settings = load_settings(paths, {**SIGNED_IN, **looser})
+    assert (settings.shared_bench, settings.sign_out_after_idle_minutes) == (True, 15)
+    assert settings.fresh_sign_in_minutes == 60
+    assert settings.notices == (
+        "TAPDESK_SHARED_BENCH (environment) asks for shared_bench = false, looser than the site "
+        "file's true: the site's value is used.",
+        "TAPDESK_IDLE_SIGN_OUT_MINUTES (environment) asks for idle_sign_out_minutes = 0, looser "
+        "than the site file's 15: the site's value is used.",
+        "TAPDESK_SIGN_IN_MAX_AGE_MINUTES (environment) asks for sign_in_max_age_minutes = 120, "
+        "looser than the site file's 60: the site's value is used.",
+    )
+    stricter = {"TAPDESK_IDLE_SIGN_OUT_MINUTES": "5", "TAPDESK_SIGN_IN_MAX_AGE_MINUTES": "0"}
+    settings = load_settings(paths, {**SIGNED_IN, **stricter})
+    assert (settings.sign_out_after_idle_minutes, settings.fresh_sign_in_minutes) == (5, 0)
+    assert settings.notices == ()
+
+
+def test_bench_defaults_follow_whether_the_bench_is_shared(paths: AppPaths) -> None:
+    alone = load_settings(paths, SIGNED_IN)
+    assert (alone.sign_out_after_idle_minutes, alone.fresh_sign_in_minutes) == (0, None)
+    shared = load_settings(paths, {**SIGNED_IN, "TAPDESK_SHARED_BENCH": "yes"})
+    assert (shared.sign_out_after_idle_minutes, shared.fresh_sign_in_minutes) == (15, 60)
+    idle_only = load_settings(paths, {**SIGNED_IN, "TAPDESK_IDLE_SIGN_OUT_MINUTES": "30"})
+    assert (idle_only.sign_out_after_idle_minutes, idle_only.fresh_sign_in_minutes) == (30, None)

@@ -144,3 +144,43 @@ def test_a_very_long_text_is_cut_without_leaving_part_of_a_pass() -> None:
     # A pass found whole is kept as its marker; the last letters and digits before the cut go.
     padded = "before lX2qcjW8 after" + " " * MAX_TEXT
     assert passes.redact(padded) == f"before {REMOVED} {CUT}"
+
+
+# --- the edges, exactly ---------------------------------------------------------------------
+def test_punctuation_is_taken_only_inside_the_text() -> None:
+    """A pass at the very start or end of the text takes no character from the other end."""
+    assert shown("+drkzqAD").redact("drkzqAD!") == f"{REMOVED}!"
+    assert shown("+drkzqAD").redact("+drkzqAD") == REMOVED
+    assert shown("Ab3dE5gH!").redact("x Ab3dE5gH") == f"x {REMOVED}"
+
+
+def test_two_passes_whose_digests_share_a_first_byte_are_both_kept() -> None:
+    """Digests are grouped by their first byte: a second pass in a group joins it, once."""
+    passes = ShownPasses()
+    first = "Ab3dE5gH"
+    digest = passes._digest(first.casefold())  # noqa: SLF001 (find a neighbour in its group)
+    second = next(
+        value
+        for value in (f"Zz{n:06d}" for n in range(100_000))
+        if passes._digest(value.casefold())[0] == digest[0]  # noqa: SLF001
+    )
+    for value in (first, second, first):
+        passes.remember(PassCode(value))
+    assert passes.count == 2
+    assert passes.redact(f"{first} and {second}") == f"{REMOVED} and {REMOVED}"
+
+
+def test_the_cut_drops_exactly_the_letters_a_pass_could_begin_in() -> None:
+    """The last (longest - 1) letters and digits before the cut go, and nothing more."""
+    passes = shown("Ab3dE5gH")
+    assert passes.redact("a" * (MAX_TEXT - 3) + "Ab3dE5gH") == "a" * (MAX_TEXT - 7) + f" {CUT}"
+    # Too few letters to hold part of a pass: the cut falls before the first of them.
+    assert passes.redact(" " * (MAX_TEXT - 2) + "ab" + "c" * 10) == " " * (MAX_TEXT - 2) + f" {CUT}"
+    # None at all: the scanned text is kept whole.
+    assert passes.redact("-" * (MAX_TEXT + 5)) == "-" * MAX_TEXT + f" {CUT}"
+
+
+def test_a_whole_shorter_pass_where_the_cut_falls_is_dropped_with_the_tail() -> None:
+    passes = shown("Ab3dE5gH", "Lm2nP4qR7s")  # the longer one decides where the cut falls
+    text = "a" * (MAX_TEXT - 9) + "Ab3dE5gH" + "b" * 20
+    assert passes.redact(text) == "a" * (MAX_TEXT - 9) + f" {CUT}"

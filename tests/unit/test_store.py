@@ -37,6 +37,7 @@ from tapdesk.store import (
     write_audit_csv,
 )
 from tapdesk.store.export import HEADER
+from tapdesk.workflows import audit
 from tests.helpers.clock import START, FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -529,3 +530,19 @@ def test_a_killed_process_leaves_its_session_and_audit_intact(tmp_path: Path) ->
     kinds = [r.event.kind for r in store.audit(*EVER)]
     assert kinds == [AuditKind.CONFIRM, AuditKind.ISSUE, AuditKind.OVERRIDE]
     store.close()
+
+
+def test_an_export_for_one_tenant_holds_only_its_records(store: Store, tmp_path: Path) -> None:
+    """The window's export (workflows.audit.export_csv) is its own tenant's; without a tenant,
+    every tenant's, each row naming its tenant."""
+    store.record_audit(event(START, tenant_id="t-ours"), event(START, tenant_id="t-theirs"))
+    day = (START, START + timedelta(days=1))
+    tenant = HEADER.index("Tenant")
+    ours = tmp_path / "ours.csv"
+    assert audit.export_csv(store, *day, ours, tenant_id="t-ours") == 1
+    rows = list(csv.reader(io.StringIO(ours.read_text("utf-8-sig"), newline="")))
+    assert [row[tenant] for row in rows[1:]] == ["t-ours"]
+    every = tmp_path / "every.csv"
+    assert audit.export_csv(store, *day, every) == 2
+    rows = list(csv.reader(io.StringIO(every.read_text("utf-8-sig"), newline="")))
+    assert [row[tenant] for row in rows[1:]] == ["t-ours", "t-theirs"]
