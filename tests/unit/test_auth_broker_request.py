@@ -136,9 +136,9 @@ def test_continuing_on_a_bench_asks_wam_for_that_account_at_most_an_hour_old(
     with (
         httpx.Client(transport=tenant.transport()) as http,
         demo_authenticator(http, paths, clock, settings=Settings(shared_bench=True)) as auth,
+        pytest.raises(AuthError) as refused,
     ):
-        with pytest.raises(AuthError) as refused:
-            auth.continue_as("pat@x.test", parent_window_handle=4242, timeout=60)
+        auth.continue_as("pat@x.test", parent_window_handle=4242, timeout=60)
     assert refused.value.code == "not_fresh"
     assert broker_requests == [
         {

@@ -158,11 +158,11 @@ def test_two_passes_whose_digests_share_a_first_byte_are_both_kept() -> None:
     """Digests are grouped by their first byte: a second pass in a group joins it, once."""
     passes = ShownPasses()
     first = "Ab3dE5gH"
-    digest = passes._digest(first.casefold())  # noqa: SLF001 (find a neighbour in its group)
+    digest = passes._digest(first.casefold())  # a neighbour in its group
     second = next(
         value
         for value in (f"Zz{n:06d}" for n in range(100_000))
-        if passes._digest(value.casefold())[0] == digest[0]  # noqa: SLF001
+        if passes._digest(value.casefold())[0] == digest[0]
     )
     for value in (first, second, first):
         passes.remember(PassCode(value))
