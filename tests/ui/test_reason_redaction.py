@@ -13,6 +13,7 @@ from tapdesk.core.redaction import REMOVED, SHOWN_PASSES
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
 from tests.helpers.qt import WAIT_MS
+from tests.helpers.walk import contents
 from tests.ui.onboarding_helpers import FLOWS, onboarding_window, row, settle, start_flow
 from tests.unit.test_store import EVER
 
@@ -49,17 +50,23 @@ def folded(text: str) -> str:
     return "".join(c.casefold() for c in text if c.isalnum())
 
 
-def test_reasons_are_stored_without_any_pass_shown_in_this_run(
-    qtbot: Any, tenant: Any, clock: Any, tmp_path: Path
-) -> None:
-    home = tmp_path / "home"
-    window = onboarding_window(qtbot, tenant, clock, home)
+def pass_in_checklist(qtbot: Any, window: Any) -> tuple[Any, list[str]]:
+    """Ava's passkey checklist, her identity ticked and a pass issued from it: the session and
+    the pass's groups as shown."""
     session = start_flow(qtbot, window, AVA, FLOWS["passkey-authenticator"])
     row(window, "confirm-identity").tick_button.click()
     row(window, "issue-pass").issue_button.click()
     qtbot.waitUntil(lambda: window.passes.has_value, timeout=WAIT_MS)
     settle(qtbot, window)
-    groups = shown_groups(window)
+    return session, shown_groups(window)
+
+
+def test_reasons_are_stored_without_any_pass_shown_in_this_run(
+    qtbot: Any, tenant: Any, clock: Any, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    window = onboarding_window(qtbot, tenant, clock, home)
+    session, groups = pass_in_checklist(qtbot, window)
     first = "".join(groups)
 
     override(qtbot, window, "add-account", f"She read {' '.join(groups)} aloud from the screen")
@@ -121,30 +128,13 @@ def test_the_registry_keeps_no_pass_value_once_the_panel_forgets_it(
     qtbot: Any, tenant: Any, clock: Any, tmp_path: Path
 ) -> None:
     window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
-    start_flow(qtbot, window, AVA, FLOWS["passkey-authenticator"])
-    row(window, "confirm-identity").tick_button.click()
-    row(window, "issue-pass").issue_button.click()
-    qtbot.waitUntil(lambda: window.passes.has_value, timeout=WAIT_MS)
-    settle(qtbot, window)
-    groups = shown_groups(window)
+    _session, groups = pass_in_checklist(qtbot, window)
     value = "".join(groups)
     window.passes.hide_pass("test")
     assert not window.passes.has_value
 
     forms = {value, value.casefold(), folded(value), " ".join(groups), "".join(groups).upper()}
-    seen: list[object] = []
-
-    def walk(item: object) -> None:
-        seen.append(item)
-        if isinstance(item, dict):
-            for key, inner in item.items():
-                walk(key)
-                walk(inner)
-        elif isinstance(item, list | tuple | set | frozenset):
-            for inner in item:
-                walk(inner)
-
-    walk(vars(SHOWN_PASSES))
+    seen = contents(vars(SHOWN_PASSES))
     texts = [v for v in seen if isinstance(v, str)]
     blobs = [v for v in seen if isinstance(v, bytes)]
     assert blobs  # the digests are there to be searched

@@ -136,14 +136,21 @@ def test_continuing_is_one_click_while_the_sign_in_is_recent_then_entra_asks_aga
     assert saved is not None and saved.authenticated_at == clock.now().replace(microsecond=0)
 
 
-def test_idle_sign_out_clears_the_pass_clipboard_sessions_audit_and_saved_sign_in(
-    qtbot: Any, bench: Start, clock: FakeClock
-) -> None:
+def with_a_pass_on_screen(qtbot: Any, bench: Start) -> MainWindow:
+    """Tess signed in on the bench, with a pass for Ava on screen (and its checklist)."""
     window = bench()
     window.card.sign_in_button.click()
     signed_in(qtbot, window)
     open_user(qtbot, window, "ava", UPN["ava.newhire"])
     issue(qtbot, window)
+    assert window.passes.state is PanelState.SHOWN
+    return window
+
+
+def test_idle_sign_out_clears_the_pass_clipboard_sessions_audit_and_saved_sign_in(
+    qtbot: Any, bench: Start, clock: FakeClock
+) -> None:
+    window = with_a_pass_on_screen(qtbot, bench)
     window.passes.copy()
     clipboard = QApplication.clipboard()
     assert clipboard.text() != ""
@@ -192,13 +199,7 @@ def test_a_configured_tenant_is_named_in_the_header(qtbot: Any, tmp_path: Path) 
 def test_switch_account_clears_the_first_technicians_work_before_the_next_signs_in(
     qtbot: Any, bench: Start, tenant: DemoTenant
 ) -> None:
-    window = bench()
-    window.card.sign_in_button.click()
-    signed_in(qtbot, window)
-    open_user(qtbot, window, "ava", UPN["ava.newhire"])
-    issue(qtbot, window)
-    assert window.passes.state is PanelState.SHOWN
-
+    window = with_a_pass_on_screen(qtbot, bench)
     tenant.at_keyboard(GWEN)
     window.header.switch.click()  # one click: Tess's pass and tokens go, Gwen signs in
     assert window.technician is None and window.card.user is None

@@ -10,6 +10,7 @@ import pytest
 
 from tapdesk.demo import DemoTenant
 from tapdesk.runtime.paths import AppPaths
+from tests.helpers.demo import ScriptedBrowser
 
 
 @pytest.fixture
@@ -23,3 +24,11 @@ def http(tenant: DemoTenant) -> Iterator[httpx.Client]:
     """An HTTP client on the test's demo tenant (sign-in pages, token endpoint, Graph)."""
     with httpx.Client(transport=tenant.transport()) as client:
         yield client
+
+
+@pytest.fixture
+def browser(http: httpx.Client) -> Iterator[ScriptedBrowser]:
+    """Stands in for the system browser: completes a browser sign-in on the test's tenant."""
+    scripted = ScriptedBrowser(http)
+    yield scripted
+    scripted.join()

@@ -30,13 +30,6 @@ Make = Callable[..., Authenticator]
 
 
 @pytest.fixture
-def browser(http: httpx.Client) -> Iterator[ScriptedBrowser]:
-    scripted = ScriptedBrowser(http)
-    yield scripted
-    scripted.join()
-
-
-@pytest.fixture
 def make(
     http: httpx.Client, paths: AppPaths, clock: FakeClock, browser: ScriptedBrowser
 ) -> Iterator[Make]:

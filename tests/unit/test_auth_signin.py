@@ -43,13 +43,6 @@ def tenant(clock: FakeClock) -> DemoTenant:
 
 
 @pytest.fixture
-def browser(http: httpx.Client) -> Iterator[ScriptedBrowser]:
-    scripted = ScriptedBrowser(http)
-    yield scripted
-    scripted.join()
-
-
-@pytest.fixture
 def keyring() -> MemoryKeyring:
     return MemoryKeyring()
 

@@ -8,6 +8,7 @@ import pytest
 
 from tapdesk.core.models import PassCode
 from tapdesk.core.redaction import CUT, MAX_TEXT, REMOVED, ShownPasses
+from tests.helpers.walk import contents
 
 VALUE = "lX2qcjW8"
 OTHER = "Xy7+kQ2m"  # Entra's alphabet has punctuation too (graph-tap.md)
@@ -105,19 +106,7 @@ def test_case_folding_maps_back_to_the_characters_typed() -> None:
 def test_the_registry_never_holds_the_value() -> None:
     passes = shown(VALUE)
     forms = [VALUE, VALUE.casefold(), "lX2q cjW8"]
-    seen: list[object] = []
-
-    def walk(value: object) -> None:
-        seen.append(value)
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(key)
-                walk(item)
-        elif isinstance(value, list | tuple | set | frozenset):
-            for item in value:
-                walk(item)
-
-    walk(vars(passes))
+    seen = contents(vars(passes))
     assert len(seen) > 3  # the walk reached the digests
     for value in seen:
         if isinstance(value, bytes):
