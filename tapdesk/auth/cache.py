@@ -48,9 +48,15 @@ class CacheProtection(StrEnum):
     PLAINTEXT_BY_POLICY = "plaintext-by-policy"
 
 
+# What makes a sign-in last: said by the window's notice, login, the commands and doctor.
+KEYRING_FIX = (
+    "install or unlock a keyring (the Secret Service, such as gnome-keyring, on Linux; "
+    "Windows Credential Manager on Windows)"
+)
 NO_KEYRING_NOTICE = (
     "Secure storage (the system keyring) is not available, so your sign-in is kept in memory "
-    "only: you will need to sign in again next time tapdesk starts."
+    f"only: you will need to sign in again next time tapdesk starts. To stay signed in, "
+    f"{KEYRING_FIX}."
 )
 LOCKED_NOTICE = (
     "The system keyring is locked or access to it was refused, so your sign-in is kept in "

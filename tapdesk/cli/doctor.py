@@ -18,9 +18,9 @@ import keyring.backend
 
 from tapdesk.app.services import Services
 from tapdesk.auth import CacheProtection
+from tapdesk.auth.cache import KEYRING_FIX
 from tapdesk.auth.strategies import broker_problem
 from tapdesk.cli import output
-from tapdesk.cli.signin import KEYRING_FIX
 from tapdesk.config import Settings, moved_site_notice
 
 SKEW_WARN_SECONDS = 300  # Entra tolerates about 5 minutes of clock skew

@@ -14,7 +14,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from tapdesk.app.services import Services
-from tapdesk.auth.cache import LOCKED_NOTICE, NO_KEYRING_NOTICE, PLAINTEXT_NOTICE, CacheProtection
+from tapdesk.auth.cache import (
+    KEYRING_FIX,
+    LOCKED_NOTICE,
+    NO_KEYRING_NOTICE,
+    PLAINTEXT_NOTICE,
+    CacheProtection,
+)
 from tapdesk.cli.terminal import field, say_line
 from tapdesk.core.bench import last_to_sign_in
 from tapdesk.errors import SignInRequired
@@ -22,10 +28,6 @@ from tapdesk.errors import SignInRequired
 if TYPE_CHECKING:
     from tapdesk.auth import Account, Authenticator, SavedSignIn
 
-KEYRING_FIX = (
-    "install or unlock a keyring (the Secret Service, such as gnome-keyring, on Linux; "
-    "Windows Credential Manager on Windows)"
-)
 NEEDS_SIGN_IN = "issue, revoke, status, policy"
 
 
