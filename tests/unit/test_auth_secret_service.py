@@ -17,13 +17,14 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from tapdesk.auth import Authenticator, CacheProtection
-from tapdesk.auth.keystore import KEY_NAME, SERVICE
-from tapdesk.demo import DEMO_TECHNICIAN_UPN, DemoTenant
+from tapdesk.auth.keystore import SERVICE, key_name
+from tapdesk.demo import DEMO_TECHNICIAN_UPN, DEMO_TENANT_ID, DemoTenant
 from tapdesk.runtime.paths import AppPaths
 from tests.helpers.auth import demo_authenticator
 from tests.helpers.clock import FakeClock
 
 pytestmark = pytest.mark.secret_service
+KEY_NAME = key_name(DEMO_TENANT_ID)  # the demo tenant's own entry
 
 
 def unavailable(reason: str) -> None:
