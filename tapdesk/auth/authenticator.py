@@ -123,13 +123,7 @@ class Authenticator:
             allow_plaintext=settings.allow_plaintext_cache,
             clock=clock,
         )
-        # Before caches were kept per tenant: one file and key for all, now unowned.
-        self._legacy = CacheStore(
-            paths.data_dir / CACHE_FILE,
-            KeyStore(keyring_backend),
-            allow_plaintext=False,
-            clock=clock,
-        )
+        self._keyring_backend = keyring_backend  # also holds the key of a pre-tenant cache
         # A shared bench: nobody is signed in until the person at the keyboard says who they
         # are, and an interactive sign-in asks Entra for one at most this many seconds old.
         self._bench = settings.shared_bench
@@ -201,10 +195,11 @@ class Authenticator:
         with self._lock:
             self._ensure_loaded()
             entries = self._cache.search(msal.TokenCache.CredentialType.ACCOUNT, query={})
-            for entry in entries:
-                claims = self._cached_id_claims(entry)
-                return SavedSignIn(self._account_of(entry, claims), authenticated_at(claims))
-            return None
+            entry = next(iter(entries), None)  # one technician at a time (_finish_sign_in)
+            if entry is None:
+                return None
+            claims = self._cached_id_claims(entry)
+            return SavedSignIn(self._account_of(entry, claims), authenticated_at(claims))
 
     def continue_as(
         self,
@@ -363,10 +358,14 @@ class Authenticator:
 
     def _forget_legacy_cache(self) -> None:
         """A cache from before tenants had their own: nobody can say whose it is, so it goes."""
-        if not self._legacy.path.exists() or self._legacy.path == self._store.path:
+        path = self._store.path.with_name(CACHE_FILE)
+        if not path.exists():
             return
+        legacy = CacheStore(
+            path, KeyStore(self._keyring_backend), allow_plaintext=False, clock=self._clock
+        )
         try:
-            self._legacy.wipe()
+            legacy.wipe()
             log.info("token cache shared by all tenants removed: each tenant now has its own")
         except OSError as exc:
             log.warning("old token cache not removed: %s", type(exc).__name__)

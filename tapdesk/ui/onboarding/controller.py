@@ -131,7 +131,7 @@ class Onboarding(QObject):
         return poller.status_text if poller is not None else ""
 
     # -- start and resume -----------------------------------------------------------------------
-    def resume(self) -> None:
+    def read_notices(self) -> None:
         """After start-up: the services' notices (sessions wait for a sign-in: :meth:`unlock`)."""
         self._ops.notices(self._on_notices, lambda _error: None)
 
@@ -287,6 +287,7 @@ class Onboarding(QObject):
     def _poll(self, session_id: str) -> None:
         session = self._sessions.get(session_id)
         poller = self._pollers.get(session_id)
+        # Locked (signed out): the poll waits for the next technician of this tenant.
         if self.locked or session is None or poller is None or session.closed:
             return
         if not poller.core.due():

@@ -111,7 +111,7 @@ class Guide(QObject):
     def start(self) -> None:
         for problem in self.onboarding.flow_problems:  # the other flows still load
             self.notice.emit(problem.title, problem.message, True)
-        self.onboarding.resume()
+        self.onboarding.read_notices()
         for flow in self.onboarding.flows:  # the first checklist then shows without a stall
             self.panel.prepare(flow)
 
