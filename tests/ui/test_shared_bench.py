@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 
 from tapdesk.app.services import Backend, Services
@@ -159,6 +160,10 @@ def test_idle_sign_out_clears_the_pass_clipboard_sessions_audit_and_saved_sign_i
     qtbot.waitUntil(lambda: audit.table.rowCount() > 0, timeout=WAIT_MS)
     cache = window.backend.services().auth.cache_path  # type: ignore[union-attr]
     assert cache.exists()
+    window.resize(1024, 700)  # a bench screen: the work area scrolls, and is scrolled down
+    scroll = window.work.verticalScrollBar()
+    qtbot.waitUntil(lambda: scroll.maximum() > 0, timeout=WAIT_MS)
+    scroll.setValue(scroll.maximum())
 
     clock.advance(15 * 60 - 1)
     window.tick()
@@ -180,6 +185,9 @@ def test_idle_sign_out_clears_the_pass_clipboard_sessions_audit_and_saved_sign_i
     assert not window.day_tools.roster_action.isEnabled()
     assert window.card.user is None and not window.search.isEnabled()
     assert not cache.exists()
+    # The card and its sign-in are in view again, however far the work area had scrolled.
+    card, viewport = window.card, window.work.viewport()
+    qtbot.waitUntil(lambda: card.mapTo(viewport, QPoint(0, 0)).y() >= 0, timeout=WAIT_MS)
 
 
 def test_a_configured_tenant_is_named_in_the_header(qtbot: Any, tmp_path: Path) -> None:

@@ -339,13 +339,14 @@ class MainWindow(QMainWindow):
         self.technician = None
         self.policy = None
         self.passes.hide_pass("Signed out.")
-        self.passes.clear()
-        self.clipboard.clear_now()
+        self.passes.clear()  # forgets the value and clears a copy from the clipboard
         self._select_none()
         self.guide.signed_out()
         self.banner.dismiss()
         self.search.clear_results()
         self._set_signed_in(False)
+        # The way back in is on the card: in view, wherever the work area was scrolled to.
+        QTimer.singleShot(0, self, lambda: self.work.reveal(self.card))
 
     def _on_policy(self, policy: TapPolicy) -> None:
         self.policy = policy
