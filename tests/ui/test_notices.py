@@ -6,6 +6,7 @@ from keyring.backends import fail
 from PySide6.QtCore import QPoint, Qt
 
 from tapdesk.auth.cache import NO_KEYRING_NOTICE
+from tapdesk.ui.widgets.notices import Notices
 from tests.helpers.qt import auth_services, seen, signed_out_window, wait_idle
 
 WAIT_MS = 15_000
@@ -58,3 +59,11 @@ def test_details_lists_every_notice_as_plain_text(qtbot, tenant, clock, tmp_path
     )
     box.accept()
     services.close()
+
+
+def test_the_status_bar_line_stays_one_line(qtbot):
+    """A notice quoting a path with a line break: the line shows it as a mark, as the box does."""
+    notices = Notices()
+    qtbot.addWidget(notices)
+    notices.add("Set aside as /tmp/a\nb.db")
+    assert notices.line.text() == "ℹ Set aside as /tmp/a⏎b.db"

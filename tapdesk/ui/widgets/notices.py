@@ -40,7 +40,7 @@ class Notices(QWidget):
         if text in self._texts:
             return
         self._texts.append(text)
-        full = "  ·  ".join(one_line(text) for text in self._texts)  # a path may hold "\n"
+        full = "  ·  ".join(self._texts)  # ui.text.Label shows a line break as a mark
         metrics = self.line.fontMetrics()
         self.line.setText("ℹ " + metrics.elidedText(full, Qt.TextElideMode.ElideRight, LINE_WIDTH))
         self.setToolTip(plain_tip(*self._texts))
