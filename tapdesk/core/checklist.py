@@ -33,6 +33,7 @@ from tapdesk.core.verify import (
     CheckResult,
     GraphRead,
     Observation,
+    already_met,
     evaluate,
     first_use_seen,
     observable,
@@ -380,6 +381,7 @@ class Checklist:
             self.pass_replaced(tap, by=by)
             return
         now = self._clock.now()
+        methods = tuple(methods)
         facts = PassFacts.from_tap(tap)
         self._s = replace(self._s, pass_facts=facts, baseline=Baseline.capture(tap, methods, now))
         actor = by or self.technician
@@ -388,6 +390,7 @@ class Checklist:
         if step is not None and not self._records[step.id].state.finished:
             self._records[step.id] = replace(self._records[step.id], action_done_at=now)
             self._finish(step.id, StepState.DONE, now, actor=actor, evidence="Pass issued")
+        self._count_existing(methods, now)
 
     def pass_replaced(self, tap: TemporaryAccessPass, *, by: str | None = None) -> None:
         """A new pass for the same session (the old value was lost, or it ran out)."""
@@ -492,6 +495,16 @@ class Checklist:
         return finished
 
     # --- internals ---------------------------------------------------------------------------
+    def _count_existing(self, methods: tuple[AuthMethod, ...], at: datetime) -> None:
+        """Finish the steps a method already on the account answers (``counts_existing``)."""
+        for step in self.flow.steps:
+            if not step.counts_existing or step.check is None or self.closed:
+                continue
+            found = already_met(step.check, methods)
+            if found is not None and not self._records[step.id].state.finished:
+                self._results[step.id] = found
+                self._finish(step.id, StepState.DONE, at, actor=SYSTEM_ACTOR, evidence=found.text)
+
     def _live_check(self, step: Step) -> Check | None:
         """The check Graph should answer for ``step`` now (an action's check: after the action)."""
         if step.check is None:

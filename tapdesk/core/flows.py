@@ -13,6 +13,14 @@ A ``manual`` or ``verify`` step may also show a timer (``timer = {seconds, start
 e.g. the ten-minute registration window after a one-time pass is first used. A timer that starts
 at the pass's first use runs only for one-time passes: Graph reports no use of reusable ones.
 
+What the technician reads is data that must stay true to Microsoft's pages and to the pass on
+screen, so every line of ``say``, ``caveats``, ``fallback`` and ``preconditions`` is a
+:class:`Line`: its text may hold placeholders (``{pass_kind}``…, filled by
+:mod:`tapdesk.core.flow_text` from the issued pass), may apply only ``when`` a condition holds
+(a one-time or reusable pass, Authenticator already on the account or not), and says where it
+comes from: ``cite`` (Microsoft pages), ``field_tested`` (no page documents it) or ``house``
+(tapdesk itself, or the site's own procedure).
+
 Every problem in a file is a :class:`FlowError` that names the file, the step (number and id)
 and, where it can be found, the line.
 """
@@ -32,6 +40,13 @@ from tapdesk.core.bounded import SAVE_AS_UTF8, NotUtf8, RefusedFile, read_bounde
 from tapdesk.core.passrules import API_MAX_LIFETIME, API_MIN_LIFETIME
 from tapdesk.errors import ConfigError, UsageError
 
+_HOSTS = ("learn.microsoft.com", "support.microsoft.com")
+_HOST_NAMES = "|".join(re.escape(h) for h in _HOSTS)
+_CITE = re.compile(rf"^https://(?:{_HOST_NAMES})/[^\s<>\"']*$")
+BRACES = re.compile(r"\{([^{}]*)\}")
+# What a placeholder becomes is :mod:`tapdesk.core.flow_text`'s business; the names live here so
+# a file with an unknown one fails when it is read, not when a technician reads it out.
+PLACEHOLDERS = ("pass_kind", "pass_uses", "pass_expires", "lifetime")
 _ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _ID_HINT = "Ids are 1-64 lowercase letters, digits and dashes, e.g. 'create-passkey'."
 MAX_TIMER_SECONDS = 86_400
@@ -85,11 +100,21 @@ class Check(str, Enum):
     PASS_REVOKED = "pass_revoked"  # noqa: S105
     WINDOWS_HELLO_ADDED = "windows_hello_added"
     PASSKEY_ADDED = "passkey_added"
+    SECURITY_KEY_ADDED = "security_key_added"  # a passkey that is not Authenticator's
 
 
 class Action(str, Enum):
     ISSUE_PASS = "issue_pass"  # noqa: S105 (an action name)
     REVOKE_PASS = "revoke_pass"  # noqa: S105
+
+
+class Condition(str, Enum):
+    """When a line applies: the issued (or planned) pass, and the methods the user already had."""
+
+    ONE_TIME = "one_time"
+    REUSABLE = "reusable"
+    HAS_AUTHENTICATOR = "has_authenticator"
+    NO_AUTHENTICATOR = "no_authenticator"
 
 
 class TimerStart(str, Enum):
@@ -105,16 +130,39 @@ class Timer:
 
 
 @dataclass(frozen=True, slots=True)
+class Line:
+    """One sentence to read or heed, with where it comes from."""
+
+    text: str
+    when: Condition | None = None
+    cite: tuple[str, ...] = ()  # Microsoft pages that say it
+    field_tested: bool = False  # works in the field, documented by no Microsoft page
+    house: bool = False  # about tapdesk or the site's own procedure, not a Microsoft statement
+
+    @property
+    def sourced(self) -> bool:
+        return bool(self.cite) or self.field_tested or self.house
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     id: str
     title: str
     kind: StepKind
-    say: tuple[str, ...]
-    caveats: tuple[str, ...] = ()
+    say: tuple[Line, ...]
+    caveats: tuple[Line, ...] = ()
     check: Check | None = None
     action: Action | None = None
     timer: Timer | None = None
     optional: bool = False
+    fallback: tuple[Line, ...] = ()  # what to do when the step's own way does not work
+    cite: tuple[str, ...] = ()  # the pages that document the step as a whole
+    field_tested: bool = False  # the step's way is field-tested, not documented
+    counts_existing: bool = False  # a method already on the account when issued finishes it
+
+    @property
+    def documented(self) -> bool:
+        return bool(self.cite) and not self.field_tested
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +181,8 @@ class Flow:
     summary: str
     steps: tuple[Step, ...]
     recommended: bool = False
-    preconditions: tuple[str, ...] = ()
-    caveats: tuple[str, ...] = ()
+    preconditions: tuple[Line, ...] = ()
+    caveats: tuple[Line, ...] = ()
     pass_suggestion: PassSuggestion | None = None
     source: str = ""
 
@@ -193,8 +241,11 @@ _FLOW_KEYS = frozenset(
 )
 _STEP_KEYS = frozenset(
     {"id", "title", "kind", "say", "caveats", "check", "action", "seconds", "starts_at"}
-    | {"label", "timer", "optional"}
+    | {"label", "timer", "optional", "fallback", "cite", "field_tested", "counts_existing"}
 )
+_LINE_KEYS = frozenset({"text", "when", "cite", "field_tested", "house"})
+# Checks a method already on the account can answer (verify.already_met).
+_EXISTING_CHECKS = frozenset({Check.AUTHENTICATOR_ADDED, Check.WINDOWS_HELLO_ADDED})
 _TIMER_KEYS = frozenset({"seconds", "starts_at", "label"})
 _PASS_KEYS = frozenset({"usable_once", "lifetime_minutes", "reason"})
 
@@ -238,20 +289,97 @@ class _Parser:
             raise self.fail("must be a non-empty string", key=key, **where)
         return value.strip()
 
-    def text_list(
+    def line_list(
         self, table: Mapping[str, Any], key: str, where: dict[str, Any]
-    ) -> tuple[str, ...]:
+    ) -> tuple[Line, ...]:
+        """A list of lines: each a string, or ``{text, when, cite, field_tested, house}``."""
         value = table.get(key, [])
+        if isinstance(value, str | dict):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.fail("must be a list of strings or {text = …} tables", key=key, **where)
+        return tuple(self.line(item, key, where) for item in value)
+
+    def line(self, item: object, key: str, where: dict[str, Any]) -> Line:
+        if isinstance(item, str):
+            item = {"text": item}
+        if not isinstance(item, dict):
+            raise self.fail("must be a list of strings or {text = …} tables", key=key, **where)
+        for name in item:
+            if name not in _LINE_KEYS:
+                raise self.fail(
+                    f"'{str(name)[:40]}' is not a key of a line",
+                    key=key,
+                    hint=_suggest(str(name), _LINE_KEYS),
+                    **where,
+                )
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise self.fail("has a line without text (a non-empty string)", key=key, **where)
+        text = " ".join(text.split())
+        self.placeholders(text, key, where)
+        when = None
+        if "when" in item:
+            raw = item["when"]
+            allowed = [c.value for c in Condition]
+            if not isinstance(raw, str) or raw not in allowed:
+                shown = repr(raw) if isinstance(raw, str | int | float | bool) else "that value"
+                raise self.fail(
+                    f"when = {shown[:60]} is not a known condition",
+                    key=key,
+                    hint=_suggest(str(raw), allowed),
+                    **where,
+                )
+            when = Condition(raw)
+        return Line(
+            text,
+            when,
+            self.cites(item, key, where),
+            self.flag(item, "field_tested", where, key_of=key),
+            self.flag(item, "house", where, key_of=key),
+        )
+
+    def placeholders(self, text: str, key: str, where: dict[str, Any]) -> None:
+        names = BRACES.findall(text)
+        for name in names:
+            if name not in PLACEHOLDERS:
+                raise self.fail(
+                    f"{{{name[:40]}}} is not a known placeholder",
+                    key=key,
+                    hint=_suggest(name, PLACEHOLDERS),
+                    **where,
+                )
+        if "{" in BRACES.sub("", text) or "}" in BRACES.sub("", text):
+            raise self.fail(
+                "has a brace that is not part of a placeholder",
+                key=key,
+                hint=f"Braces hold a placeholder only: {', '.join(PLACEHOLDERS)}.",
+                **where,
+            )
+
+    def cites(self, table: Mapping[str, Any], key: str, where: dict[str, Any]) -> tuple[str, ...]:
+        value = table.get("cite", [])
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail("must be a list of non-empty strings", key=key, **where)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail("cite must be a web address or a list of them", key=key, **where)
+        for url in value:
+            if not _CITE.match(url.strip()):
+                raise self.fail(
+                    f"cite '{url.strip()[:80]}' is not a Microsoft documentation page",
+                    key=key,
+                    hint=f"Cite https:// pages on {' or '.join(_HOSTS)}.",
+                    **where,
+                )
         return tuple(v.strip() for v in value)
 
-    def flag(self, table: Mapping[str, Any], key: str, where: dict[str, Any]) -> bool:
+    def flag(
+        self, table: Mapping[str, Any], key: str, where: dict[str, Any], *, key_of: str = ""
+    ) -> bool:
         value = table.get(key, False)
         if not isinstance(value, bool):
-            raise self.fail("must be true or false", key=key, **where)
+            named = f"{key} must be true or false" if key_of else "must be true or false"
+            raise self.fail(named, key=key_of or key, **where)
         return value
 
     def enum(
@@ -315,8 +443,8 @@ class _Parser:
             summary=self.text_field(data, "summary", top),
             steps=steps,
             recommended=self.flag(data, "recommended", top),
-            preconditions=self.text_list(data, "preconditions", top),
-            caveats=self.text_list(data, "caveats", top),
+            preconditions=self.line_list(data, "preconditions", top),
+            caveats=self.line_list(data, "caveats", top),
             pass_suggestion=self.suggestion(data.get("pass")),
             source=self.source,
         )
@@ -360,16 +488,17 @@ class _Parser:
             )
         title = self.text_field(raw, "title", where)  # before a timer's label falls back to it
         kind: StepKind = self.enum(raw, "kind", StepKind, where)
-        say = self.text_list(raw, "say", where)
+        say = self.line_list(raw, "say", where)
         if not say:
             raise self.fail("is missing: what does the technician say?", key="say", **where)
         check: Check | None = None
         action: Action | None = None
         timer: Timer | None = None
-        allowed = {"id", "title", "kind", "say", "caveats", "optional"}
+        allowed = {"id", "title", "kind", "say", "caveats", "optional", "fallback", "cite"}
+        allowed.add("field_tested")
         if kind is StepKind.VERIFY:
             check = self.enum(raw, "check", Check, where)
-            allowed |= {"check", "timer"}
+            allowed |= {"check", "timer", "counts_existing"}
         elif kind is StepKind.ACTION:
             action = self.enum(raw, "action", Action, where)
             allowed |= {"action"}
@@ -392,16 +521,29 @@ class _Parser:
                 )
             self.unknown_keys(table, _TIMER_KEYS, where)
             timer = self.timer(table, where, default_label="Timer")
+        counts_existing = self.flag(raw, "counts_existing", where)
+        if counts_existing and check not in _EXISTING_CHECKS:
+            raise self.fail(
+                "only a check for Authenticator or Windows Hello can count a method already "
+                "on the account",
+                key="counts_existing",
+                hint="Use it with check = 'authenticator_added' or 'windows_hello_added'.",
+                **where,
+            )
         return Step(
             id=step_id,
             title=title,
             kind=kind,
             say=say,
-            caveats=self.text_list(raw, "caveats", where),
+            caveats=self.line_list(raw, "caveats", where),
             check=check,
             action=action,
             timer=timer,
             optional=self.flag(raw, "optional", where),
+            fallback=self.line_list(raw, "fallback", where),
+            cite=self.cites(raw, "cite", where),
+            field_tested=self.flag(raw, "field_tested", where),
+            counts_existing=counts_existing,
         )
 
     def timer(

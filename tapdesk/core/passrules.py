@@ -102,3 +102,14 @@ def validate_request(request: IssueRequest, policy: TapPolicy, now: datetime) ->
                 hint="Leave the start empty to start now, or choose a future time.",
             )
     return IssueRequest(lifetime, usable_once, start)
+
+
+def human_minutes(minutes: int) -> str:
+    """A lifetime as people say it: 45 min, 1 h 30 min, 2 d 4 h."""
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 1440:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, rest = divmod(minutes, 1440)
+    return f"{days} d {human_minutes(rest)}" if rest else f"{days} d"

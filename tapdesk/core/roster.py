@@ -309,7 +309,7 @@ def parse_roster(data: bytes | str) -> Roster:
     return Roster(tuple(entries), tuple(problems), named, tuple(ignored), delimiter)
 
 
-_PASSKEY_CHECKS = (Check.AUTHENTICATOR_PASSKEY, Check.PASSKEY_ADDED)
+_PASSKEY_CHECKS = (Check.AUTHENTICATOR_PASSKEY, Check.PASSKEY_ADDED, Check.SECURITY_KEY_ADDED)
 
 
 def queue_status(

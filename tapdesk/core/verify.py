@@ -37,6 +37,7 @@ READS_FOR_CHECK: dict[Check, frozenset[GraphRead]] = {
     Check.AUTHENTICATOR_ADDED: frozenset({GraphRead.AUTHENTICATOR}),
     Check.AUTHENTICATOR_PASSKEY: frozenset({GraphRead.FIDO2}),
     Check.PASSKEY_ADDED: frozenset({GraphRead.FIDO2}),
+    Check.SECURITY_KEY_ADDED: frozenset({GraphRead.FIDO2}),
     Check.WINDOWS_HELLO_ADDED: frozenset({GraphRead.WINDOWS_HELLO}),
     Check.PASS_USED: frozenset({GraphRead.PASS}),
     Check.PASS_REVOKED: frozenset({GraphRead.PASS}),
@@ -45,6 +46,7 @@ WAITING_FOR: dict[Check, str] = {
     Check.AUTHENTICATOR_ADDED: "Waiting for Microsoft Authenticator to appear on the account",
     Check.AUTHENTICATOR_PASSKEY: "Waiting for a passkey in Microsoft Authenticator (iOS or Android)",
     Check.PASSKEY_ADDED: "Waiting for a new passkey (in Authenticator or on a security key)",
+    Check.SECURITY_KEY_ADDED: "Waiting for a passkey on a security key",
     Check.WINDOWS_HELLO_ADDED: "Waiting for Windows Hello for Business to be set up",
     Check.PASS_USED: "Waiting for the pass to be used to sign in",
     Check.PASS_REVOKED: "Waiting for the pass to disappear from the account",
@@ -58,16 +60,25 @@ class Baseline:
     pass_id: str
     issued_at: datetime
     method_ids: frozenset[str]
+    # The kinds among them, so the words can say "open Authenticator" to someone who has it.
+    # Empty for a session saved before tapdesk kept them.
+    kinds: frozenset[MethodKind] = frozenset()
 
     @classmethod
     def capture(
         cls, tap: TemporaryAccessPass, methods: Iterable[AuthMethod], at: datetime | None = None
     ) -> Baseline:
-        return cls(tap.id, at or tap.created, frozenset(m.id for m in methods))
+        methods = tuple(methods)
+        return cls(
+            tap.id,
+            at or tap.created,
+            frozenset(m.id for m in methods),
+            frozenset(m.kind for m in methods),
+        )
 
     def with_pass(self, pass_id: str) -> Baseline:
         """A replacement pass keeps the original methods: what was new stays new."""
-        return Baseline(pass_id, self.issued_at, self.method_ids)
+        return Baseline(pass_id, self.issued_at, self.method_ids, self.kinds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +117,24 @@ class CheckResult:
 def observable(check: Check, *, usable_once: bool) -> bool:
     """Can Graph ever show this? v1.0 has no "used" signal for a reusable pass (graph-tap §6)."""
     return not (check is Check.PASS_USED and not usable_once)
+
+
+_EXISTING = {
+    Check.AUTHENTICATOR_ADDED: (MethodKind.AUTHENTICATOR, "Microsoft Authenticator"),
+    Check.WINDOWS_HELLO_ADDED: (MethodKind.WINDOWS_HELLO, "Windows Hello for Business"),
+}
+
+
+def already_met(check: Check, methods: Iterable[AuthMethod]) -> CheckResult | None:
+    """The check answered by a method the user had before the pass (a flow's
+    ``counts_existing``): someone who already has Authenticator adds a passkey to it, and no new
+    Authenticator method ever appears to tick the step."""
+    kind, name = _EXISTING.get(check, (None, ""))
+    found = next((m for m in methods if kind is not None and m.kind is kind), None)
+    if found is None:
+        return None
+    where = f" on {found.display_name}" if found.display_name else ""
+    return CheckResult(check, True, True, f"{name} was already on the account{where}", found)
 
 
 def first_use_seen(baseline: Baseline, observation: Observation) -> bool:
@@ -150,6 +179,20 @@ def _method_check(check: Check, baseline: Baseline, observation: Observation) ->
             key = passkeys[0]
             return CheckResult(check, True, True, f"Passkey added: {_passkey_name(key)}", key)
         return CheckResult(check, False, True, waiting)
+    if check is Check.SECURITY_KEY_ADDED:
+        keys = [m for m in passkeys if not is_authenticator_passkey(m.aaguid)]
+        if keys:
+            key = keys[0]
+            return CheckResult(check, True, True, f"Security key added: {_key_name(key)}", key)
+        if passkeys:
+            other = _passkey_name(passkeys[0])
+            return CheckResult(
+                check,
+                False,
+                True,
+                f"A passkey in {other} appeared; still waiting for a security key",
+            )
+        return CheckResult(check, False, True, waiting)
     in_app = [m for m in passkeys if is_authenticator_passkey(m.aaguid)]
     if in_app:
         key = in_app[0]
@@ -169,6 +212,13 @@ def _passkey_name(method: AuthMethod) -> str:
     name = authenticator_name(method.aaguid, method.model)
     label = (method.display_name or "").strip()
     return f"{name} ('{label}')" if label and label != name else name
+
+
+def _key_name(method: AuthMethod) -> str:
+    """The key as the technician checks it against the one in the new hire's hand: the model
+    and the AAGUID Graph reports (the AAGUID names the model, never the single key)."""
+    aaguid = (method.aaguid or "").strip().lower()
+    return f"{_passkey_name(method)}, AAGUID {aaguid}" if aaguid else _passkey_name(method)
 
 
 def _pass_check(check: Check, baseline: Baseline, tap: TemporaryAccessPass | None) -> CheckResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from tapdesk.core.clock import Clock
 from tapdesk.demo import passes, shapes
@@ -18,6 +19,11 @@ from tapdesk.demo.model import DemoUser, JsonDict
 from tapdesk.demo.store import StateStore
 
 _AUTHENTICATOR = "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod"
+# "Users must complete multifactor authentication (MFA) within the past five minutes before they
+# can register a passkey (FIDO2)": learn.microsoft.com/en-us/entra/identity/authentication/
+# how-to-authentication-passkeys-fido2. The demo's only multifactor sign-in is the pass's.
+PASSKEY_MFA_FRESHNESS = timedelta(minutes=5)
+STALE_SIGN_IN = "sign-in older than 5 minutes"
 
 
 class PassNotUsable(RuntimeError):
@@ -54,14 +60,36 @@ class Phone:
         self._change(lambda user, _policy: self._add_authenticator(user, platform))
 
     def create_passkey(self, platform: str = "ios") -> None:
-        """Create a passkey in Authenticator; signs the account into Authenticator if needed."""
+        """Create a passkey in Authenticator; signs the account into Authenticator if needed.
+
+        The passkey is made on the phone that holds the account: an account already in
+        Authenticator on the Pixel gets its passkey on the Pixel, whichever button was pressed."""
 
         def create(user: DemoUser, _policy: JsonDict) -> None:
             self._add_authenticator(user, platform)
+            phone = next(
+                (shapes.platform_of(m) for m in user.methods if m["@odata.type"] == _AUTHENTICATOR),
+                None,
+            )
             method_id = secrets.token_urlsafe(32)
-            user.methods.append(shapes.passkey_method(method_id, self._clock.now(), platform))
+            user.methods.append(
+                shapes.passkey_method(method_id, self._clock.now(), phone or platform)
+            )
 
         self._change(create)
+
+    def register_security_key(self) -> None:
+        """Add a passkey on a FIDO2 security key at Security info, which needs a multifactor
+        sign-in (here: with the pass) within the past five minutes."""
+
+        def register(user: DemoUser, _policy: JsonDict) -> None:
+            now = self._clock.now()
+            used = user.tap.used_at if user.tap is not None else None
+            if used is None or now - used > PASSKEY_MFA_FRESHNESS:
+                raise PassNotUsable(self.upn, STALE_SIGN_IN)
+            user.methods.append(shapes.security_key_method(secrets.token_urlsafe(32), now))
+
+        self._change(register)
 
     def register_windows_hello(self) -> None:
         method_id = str(uuid.uuid4())  # Windows Hello ids are GUID-shaped (Graph's examples)

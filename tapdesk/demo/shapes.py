@@ -164,6 +164,32 @@ def passkey_method(method_id: str, created: datetime, platform: str) -> JsonDict
     }
 
 
+# A YubiKey 5 NFC: the AAGUID and the model name from the FIDO metadata the key's maker publishes.
+SECURITY_KEY_AAGUID = "ee882879-721c-4913-9775-3dfcce97072a"
+SECURITY_KEY_MODEL = "YubiKey 5 Series with NFC"
+
+
+def security_key_method(method_id: str, created: datetime) -> JsonDict:
+    return {
+        ODATA: "#microsoft.graph.fido2AuthenticationMethod",
+        "id": method_id,
+        "displayName": "YubiKey",  # the name the user gives it at Security info
+        "createdDateTime": graph_time(created, digits=7),
+        "aaGuid": SECURITY_KEY_AAGUID,
+        "model": SECURITY_KEY_MODEL,
+        "attestationCertificates": [],
+        "attestationLevel": "attested",
+        "passkeyType": "deviceBound",
+    }
+
+
+def platform_of(method: JsonDict) -> str | None:
+    """Which of the demo's phones an Authenticator method is on."""
+    return next(
+        (key for key, (name, _v) in _PHONES.items() if method.get("displayName") == name), None
+    )
+
+
 def windows_hello_method(method_id: str, created: datetime) -> JsonDict:
     return {
         ODATA: "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod",

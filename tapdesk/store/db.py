@@ -35,6 +35,7 @@ from tapdesk.core.checklist import (
     StepRecord,
     StepState,
 )
+from tapdesk.core.models import MethodKind
 from tapdesk.core.redaction import SHOWN_PASSES, ShownPasses
 from tapdesk.core.verify import Baseline
 from tapdesk.errors import StorageError
@@ -420,6 +421,7 @@ _SESSION_COLUMNS = (
     "id", "flow_id", "user_id", "upn", "display_name", "technician", "opened_at", "closed_at",
     "outcome", "pass_id", "pass_created", "pass_start", "pass_expires", "pass_lifetime_minutes",
     "pass_usable_once", "pass_first_used_at", "revoked_at", "baseline_at", "baseline_method_ids",
+    "baseline_method_kinds",
 )  # fmt: skip
 # The tenant is written with the first save and never changed by a later one.
 _UPSERT_SESSION = (
@@ -462,6 +464,7 @@ def _session_params(s: ChecklistSnapshot) -> tuple[Any, ...]:
         _ts(s.revoked_at),
         _ts(base.issued_at) if base else None,
         json.dumps(sorted(base.method_ids)) if base else None,
+        json.dumps(sorted(k.value for k in base.kinds)) if base else None,
     )
 
 
@@ -478,7 +481,14 @@ def _session_from(row: sqlite3.Row, steps: tuple[StepRecord, ...]) -> ChecklistS
     baseline = None
     if row["baseline_at"] is not None and facts is not None:
         ids = json.loads(row["baseline_method_ids"] or "[]")
-        baseline = Baseline(facts.id, _need(row["baseline_at"]), frozenset(str(i) for i in ids))
+        known = {k.value: k for k in MethodKind}
+        kinds = json.loads(row["baseline_method_kinds"] or "[]")
+        baseline = Baseline(
+            facts.id,
+            _need(row["baseline_at"]),
+            frozenset(str(i) for i in ids),
+            frozenset(known[k] for k in kinds if k in known),
+        )
     return ChecklistSnapshot(
         session_id=row["id"],
         flow_id=row["flow_id"],

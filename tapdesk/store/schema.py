@@ -116,8 +116,14 @@ UPDATE sessions SET tenant_id = COALESCE((SELECT audit.tenant_id FROM audit
 CREATE INDEX sessions_tenant ON sessions (tenant_id, closed_at)
 """
 
+# The kinds of method the user had when the pass was issued (Authenticator already there?), so
+# the checklist's words stay right after a restart. Older sessions keep NULL: kinds unknown.
+_V5 = """
+ALTER TABLE sessions ADD COLUMN baseline_method_kinds TEXT
+"""
+
 # Index i holds the script that takes the database from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST = len(MIGRATIONS)
 
 

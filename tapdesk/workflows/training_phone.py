@@ -22,6 +22,10 @@ _HINTS = {
     "Expired": "The pass has expired: replace it.",
     "NotYetValid": "The pass starts later: wait, or replace it with one that starts now.",
     "account disabled": "Enable the account first.",
+    "sign-in older than 5 minutes": (  # tapdesk.demo.phone.STALE_SIGN_IN
+        "Registering a passkey needs a sign-in within the past 5 minutes: sign in with the pass "
+        "again (a used one-time pass: replace it first), then register the key."
+    ),
 }
 
 
@@ -79,6 +83,13 @@ ACTIONS = (
         lambda phone: phone.sign_in_with_pass(),
     ),
     PhoneAction(
+        "security-key",
+        "On the laptop",
+        "Register a security key",
+        "Security key registered at Security info",
+        lambda phone: phone.register_security_key(),
+    ),
+    PhoneAction(
         "windows-hello",
         "On the laptop",
         "Set up Windows Hello",
@@ -91,7 +102,7 @@ ACTION_BY_KEY = {action.key: action for action in ACTIONS}
 
 def perform(demo: DemoTenant | None, upn: str, action: PhoneAction) -> str:
     """Do ``action`` on the demo tenant's phone for ``upn`` (on a worker); returns the done text."""
-    from tapdesk.demo.phone import PassNotUsable
+    from tapdesk.demo.phone import STALE_SIGN_IN, PassNotUsable
 
     if demo is None:
         raise TapdeskError(
@@ -105,8 +116,11 @@ def perform(demo: DemoTenant | None, upn: str, action: PhoneAction) -> str:
         ) from None
     except PassNotUsable as exc:  # the sign-in with the pass failed
         reason = exc.reason or "refused"
+        said = f"The phone could not sign in with the pass ({reason})."
+        if reason == STALE_SIGN_IN:
+            said = "Security info would not add the key: the last sign-in is too old."
         raise TapdeskError(
-            f"The phone could not sign in with the pass ({reason}).",
+            said,
             title="Simulated phone",
             hint=_HINTS.get(reason, "Replace the pass and try again."),
         ) from None

@@ -33,6 +33,7 @@ PASSWORD = AuthMethod("pw", MethodKind.PASSWORD)
 APP = AuthMethod("app-1", MethodKind.AUTHENTICATOR, "Ava's phone")
 PASSKEY = AuthMethod("fido-1", MethodKind.FIDO2, "Ava's phone", aaguid=AUTHENTICATOR_ANDROID)
 HELLO = AuthMethod("whfb-1", MethodKind.WINDOWS_HELLO, "AVA-LAPTOP")
+OLD_PASSKEY = AuthMethod("fido-0", MethodKind.FIDO2, "Old phone", aaguid=AUTHENTICATOR_ANDROID)
 
 
 def flow(name: str) -> Flow:
@@ -155,11 +156,27 @@ def test_one_poll_can_tick_several_steps_when_the_new_hire_raced_ahead() -> None
 
 
 def test_a_method_that_existed_before_the_pass_never_ticks() -> None:
+    """Not even a step that counts existing methods: only its own kind, when issued."""
     checklist, clock = start()
     checklist.tick("confirm-identity")
-    checklist.pass_issued(tap(), [PASSWORD, APP])
-    assert observe(checklist, clock, APP) == []
+    checklist.pass_issued(tap(), [PASSWORD, OLD_PASSKEY])
+    assert observe(checklist, clock, OLD_PASSKEY, reads=frozenset(GraphRead)) == []
     assert states(checklist)["add-account"] is StepState.ACTIVE
+
+
+def test_authenticator_already_on_the_account_finishes_its_step_when_the_pass_is_issued() -> None:
+    """Someone who has Authenticator adds the passkey to it: no new Authenticator ever appears."""
+    checklist, _ = start()
+    checklist.tick("confirm-identity")
+    checklist.pass_issued(tap(), [PASSWORD, APP])
+    record = checklist.record("add-account")
+    assert record.state is StepState.DONE and record.actor == SYSTEM_ACTOR
+    assert (
+        record.evidence
+        == f"Microsoft Authenticator was already on the account on {APP.display_name}"
+    )
+    assert checklist.active_step is not None and checklist.active_step.id == "create-passkey"
+    assert checklist.snapshot().baseline.kinds == {MethodKind.PASSWORD, MethodKind.AUTHENTICATOR}
 
 
 def test_verify_steps_cannot_be_ticked_by_hand_but_can_be_overridden_with_a_reason() -> None:

@@ -391,7 +391,13 @@ def test_a_closed_session_with_a_live_pass_polls_nothing() -> None:
 
 
 def test_a_one_time_pass_is_watched_for_first_use_only_when_a_timer_waits_for_it() -> None:
-    checklist, _ = start("oobe-pass")
-    checklist.tick("confirm-identity")
+    hello = 'id = "hello"\ntitle = "Hello"\nkind = "verify"\ncheck = "windows_hello_added"'
+    first_use = 'timer = { seconds = 600, starts_at = "pass_first_use" }'
+    checklist, _ = begin(mini(MANUAL, ISSUE, hello))
+    checklist.tick("hand")
     checklist.pass_issued(tap(), [PASSWORD])
-    assert checklist.reads_needed() == frozenset()
+    assert checklist.reads_needed() == {GraphRead.WINDOWS_HELLO}
+    checklist, _ = begin(mini(MANUAL, ISSUE, hello + "\n" + first_use))
+    checklist.tick("hand")
+    checklist.pass_issued(tap(), [PASSWORD])
+    assert checklist.reads_needed() == {GraphRead.WINDOWS_HELLO, GraphRead.PASS}

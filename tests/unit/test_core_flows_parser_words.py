@@ -116,12 +116,18 @@ def test_a_step_without_words_asks_what_the_technician_says() -> None:
     )
 
 
-@pytest.mark.parametrize("say", ["[1]", '["ok", "  "]'])
-def test_say_must_be_a_list_of_non_empty_strings(say: str) -> None:
+@pytest.mark.parametrize(
+    ("say", "problem"),
+    [
+        ("[1]", "must be a list of strings or {text = …} tables"),
+        ("3", "must be a list of strings or {text = …} tables"),
+        ('["ok", "  "]', "has a line without text (a non-empty string)"),
+        ('[{ when = "one_time" }]', "has a line without text (a non-empty string)"),
+    ],
+)
+def test_say_must_be_a_list_of_lines_with_text(say: str, problem: str) -> None:
     text = one_step(f'id = "hand"\ntitle = "Hand"\nkind = "manual"\nsay = {say}\n')
-    assert shown(text) == (
-        f"{PREFIX}, step 1 ('hand'), line 8, key 'say': must be a list of non-empty strings"
-    )
+    assert shown(text) == f"{PREFIX}, step 1 ('hand'), line 8, key 'say': {problem}"
 
 
 def test_a_blank_step_title_names_its_line() -> None:
@@ -151,8 +157,8 @@ def test_a_step_timer_that_is_not_a_table_shows_the_table_to_write() -> None:
 
 
 def test_step_caveats_are_read_and_trimmed() -> None:
-    flow = parse_flow(manual('caveats = [" Slow phones. ", "Old apps."]\n'), source=SOURCE)
-    assert flow.steps[0].caveats == ("Slow phones.", "Old apps.")
+    flow = parse_flow(manual('caveats = [" Slow  phones. ", "Old apps."]\n'), source=SOURCE)
+    assert [line.text for line in flow.steps[0].caveats] == ["Slow phones.", "Old apps."]
 
 
 # --- timers ----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from tapdesk.core.flows import (
     Check,
     Flow,
     FlowError,
+    Line,
     StepKind,
     TimerStart,
     load_flow,
@@ -112,17 +113,17 @@ def test_passkey_via_authenticator_has_the_steps_of_the_brief() -> None:
         timer is not None and timer.seconds == 600 and timer.starts_at is TimerStart.PASS_FIRST_USE
     )
     assert flow.pass_suggestion is not None and flow.pass_suggestion.usable_once is True
-    text = " ".join(flow.caveats).lower()
+    text = " ".join(c.text for c in flow.caveats).lower()
     assert "aka.ms/mysecurityinfo" in text and "nps" in text and "ad fs" in text
 
 
 def test_shipped_flows_carry_the_seed_caveats() -> None:
     flows = {f.id: f for f in shipped()}
-    oobe = " ".join(flows["oobe-pass"].caveats).lower()
+    oobe = " ".join(c.text for c in flows["oobe-pass"].caveats).lower()
     assert "hybrid" in oobe and "twice" in oobe
     suggestion = flows["oobe-pass"].pass_suggestion
     assert suggestion is not None and suggestion.usable_once is False
-    web = " ".join(flows["web-sign-in"].preconditions)
+    web = " ".join(p.text for p in flows["web-sign-in"].preconditions)
     for needed in (
         "22H2",
         "KB5030310",
@@ -132,7 +133,7 @@ def test_shipped_flows_carry_the_seed_caveats() -> None:
         "Webcam",
     ):
         assert needed in web
-    assert "hybrid" in " ".join(flows["web-sign-in"].caveats).lower()
+    assert "hybrid" in " ".join(c.text for c in flows["web-sign-in"].caveats).lower()
     recover = flows["recover-method"]
     assert {s.check for s in recover.steps} >= {Check.AUTHENTICATOR_ADDED, Check.PASSKEY_ADDED}
 
@@ -141,7 +142,7 @@ def test_shipped_flows_carry_the_seed_caveats() -> None:
 def test_a_good_flow_parses_into_typed_steps() -> None:
     flow = parse_flow(GOOD, source=SOURCE)
     assert flow.id == "demo-flow" and flow.source == SOURCE
-    assert flow.step("confirm").say == ("Show me your ID.",)
+    assert flow.step("confirm").say == (Line("Show me your ID."),)
     assert flow.step("passkey").timer is not None
     assert flow.index("revoke") == 3
     assert flow.action_step(Action.ISSUE_PASS) == flow.step("issue")
@@ -184,7 +185,7 @@ def test_flow_error_is_a_config_error_naming_file_step_line_and_key() -> None:
             "not a known starts_at",
             "step 3",
         ),
-        (('preconditions = ["Phone at hand"]', "preconditions = [1]"), "list of non-empty", None),
+        (('preconditions = ["Phone at hand"]', "preconditions = [1]"), "list of strings", None),
         (('summary = "A short flow."', 'summary = "x"\ncolour = "red"'), "unknown key", None),
         (('title = "Issue"', 'title = "Issue"\nwait = 3'), "unknown key", "step 2 ('issue')"),
     ],

@@ -33,7 +33,7 @@ def test_a_newer_database_gives_a_notice_that_nothing_is_kept(tmp_path: Path) ->
         StoreNotice(
             NoticeKind.NOT_KEPT,
             "Database from a newer tapdesk",
-            f"The tapdesk database ({path}) has schema version 99; this tapdesk knows up to 4. "
+            f"The tapdesk database ({path}) has schema version 99; this tapdesk knows up to 5. "
             + NOT_KEPT,
             "Update tapdesk. The database was left untouched.",
         )

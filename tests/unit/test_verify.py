@@ -48,7 +48,8 @@ def seen(
 def test_baseline_holds_the_method_ids_and_pass() -> None:
     assert BASE.method_ids == {"pw", "app-old"}
     assert BASE.pass_id == "tap-1" and BASE.issued_at == START
-    assert BASE.with_pass("tap-2") == Baseline("tap-2", START, BASE.method_ids)
+    assert BASE.kinds == {MethodKind.PASSWORD, MethodKind.AUTHENTICATOR}
+    assert BASE.with_pass("tap-2") == Baseline("tap-2", START, BASE.method_ids, BASE.kinds)
 
 
 def test_authenticator_already_there_does_not_count() -> None:
