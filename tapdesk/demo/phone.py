@@ -18,6 +18,7 @@ from tapdesk.demo import passes, shapes
 from tapdesk.demo.model import DemoUser, JsonDict
 from tapdesk.demo.store import StateStore
 
+ODATA = "@odata.type"
 _AUTHENTICATOR = "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod"
 # "Users must complete multifactor authentication (MFA) within the past five minutes before they
 # can register a passkey (FIDO2)": learn.microsoft.com/en-us/entra/identity/authentication/
@@ -62,19 +63,16 @@ class Phone:
     def create_passkey(self, platform: str = "ios") -> None:
         """Create a passkey in Authenticator; signs the account into Authenticator if needed.
 
-        The passkey is made on the phone that holds the account: an account already in
-        Authenticator on the Pixel gets its passkey on the Pixel, whichever button was pressed."""
+        The passkey is made on a phone that holds the account, so names match from step to
+        step: an account in Authenticator on the Pixel only gets its passkey on the Pixel,
+        whichever button was pressed."""
 
         def create(user: DemoUser, _policy: JsonDict) -> None:
-            self._add_authenticator(user, platform)
-            phone = next(
-                (shapes.platform_of(m) for m in user.methods if m["@odata.type"] == _AUTHENTICATOR),
-                None,
-            )
+            phones = [shapes.platform_of(m) for m in user.methods if m[ODATA] == _AUTHENTICATOR]
+            phone = platform if platform in phones or not phones else phones[-1] or platform
+            self._add_authenticator(user, phone)
             method_id = secrets.token_urlsafe(32)
-            user.methods.append(
-                shapes.passkey_method(method_id, self._clock.now(), phone or platform)
-            )
+            user.methods.append(shapes.passkey_method(method_id, self._clock.now(), phone))
 
         self._change(create)
 
@@ -100,8 +98,10 @@ class Phone:
         )
 
     def _add_authenticator(self, user: DemoUser, platform: str) -> None:
-        if any(m["@odata.type"] == _AUTHENTICATOR for m in user.methods):
-            return  # one Authenticator registration per account on this phone
+        if any(
+            m[ODATA] == _AUTHENTICATOR and shapes.platform_of(m) == platform for m in user.methods
+        ):
+            return  # one Authenticator registration per account on each phone
         method = shapes.authenticator_method(str(uuid.uuid4()), self._clock.now(), platform)
         user.methods.append(method)
 

@@ -76,3 +76,45 @@ def test_sign_in_failures(demo_http: httpx.Client, tenant: DemoTenant) -> None:
         tenant.phone(UPN["carl.disabled"]).sign_in_with_pass()
     with pytest.raises(KeyError):
         tenant.phone("nobody@northwind.example")
+
+
+def test_a_passkey_is_made_on_the_phone_that_holds_the_account(
+    demo_http: httpx.Client, tenant: DemoTenant
+) -> None:
+    """Step to step the names match: Authenticator on the iPhone gets its passkey on the iPhone,
+    whichever platform's button was pressed; a second phone is a second registration."""
+    andy = UPN["andy.app"]  # Authenticator on an iPhone (seed)
+    tenant.phone(andy).create_passkey(platform="android")
+    (app,) = listed(demo_http, andy, "microsoftAuthenticatorMethods")
+    (passkey,) = listed(demo_http, andy, "fido2Methods")
+    assert passkey["aaGuid"] == IOS
+    assert passkey["displayName"] == f"{app['displayName']} (Authenticator)"
+    tenant.phone(andy).register_authenticator("android")  # a new phone: a new registration
+    names = sorted(
+        str(m["displayName"]) for m in listed(demo_http, andy, "microsoftAuthenticatorMethods")
+    )
+    assert names == ["Pixel 8", "iPhone 15"]
+    tenant.phone(andy).register_authenticator("android")  # the same phone again: nothing new
+    assert len(listed(demo_http, andy, "microsoftAuthenticatorMethods")) == 2
+
+
+def test_a_security_key_needs_a_sign_in_within_five_minutes(
+    demo_http: httpx.Client, tenant: DemoTenant, clock
+) -> None:
+    """Entra: MFA within the past five minutes before registering a passkey (FIDO2)
+    (learn.microsoft.com/en-us/entra/identity/authentication/how-to-authentication-passkeys-fido2)."""
+    phone = tenant.phone(AVA)
+    with pytest.raises(PassNotUsable, match="older than 5 minutes"):
+        phone.register_security_key()  # no sign-in at all
+    demo_http.post(tap_path(AVA), json={"isUsableOnce": False})
+    phone.sign_in_with_pass()
+    clock.advance(301)
+    with pytest.raises(PassNotUsable, match="older than 5 minutes"):
+        phone.register_security_key()
+    assert listed(demo_http, AVA, "fido2Methods") == []
+    phone.sign_in_with_pass()  # a reusable pass signs in again
+    clock.advance(299)
+    phone.register_security_key()
+    (key,) = listed(demo_http, AVA, "fido2Methods")
+    assert key["aaGuid"] == "ee882879-721c-4913-9775-3dfcce97072a"
+    assert key["model"] == "YubiKey 5 Series with NFC"

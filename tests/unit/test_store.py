@@ -546,3 +546,17 @@ def test_an_export_for_one_tenant_holds_only_its_records(store: Store, tmp_path:
     assert audit.export_csv(store, *day, every) == 2
     rows = list(csv.reader(io.StringIO(every.read_text("utf-8-sig"), newline="")))
     assert [row[tenant] for row in rows[1:]] == ["t-ours", "t-theirs"]
+
+
+def test_migration_to_v5_keeps_sessions_with_no_method_kinds(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    make_v1(path)
+    store, _notices = open_store(paths(tmp_path), busy_timeout=FAST)
+    old = store.session("old")
+    store.close()
+    assert old is not None and old.baseline is None
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 5
+    columns = {r[1] for r in raw.execute("PRAGMA table_info(sessions)")}
+    assert "baseline_method_kinds" in columns
+    raw.close()

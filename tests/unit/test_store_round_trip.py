@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tapdesk.core.audit import AuditEvent, AuditKind, IntentState
+from tapdesk.core.models import MethodKind
 from tapdesk.errors import StorageError
 from tapdesk.runtime import private
 from tapdesk.store import (
@@ -490,3 +491,26 @@ def test_a_database_that_will_not_open_for_writing_is_a_notice_naming_it(
         "(SQLITE_CANTOPEN).",
         "Check that the folder exists, is writable and is not on a disconnected drive.",
     )
+
+
+def test_the_kinds_of_method_at_issue_come_back_and_unknown_kinds_are_dropped(
+    store: Store, tmp_path: Path
+) -> None:
+    """After a restart the words still know the user had Authenticator (schema v5)."""
+    checklist = session()
+    store.save_session(checklist.snapshot(), checklist.drain_events())
+    loaded = store.session("s1")
+    assert loaded is not None and loaded.baseline is not None
+    assert loaded.baseline.kinds == {MethodKind.PASSWORD}
+    _raw(
+        db_path(tmp_path),
+        """UPDATE sessions SET baseline_method_kinds = '["microsoftAuthenticator", "hologram"]'""",
+    )
+    loaded = store.session("s1")
+    assert loaded is not None and loaded.baseline is not None
+    assert loaded.baseline.kinds == {MethodKind.AUTHENTICATOR}
+    # A session saved before v5 (NULL) has no kinds: the words then assume nothing.
+    _raw(db_path(tmp_path), "UPDATE sessions SET baseline_method_kinds = NULL")
+    loaded = store.session("s1")
+    assert loaded is not None and loaded.baseline is not None
+    assert loaded.baseline.kinds == frozenset()

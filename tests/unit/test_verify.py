@@ -12,6 +12,7 @@ from tapdesk.core.verify import (
     Baseline,
     GraphRead,
     Observation,
+    already_met,
     evaluate,
     first_use_seen,
     observable,
@@ -155,3 +156,41 @@ def test_each_check_needs_one_narrow_read() -> None:
         len(reads) == 1 and GraphRead.ALL_METHODS not in reads for reads in READS_FOR_CHECK.values()
     )
     assert set(READS_FOR_CHECK) == set(Check)
+
+
+def test_a_security_key_is_a_passkey_that_is_not_authenticators_and_shows_its_aaguid() -> None:
+    phone = AuthMethod("fido-app", MethodKind.FIDO2, "iPhone", aaguid=AUTHENTICATOR_IOS)
+    key = AuthMethod(
+        "fido-key", MethodKind.FIDO2, "Blue key", aaguid=YUBIKEY.upper(), model="YubiKey 5"
+    )
+    waiting = evaluate(Check.SECURITY_KEY_ADDED, BASE, seen())
+    assert (waiting.met, waiting.text) == (False, "Waiting for a passkey on a security key")
+    in_app = evaluate(Check.SECURITY_KEY_ADDED, BASE, seen(phone))
+    assert not in_app.met and in_app.text == (
+        "A passkey in Microsoft Authenticator (iOS) ('iPhone') appeared; "
+        "still waiting for a security key"
+    )
+    found = evaluate(Check.SECURITY_KEY_ADDED, BASE, seen(phone, key))
+    assert found.met and found.method == key
+    assert found.text == f"Security key added: YubiKey 5 ('Blue key'), AAGUID {YUBIKEY}"
+    bare = AuthMethod("fido-k2", MethodKind.FIDO2, "", model="Key")
+    assert evaluate(Check.SECURITY_KEY_ADDED, BASE, seen(bare)).text == "Security key added: Key"
+    assert READS_FOR_CHECK[Check.SECURITY_KEY_ADDED] == {GraphRead.FIDO2}
+
+
+def test_a_method_already_on_the_account_answers_only_its_own_check() -> None:
+    hello = AuthMethod("whfb", MethodKind.WINDOWS_HELLO, "LAPTOP-1")
+    app = already_met(Check.AUTHENTICATOR_ADDED, [PASSWORD, OLD_APP])
+    assert app is not None and app.met and app.method == OLD_APP
+    assert app.text == "Microsoft Authenticator was already on the account on Old phone"
+    win = already_met(Check.WINDOWS_HELLO_ADDED, [hello])
+    assert (
+        win is not None
+        and win.text == "Windows Hello for Business was already on the account on LAPTOP-1"
+    )
+    unnamed = already_met(Check.AUTHENTICATOR_ADDED, [AuthMethod("a", MethodKind.AUTHENTICATOR)])
+    assert (
+        unnamed is not None and unnamed.text == "Microsoft Authenticator was already on the account"
+    )
+    assert already_met(Check.AUTHENTICATOR_ADDED, [PASSWORD, hello]) is None
+    assert already_met(Check.PASSKEY_ADDED, [PASSWORD, OLD_APP]) is None
