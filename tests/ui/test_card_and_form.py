@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 
 from tapdesk.demo import Fault
-from tapdesk.ui.widgets.issue_form import OOBE_ONE_TIME_WARNING, SetupPath
+from tapdesk.ui.widgets.issue_form import IssueForm, SetupPath
 from tests.helpers.demo import UPN
 from tests.helpers.qt import issue, open_user, search
 
@@ -87,15 +87,28 @@ def test_a_policy_that_cannot_be_read_falls_back_to_the_documented_defaults(qtbo
     assert not form.policy_note.isHidden()
 
 
-def test_one_time_for_windows_setup_warns_that_setup_asks_twice(qtbot, window):
+def test_one_time_against_a_reusable_suggestion_warns_with_the_flows_reason(qtbot, window):
+    flow = next(f for f in window.guide.flows if f.id == SetupPath.OOBE)
+    suggestion = flow.pass_suggestion
+    assert suggestion is not None and suggestion.usable_once is False and suggestion.reason
     open_user(qtbot, window, "ava", UPN["ava.newhire"])
     form = window.form
     form.set_path(SetupPath.OOBE)
     assert form.warning.isHidden()
     form.one_time.setChecked(True)
     assert not form.warning.isHidden()
-    assert OOBE_ONE_TIME_WARNING in form.warning.text()
+    assert form.warning.value() == f"⚠ {suggestion.reason}"  # the flow's words, none of ours
     form.set_path(SetupPath.AUTHENTICATOR)
+    assert form.warning.isHidden()
+
+
+def test_built_in_paths_warn_of_nothing_until_the_flows_say_why(qtbot, clock):
+    form = IssueForm(clock)  # before any flow loads: the built-in paths
+    qtbot.addWidget(form)
+    form.set_path(SetupPath.OOBE)
+    form.one_time.setChecked(True)
+    assert form.choice is not None and form.choice.flow_id == SetupPath.OOBE
+    assert form.choice.one_time_warning == ""
     assert form.warning.isHidden()
 
 

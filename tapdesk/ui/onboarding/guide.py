@@ -10,14 +10,16 @@ checklist steers, the issue form and the work area, are handed to it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from tapdesk.core.clock import Clock
+from tapdesk.core.flow_text import TextFacts
 from tapdesk.core.flows import Flow
-from tapdesk.core.models import User
+from tapdesk.core.models import AuthMethod, User
 from tapdesk.core.roles import Technician
 from tapdesk.ui.onboarding.controller import IssuePlan, Onboarding
 from tapdesk.ui.onboarding.panel import ChecklistPanel
@@ -54,9 +56,11 @@ class Guide(QObject):
         technician: Callable[[], Technician | None],
         demo: bool,
         parent: QWidget,
+        known_methods: Callable[[User], tuple[AuthMethod, ...] | None] = lambda _user: None,
     ) -> None:
         super().__init__(parent)
         self._ops = ops
+        self._known_methods = known_methods  # the card's read (None: not read yet)
         self._form = form
         self._work = work
         self._dialog_parent = parent
@@ -359,8 +363,19 @@ class Guide(QObject):
         self._refresh_list()
 
     def _form_changed(self) -> None:
-        form = self._form
-        self.panel.set_issue_state(form.can_issue, form.summary() if self._user else "")
+        """The form's settings, or the card's facts (they pass through the form), changed."""
+        form, user = self._form, self._user
+        request = form.request()
+        methods = self._known_methods(user) if user is not None else None
+        minutes, start = request.lifetime_minutes, request.start
+        facts = TextFacts.of(
+            usable_once=request.usable_once,
+            lifetime_minutes=minutes,
+            # A pass that starts later ends at a known time; one that starts now, when issued.
+            expires=start + timedelta(minutes=minutes) if start and minutes else None,
+            kinds=None if methods is None else (m.kind for m in methods),
+        )
+        self.panel.set_issue_state(form.can_issue, form.summary() if user else "", facts)
 
     def _toggle_form(self, wanted: bool) -> None:
         self._form_wanted = wanted

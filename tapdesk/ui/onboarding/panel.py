@@ -1,9 +1,10 @@
 """The checklist of the selected user's session, in the work area under the form and the pass.
 
-It shows one :class:`~tapdesk.workflows.onboarding.OnboardingSession`: the flow, its steps in order, what
-the active step waits for, the registration-window countdown, and notes that need the
-technician (the pass value lost in a restart, a poll that failed, a save that failed). It never
-changes the session itself: every button is a signal the window's guide acts on.
+It shows one :class:`~tapdesk.workflows.onboarding.OnboardingSession`: the flow, what to check
+before starting, its steps in order, what the active step waits for, the registration-window
+countdown, and notes that need the technician (the pass value lost in a restart, a poll that
+failed, a save that failed). It never changes the session itself: every button is a signal
+the window's guide acts on.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from tapdesk.core.checklist import Outcome
+from tapdesk.core.flow_text import TextFacts
 from tapdesk.core.flows import Action, Flow, Step, StepKind
 from tapdesk.ui import theme
+from tapdesk.ui.onboarding.before import BeforeYouStart
 from tapdesk.ui.onboarding.step_row import StepRow, StepView, clock_time
 from tapdesk.ui.text import Label, RichLabel, esc
 from tapdesk.ui.theme import Tone
@@ -105,6 +108,7 @@ class ChecklistPanel(Section):
         self.revealing = False  # rows still being shown, one per event-loop turn
         self._can_issue = False
         self._issue_note = ""  # what the issue step would create (the form's settings)
+        self._form_facts = TextFacts()  # what the words depend on until a pass is issued
 
         self.flow_title = Label()
         self.flow_title.setAccessibleName("Flow")
@@ -129,6 +133,7 @@ class ChecklistPanel(Section):
         self.save_note = Note("Not saved", "Save again")
         self.save_note.button.clicked.connect(self.save_again_requested)
         self.end_note = Note("Session closed")
+        self.before = BeforeYouStart()
         self.poll_line = Label()
         self.poll_line.setAccessibleName("Checking")
         self.steps = QVBoxLayout()
@@ -164,6 +169,7 @@ class ChecklistPanel(Section):
         column.addWidget(self.for_line)
         for note in (self.restart_note, self.problem_note, self.save_note, self.end_note):
             column.addWidget(note)
+        column.addWidget(self.before)
         column.addWidget(self.poll_line)
         column.addLayout(self.steps)
         footer = QHBoxLayout()
@@ -233,7 +239,7 @@ class ChecklistPanel(Section):
             f"{snap.opened_at.astimezone():%a %d %b %H:%M} by {esc(snap.technician)}"
         )
         self._render_notes(session)
-        self._render_rows(session)
+        self._render_words(session)
         self.tick(poll_text)
         self.close_button.setVisible(not session.closed)
 
@@ -248,14 +254,32 @@ class ChecklistPanel(Section):
             record = session.checklist.record(step_id)
             row.render_timer(session.checklist.timer(step_id), record.state.finished)
 
-    def set_issue_state(self, can_issue: bool, note: str) -> None:
-        """Whether the form can issue now, and what it would issue (the issue step shows it)."""
-        changed = note != self._issue_note
-        self._can_issue, self._issue_note = can_issue, note
+    def set_issue_state(self, can_issue: bool, note: str, facts: TextFacts) -> None:
+        """Whether the form can issue now, what it would issue (the issue step shows it), and
+        what the words depend on until a pass is issued: the form's choice, the card's methods.
+        """
+        changed = note != self._issue_note or facts != self._form_facts
+        self._can_issue, self._issue_note, self._form_facts = can_issue, note, facts
         for row in self.rows.values():
             row.issue_button.setEnabled(can_issue)
         if changed and self.session is not None:
-            self._render_rows(self.session)
+            self._render_words(self.session)
+
+    def text_facts(self, session: OnboardingSession) -> TextFacts:
+        """The issued pass and the methods the user had then; before the issue, the form's."""
+        issued, baseline = session.pass_facts, session.checklist.baseline
+        if issued is None:
+            return self._form_facts
+        kinds = None
+        # A session saved before tapdesk kept the kinds has ids without them: unknown, not none.
+        if baseline is not None and (baseline.kinds or not baseline.method_ids):
+            kinds = baseline.kinds
+        return TextFacts.of(
+            usable_once=issued.usable_once,
+            lifetime_minutes=issued.lifetime_minutes,
+            expires=issued.expires,
+            kinds=kinds,
+        )
 
     # -- internals ------------------------------------------------------------------------------
     def prepare(self, flow: Flow) -> None:
@@ -304,6 +328,13 @@ class ChecklistPanel(Section):
         rows[0].show()
         QTimer.singleShot(0, self, lambda: self._reveal(session_id, rows[1:]))
 
+    def _render_words(self, session: OnboardingSession) -> None:
+        issued = session.pass_facts is not None
+        self.before.show_flow(
+            session.session_id, session.flow, self.text_facts(session), issued=issued
+        )
+        self._render_rows(session)
+
     def _render_rows(self, session: OnboardingSession) -> None:
         for step, _record in session.records():
             row = self.rows.get(step.id)
@@ -334,6 +365,7 @@ class ChecklistPanel(Section):
                 can_issue=self._can_issue,
                 show_issue=issue_step,
                 show_revoke=revoke_step and session.pass_facts is not None,
+                facts=self.text_facts(session),
             )
         )
 

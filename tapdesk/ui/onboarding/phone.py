@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDockWidget,
+    QGridLayout,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,7 +28,8 @@ class PhonePanel(QDockWidget):
     """A dock; ``action_requested(key)`` asks the window to run an action on a worker.
 
     Docked at the bottom it is one compact row (the work area keeps its width for the form
-    and the pass side by side); docked at a side or floating, it stacks.
+    and the pass side by side), each group's buttons at most two abreast so a 1024-pixel
+    window holds it; docked at a side or floating, it stacks.
     """
 
     action_requested = Signal(str)
@@ -55,7 +57,8 @@ class PhonePanel(QDockWidget):
         self.status.setAccessibleName("Phone status")
         self.status.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
-        self._boxes: list[tuple[QBoxLayout, bool]] = []  # a group's buttons, all labels short?
+        # Each group's grid and buttons, and whether all their labels are short.
+        self._grids: list[tuple[QGridLayout, list[QPushButton], bool]] = []
 
         info = QVBoxLayout()
         info.setSpacing(4)
@@ -89,8 +92,9 @@ class PhonePanel(QDockWidget):
         caption.setWordWrap(True)
         theme.mute(caption)
         column.addWidget(caption)
-        box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        box.setSpacing(6)
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        buttons: list[QPushButton] = []
         short = True
         for action in (a for a in ACTIONS if a.group == group):
             button = QPushButton(action.label)
@@ -98,12 +102,13 @@ class PhonePanel(QDockWidget):
             button.setToolTip(plain_tip(action.done))
             button.setMinimumHeight(30)
             button.clicked.connect(lambda _=False, key=action.key: self.action_requested.emit(key))
-            box.addWidget(button)
+            buttons.append(button)
             self.buttons[action.key] = button
             short = short and len(action.label) <= 10
-        column.addLayout(box)
+        column.addLayout(grid)
         column.addStretch(1)
-        self._boxes.append((box, short))
+        self._grids.append((grid, buttons, short))
+        _place(grid, buttons, 2)
         return column
 
     @property
@@ -122,13 +127,8 @@ class PhonePanel(QDockWidget):
         self._outer.setDirection(
             QBoxLayout.Direction.LeftToRight if across else QBoxLayout.Direction.TopToBottom
         )
-        for box, short in self._boxes:
-            side_by_side = across or short
-            box.setDirection(
-                QBoxLayout.Direction.LeftToRight
-                if side_by_side
-                else QBoxLayout.Direction.TopToBottom
-            )
+        for grid, buttons, short in self._grids:
+            _place(grid, buttons, 2 if across or short else 1)
 
     def set_target(self, upn: str | None, name: str = "") -> None:
         self.upn = upn
@@ -152,3 +152,10 @@ class PhonePanel(QDockWidget):
     def _enable(self) -> None:
         for button in self.buttons.values():
             button.setEnabled(self.upn is not None and not self._busy)
+
+
+def _place(grid: QGridLayout, buttons: list[QPushButton], columns: int) -> None:
+    for button in buttons:
+        grid.removeWidget(button)
+    for index, button in enumerate(buttons):
+        grid.addWidget(button, index // columns, index % columns)

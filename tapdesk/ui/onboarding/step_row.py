@@ -1,12 +1,15 @@
-"""One step of the checklist: title and state, the words to read out, caveats, what it waits
-for, its timer, when it started and finished, and the buttons that apply to it now.
+"""One step of the checklist: title and state, the words to read out, caveats, what to do if
+its way does not work, what it waits for, its timer, when it started and finished, and the
+buttons that apply to it now.
 
-The active step is open; the others show one line and open on request ("Show words").
+The active step is open; the others show one line and open on request ("Show words"). A row is
+built once per flow and reused by every session of it, so the words are rendered per session
+(:mod:`tapdesk.core.flow_text`: the pass decides "one-time" or "temporary").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -21,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.core.checklist import SYSTEM_ACTOR, StepRecord, StepState, TimerView
-from tapdesk.core.flows import Action, Step, StepKind
+from tapdesk.core.flow_text import TextFacts, render
+from tapdesk.core.flows import Action, Line, Step, StepKind
 from tapdesk.ui import theme
-from tapdesk.ui.text import Label, RichLabel, esc, plain_tip
+from tapdesk.ui.onboarding.sources import Marked, Marker, SourcedLabel, lines_marked
+from tapdesk.ui.text import Label, esc, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.chips import Chip
 
@@ -48,6 +53,12 @@ _ICONS = {
     StepState.OVERRIDDEN: "✓",
     StepState.SKIPPED: "–",
 }
+
+
+FALLBACK_HEADING = "If that does not work:"
+FIELD_TESTED_STEP_TIP = (
+    "No Microsoft page documents this way of doing the step; it is what works in the field."
+)
 
 
 def clock_time(value: datetime | None) -> str:
@@ -95,6 +106,7 @@ class StepView:
     can_issue: bool = False  # the issue step: the form can issue now
     show_issue: bool = False
     show_revoke: bool = False
+    facts: TextFacts = field(default_factory=TextFacts)  # the pass, the user's methods
 
 
 class StepRow(QFrame):
@@ -116,6 +128,7 @@ class StepRow(QFrame):
         self._state = StepState.PENDING
         self._styled_live: bool | None = None
         self._timer_tone: Tone | None = None
+        self._facts: TextFacts | None = None  # the words were rendered for these
 
         self.icon = Label()
         self.icon.setFixedWidth(22)
@@ -127,6 +140,9 @@ class StepRow(QFrame):
         self.title.setFont(theme.scaled_font(self, 1.05, bold=True))
         self.optional = Label("optional" if step.optional else "")
         self.optional.setAccessibleName("Optional step")
+        self.field_tested = Label("field-tested" if step.field_tested else "")
+        self.field_tested.setAccessibleName("Field-tested step")
+        self.field_tested.setToolTip(plain_tip(FIELD_TESTED_STEP_TIP))
         self.chip = Chip()
         self.toggle = QToolButton()
         self.toggle.setAccessibleName("Show or hide the words")
@@ -134,14 +150,13 @@ class StepRow(QFrame):
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.toggle.clicked.connect(self._flip)
 
-        self.say = RichLabel(_say_html(step))
+        self.say = SourcedLabel()
         self.say.setObjectName("say")
-        self.say.setWordWrap(True)
         self.say.setAccessibleName("Say")
-        self.say.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.caveats = RichLabel("<br>".join(f"⚠ {esc(c)}" for c in step.caveats))
-        self.caveats.setWordWrap(True)
+        self.caveats = SourcedLabel()
         self.caveats.setAccessibleName("Caveats")
+        self.fallback = SourcedLabel()
+        self.fallback.setAccessibleName(FALLBACK_HEADING.rstrip(":"))
         self.waiting = Label()
         self.waiting.setWordWrap(True)
         self.waiting.setAccessibleName("Waiting for")
@@ -168,7 +183,8 @@ class StepRow(QFrame):
         self.skip_button.clicked.connect(lambda: self.skip_requested.emit(step.id))
 
         self._build()  # every label has its parent now: showing one no longer opens a window
-        self.caveats.setVisible(bool(step.caveats))
+        self.field_tested.setVisible(step.field_tested)
+        self.show_words(TextFacts())
         theme.follow_palette(self, self._style)
 
     def _button(self, text: str, tip: str) -> QPushButton:
@@ -182,6 +198,7 @@ class StepRow(QFrame):
         head.setSpacing(8)
         head.addWidget(self.title, 1)
         head.addWidget(self.optional, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.field_tested, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignTop)
         self.body = QWidget()
@@ -192,6 +209,7 @@ class StepRow(QFrame):
         body.addWidget(self.timer)
         body.addWidget(self.say)
         body.addWidget(self.caveats)
+        body.addWidget(self.fallback)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         for button in (
@@ -225,6 +243,7 @@ class StepRow(QFrame):
         if record.state is not self._state or view.active != self._active:
             self._opened = None  # a new state: back to "active steps open"
         self._state, self._active = record.state, view.active
+        self.show_words(view.facts)
         self.icon.setText(_ICONS[record.state])
         self.chip.set_chip(STATE_TEXT[record.state], _STATE_TONE[record.state])
         self.record.setText(record_line(self.step, record))
@@ -243,6 +262,20 @@ class StepRow(QFrame):
         if live != self._styled_live:  # a style sheet re-polishes the whole row: only on change
             self._restyle(live)
         self._show_body()
+
+    def show_words(self, facts: TextFacts) -> None:
+        """Say, caveats and fallback as they read for ``facts``; nothing to do when unchanged."""
+        if facts == self._facts:
+            return
+        self._facts = facts
+        step = self.step
+        for label, marked in (
+            (self.say, say_marked(step, render(step.say, facts))),
+            (self.caveats, lines_marked(render(step.caveats, facts), "⚠ ")),
+            (self.fallback, lines_marked(render(step.fallback, facts), "• ", FALLBACK_HEADING)),
+        ):
+            label.show_marked(marked)
+            label.setVisible(bool(marked.html))
 
     def render_timer(self, timer: TimerView | None, finished: bool) -> None:
         if timer is None or (finished and self.step.kind is not StepKind.TIMER):
@@ -281,6 +314,14 @@ class StepRow(QFrame):
         muted = theme.css(theme.muted(palette))
         self.caveats.setStyleSheet(f"color: {muted};")
         self.caveats.setFont(theme.scaled_font(self, 0.95))
+        self.fallback.setFont(theme.scaled_font(self, 0.95))
+        # A chip's shape (widgets.chips) in muted ink: a note on the step, not its state.
+        self.field_tested.setStyleSheet(
+            f"color: {muted}; border: 1px solid {muted}; border-radius: 9px; padding: 1px 8px;"
+        )
+        if self._facts is not None:  # the marks' colour is in the markup: render it again
+            facts, self._facts = self._facts, None
+            self.show_words(facts)
         self.record.setStyleSheet(f"color: {muted};")
         self.waiting.setStyleSheet(f"color: {theme.css(theme.ink(palette, Tone.INFO))};")
         self.waiting.setFont(theme.scaled_font(self, 1.0, bold=True))
@@ -313,6 +354,13 @@ class StepRow(QFrame):
         )
 
 
-def _say_html(step: Step) -> str:
-    lines = "".join(f"<p style='margin: 0 0 4px 0'>“{esc(line)}”</p>" for line in step.say)
-    return f"<div><b>Say:</b></div>{lines}"
+def say_marked(step: Step, lines: tuple[Line, ...]) -> Marked:
+    """The words to read out; the step's own pages (``cite``) give "Why?" to all of them."""
+    if not lines:
+        return Marked()
+    marker = Marker()
+    head = f"<div><b>Say:</b>{marker.why(step.cite)}</div>"
+    said = "".join(
+        f"<p style='margin: 0 0 4px 0'>“{esc(line.text)}”{marker.marks(line)}</p>" for line in lines
+    )
+    return marker.done(head + said)

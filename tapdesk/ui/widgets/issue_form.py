@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from tapdesk.core.clock import Clock
 from tapdesk.core.flows import Flow
 from tapdesk.core.models import TapPolicy
-from tapdesk.core.passrules import IssueRequest, lifetime_bounds, one_time_choice
+from tapdesk.core.passrules import IssueRequest, human_minutes, lifetime_bounds, one_time_choice
 from tapdesk.core.text import one_line
 from tapdesk.ui import theme
 from tapdesk.ui.text import Label, fit_line, plain_tip
@@ -57,7 +57,7 @@ _PATHS = {
     SetupPath.AUTHENTICATOR: (
         "Authenticator + passkey (recommended)",
         "The user adds the work account to Microsoft Authenticator with the pass and creates a "
-        "passkey there; Windows setup then uses the phone.",
+        "passkey there.",
     ),
     SetupPath.OOBE: (
         "Windows setup (OOBE) with the pass",
@@ -68,11 +68,6 @@ _PATHS = {
         "Windows 11 22H2 or later, Entra joined, with Web sign-in turned on.",
     ),
 }
-OOBE_ONE_TIME_WARNING = (
-    "Windows setup asks for the credentials twice (enrolment, then the first sign-in): a one-time "
-    "pass fails the second time. Prefer a reusable pass with a short lifetime."
-)
-_ONE_TIME_WARNINGS = {SetupPath.OOBE.value: OOBE_ONE_TIME_WARNING}
 PASS_ONLY_LABEL = "Pass only, no checklist"  # noqa: S105 (a label)
 PASS_ONLY_HELP = "Just the pass: no guided steps, nothing checked on the phone."  # noqa: S105
 FOLLOW_HELP = "{name} has an open checklist on this path: a new pass replaces its pass."
@@ -85,37 +80,21 @@ class PathChoice:
     flow_id: str | None
     label: str
     description: str
-    one_time_warning: str = ""  # shown when a one-time pass is chosen for this path
+    # Shown when a one-time pass is chosen for a path whose flow suggests a reusable one: the
+    # flow's own reason ([pass] reason). Built-in paths (before flows load) have none.
+    one_time_warning: str = ""
 
     @classmethod
     def of(cls, flow: Flow) -> PathChoice:
         suggestion = flow.pass_suggestion
         warning = ""
         if suggestion is not None and suggestion.usable_once is False:
-            warning = _ONE_TIME_WARNINGS.get(flow.id, suggestion.reason)
+            warning = suggestion.reason
         label = f"{flow.title} (recommended)" if flow.recommended else flow.title
         return cls(flow.id, label, " ".join(flow.summary.split()), warning)
 
 
-_BUILT_IN = [
-    PathChoice(
-        path.value,
-        path.label,
-        path.description,
-        _ONE_TIME_WARNINGS.get(path.value, ""),
-    )
-    for path in SetupPath
-]
-
-
-def human_minutes(minutes: int) -> str:
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 1440:
-        hours, rest = divmod(minutes, 60)
-        return f"{hours} h {rest} min" if rest else f"{hours} h"
-    days, rest = divmod(minutes, 1440)
-    return f"{days} d {human_minutes(rest)}" if rest else f"{days} d"
+_BUILT_IN = [PathChoice(path.value, path.label, path.description) for path in SetupPath]
 
 
 class IssueForm(Section):

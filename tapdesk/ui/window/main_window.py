@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
             technician=lambda: self.technician,
             demo=demo,
             parent=self,
+            known_methods=self._methods_read_for,
         )
         self.left_layout.addWidget(self.guide.session_list)
         if self.guide.phone is not None:
