@@ -179,31 +179,19 @@ def _method_check(check: Check, baseline: Baseline, observation: Observation) ->
             key = passkeys[0]
             return CheckResult(check, True, True, f"Passkey added: {_passkey_name(key)}", key)
         return CheckResult(check, False, True, waiting)
-    if check is Check.SECURITY_KEY_ADDED:
-        keys = [m for m in passkeys if not is_authenticator_passkey(m.aaguid)]
-        if keys:
-            key = keys[0]
-            return CheckResult(check, True, True, f"Security key added: {_key_name(key)}", key)
-        if passkeys:
-            other = _passkey_name(passkeys[0])
-            return CheckResult(
-                check,
-                False,
-                True,
-                f"A passkey in {other} appeared; still waiting for a security key",
-            )
-        return CheckResult(check, False, True, waiting)
-    in_app = [m for m in passkeys if is_authenticator_passkey(m.aaguid)]
-    if in_app:
-        key = in_app[0]
-        return CheckResult(check, True, True, f"Passkey added in {_passkey_name(key)}", key)
+    # A passkey in Authenticator, or one that is not (a security key): the other kind is named.
+    in_app = check is Check.AUTHENTICATOR_PASSKEY
+    wanted = [m for m in passkeys if is_authenticator_passkey(m.aaguid) is in_app]
+    if wanted:
+        key = wanted[0]
+        if in_app:
+            return CheckResult(check, True, True, f"Passkey added in {_passkey_name(key)}", key)
+        return CheckResult(check, True, True, f"Security key added: {_key_name(key)}", key)
     if passkeys:
         other = _passkey_name(passkeys[0])
+        still = "one in Authenticator" if in_app else "a security key"
         return CheckResult(
-            check,
-            False,
-            True,
-            f"A passkey from {other} appeared; still waiting for one in Authenticator",
+            check, False, True, f"A passkey from {other} appeared; still waiting for {still}"
         )
     return CheckResult(check, False, True, waiting)
 

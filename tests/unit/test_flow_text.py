@@ -36,6 +36,11 @@ def test_the_expiry_is_a_time_of_day_or_for_a_long_pass_a_day_and_time() -> None
     assert fill("{pass_expires}", ONCE) == f"{LOCAL:%H:%M}"
     week = TextFacts(usable_once=False, lifetime_minutes=10080, expires=EXPIRES)
     assert fill("{pass_expires}", week) == f"{LOCAL:%a %d %b %H:%M}"
+    # Up to half a day, the time alone is clear; beyond, the day is named too.
+    half_day = TextFacts(usable_once=False, lifetime_minutes=720, expires=EXPIRES)
+    assert fill("{pass_expires}", half_day) == f"{LOCAL:%H:%M}"
+    longer = TextFacts(usable_once=False, lifetime_minutes=721, expires=EXPIRES)
+    assert fill("{pass_expires}", longer) == f"{LOCAL:%a %d %b %H:%M}"
     planned = TextFacts(usable_once=False, lifetime_minutes=720)
     assert fill("{pass_expires}", planned) == "12 h after it is issued"
     assert fill("{pass_expires}", UNKNOWN) == "it expires"

@@ -167,7 +167,7 @@ def test_a_security_key_is_a_passkey_that_is_not_authenticators_and_shows_its_aa
     assert (waiting.met, waiting.text) == (False, "Waiting for a passkey on a security key")
     in_app = evaluate(Check.SECURITY_KEY_ADDED, BASE, seen(phone))
     assert not in_app.met and in_app.text == (
-        "A passkey in Microsoft Authenticator (iOS) ('iPhone') appeared; "
+        "A passkey from Microsoft Authenticator (iOS) ('iPhone') appeared; "
         "still waiting for a security key"
     )
     found = evaluate(Check.SECURITY_KEY_ADDED, BASE, seen(phone, key))
