@@ -40,6 +40,18 @@ REASONS: tuple[Reason, ...] = (
         "When end == stop the widening sets end to stop, which it already is: the same cut.",
     ),
     Reason(
+        "tapdesk.core.flows._Parser.placeholders",
+        r'BRACES\.sub\("", text\)',
+        r'BRACES\.sub\("XXXX", text\)',
+        "The known placeholders are replaced to look for a stray brace; replacing them with 'XXXX' instead of nothing adds no brace, so the same texts are refused.",
+    ),
+    Reason(
+        "tapdesk.core.verify.already_met",
+        r'_EXISTING\.get\(check, \(None, ""\)\)',
+        r'\(None, "XXXX"\)',
+        "The default name belongs to a check no method answers (kind None): the function returns None before any name is used.",
+    ),
+    Reason(
         "tapdesk.core.flows._suggest",
         r"n=1",
         r"n=2|get_close_matches\(word, options, \)",

@@ -149,3 +149,27 @@ def test_preconditions_are_lines_too() -> None:
     step = '[[steps]]\nid = "hand"\ntitle = "H"\nkind = "manual"\nsay = "x"\n'
     flow = parse_flow(text + step, source=SOURCE)
     assert flow.preconditions == (Line("PC on Windows 11.", cite=(PAGE,)),)
+
+
+def test_long_values_are_shown_cut_in_the_message() -> None:
+    """A hostile or careless file cannot fill the error box: names and values are cut."""
+    url = "https://example.com/" + "a" * 100
+    assert f"cite '{url[:80]}' is not" in shown(
+        manual(f'caveats = [{{ text = "x", cite = "{url}" }}]\n')
+    )
+    key = "k" * 50
+    assert f"'{'k' * 40}' is not a key" in shown(
+        manual(f'caveats = [{{ text = "x", {key} = 1 }}]\n')
+    )
+    when = "w" * 70
+    assert f"when = '{'w' * 59} is not" in shown(
+        manual(f'caveats = [{{ text = "x", when = "{when}" }}]\n')
+    )
+    name = "p" * 50
+    assert f"{{{'p' * 40}}} is not a known" in shown(manual(f'caveats = ["{{{name}}}"]\n'))
+
+
+def test_a_line_flag_names_itself_and_the_list_it_is_in() -> None:
+    assert shown(manual('caveats = [{ text = "x", field_tested = 1 }]\n')) == (
+        f"{WHERE} field_tested must be true or false"
+    )

@@ -93,3 +93,9 @@ def test_render_keeps_the_lines_that_apply_in_order_with_their_sources() -> None
         Line("Seen.", field_tested=True),
     )
     assert [line.text for line in render(lines, REUSABLE)] == ["Always.", "Type it again.", "Seen."]
+
+
+def test_facts_of_keep_every_fact_given() -> None:
+    assert TextFacts.of(
+        usable_once=False, lifetime_minutes=90, expires=EXPIRES, kinds=[MethodKind.PASSWORD]
+    ) == TextFacts(False, 90, EXPIRES, False)

@@ -164,14 +164,15 @@ def test_a_security_key_is_a_passkey_that_is_not_authenticators_and_shows_its_aa
         "fido-key", MethodKind.FIDO2, "Blue key", aaguid=YUBIKEY.upper(), model="YubiKey 5"
     )
     waiting = evaluate(Check.SECURITY_KEY_ADDED, BASE, seen())
-    assert (waiting.met, waiting.text) == (False, "Waiting for a passkey on a security key")
+    assert (waiting.met, waiting.known) == (False, True)
+    assert waiting.text == "Waiting for a passkey on a security key"
     in_app = evaluate(Check.SECURITY_KEY_ADDED, BASE, seen(phone))
-    assert not in_app.met and in_app.text == (
+    assert not in_app.met and in_app.known and in_app.text == (
         "A passkey from Microsoft Authenticator (iOS) ('iPhone') appeared; "
         "still waiting for a security key"
     )
     found = evaluate(Check.SECURITY_KEY_ADDED, BASE, seen(phone, key))
-    assert found.met and found.method == key
+    assert found.met and found.known and found.method == key
     assert found.text == f"Security key added: YubiKey 5 ('Blue key'), AAGUID {YUBIKEY}"
     bare = AuthMethod("fido-k2", MethodKind.FIDO2, "", model="Key")
     assert evaluate(Check.SECURITY_KEY_ADDED, BASE, seen(bare)).text == "Security key added: Key"
@@ -181,7 +182,7 @@ def test_a_security_key_is_a_passkey_that_is_not_authenticators_and_shows_its_aa
 def test_a_method_already_on_the_account_answers_only_its_own_check() -> None:
     hello = AuthMethod("whfb", MethodKind.WINDOWS_HELLO, "LAPTOP-1")
     app = already_met(Check.AUTHENTICATOR_ADDED, [PASSWORD, OLD_APP])
-    assert app is not None and app.met and app.method == OLD_APP
+    assert app is not None and app.met and app.known and app.method == OLD_APP
     assert app.text == "Microsoft Authenticator was already on the account on Old phone"
     win = already_met(Check.WINDOWS_HELLO_ADDED, [hello])
     assert (

@@ -85,3 +85,19 @@ def test_a_refusal_without_a_reason_says_refused_and_suggests_a_new_pass(
         "The phone could not sign in with the pass (refused).",
         "Replace the pass and try again.",
     )
+
+
+def test_a_security_key_after_a_stale_sign_in_says_to_sign_in_again(
+    tenant: DemoTenant, demo_http: httpx.Client, clock
+) -> None:
+    demo_http.post(tap_path(AVA), json={"isUsableOnce": True})
+    perform(tenant, AVA, ACTION_BY_KEY["sign-in"])
+    clock.advance(301)
+    with pytest.raises(TapdeskError) as caught:
+        perform(tenant, AVA, ACTION_BY_KEY["security-key"])
+    assert shown(caught) == (
+        "Simulated phone",
+        "Security info would not add the key: the last sign-in is too old.",
+        "Registering a passkey needs a sign-in within the past 5 minutes: sign in with the pass "
+        "again (a used one-time pass: replace it first), then register the key.",
+    )
