@@ -167,7 +167,8 @@ def test_a_security_key_is_a_passkey_that_is_not_authenticators_and_shows_its_aa
     assert (waiting.met, waiting.known) == (False, True)
     assert waiting.text == "Waiting for a passkey on a security key"
     in_app = evaluate(Check.SECURITY_KEY_ADDED, BASE, seen(phone))
-    assert not in_app.met and in_app.known and in_app.text == (
+    assert (in_app.met, in_app.known) == (False, True)
+    assert in_app.text == (
         "A passkey from Microsoft Authenticator (iOS) ('iPhone') appeared; "
         "still waiting for a security key"
     )
