@@ -161,7 +161,7 @@ def test_idle_sign_out_clears_the_pass_clipboard_sessions_audit_and_saved_sign_i
     cache = window.backend.services().auth.cache_path  # type: ignore[union-attr]
     assert cache.exists()
     window.resize(1024, 700)  # a bench screen: the work area scrolls, and is scrolled down
-    scroll = window.work.verticalScrollBar()
+    scroll = window.work.tasks.verticalScrollBar()
     qtbot.waitUntil(lambda: scroll.maximum() > 0, timeout=WAIT_MS)
     scroll.setValue(scroll.maximum())
 
@@ -186,7 +186,7 @@ def test_idle_sign_out_clears_the_pass_clipboard_sessions_audit_and_saved_sign_i
     assert window.card.user is None and not window.search.isEnabled()
     assert not cache.exists()
     # The card and its sign-in are in view again, however far the work area had scrolled.
-    card, viewport = window.card, window.work.viewport()
+    card, viewport = window.card, window.work.tasks.viewport()
     qtbot.waitUntil(lambda: card.mapTo(viewport, QPoint(0, 0)).y() >= 0, timeout=WAIT_MS)
 
 

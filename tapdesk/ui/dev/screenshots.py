@@ -341,7 +341,7 @@ def _onboarding(backend: Backend, out_dir: Path) -> list[Path]:
 
 def _shot(window: MainWindow, widget: QWidget, path: Path) -> Path:
     """The window, scrolled so ``widget`` (a checklist part) is in view."""
-    window.work.ensureWidgetVisible(widget, 0, 24)
+    window.work.reveal(widget)
     QApplication.processEvents()
     return save(window, path)
 

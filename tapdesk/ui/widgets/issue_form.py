@@ -185,6 +185,8 @@ class IssueForm(Section):
         start_row.addWidget(self.start_later)
         start_row.addWidget(self.start_at, 1)
         form = QFormLayout()
+        # In a narrow tasks column the labels go above their fields rather than cut them.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._form = form
         form.addRow(Label("Lifetime"), lifetime_row)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,6 +36,8 @@ from tapdesk.ui.widgets.spinner import Spinner
 from tapdesk.ui.window.clipboard import ClipboardGuard
 
 GROUP = 4
+QR_LEAST = 150  # still scans from a phone held at arm's length
+QR_MOST = 520
 HIDDEN_TEXT = (
     "The pass is hidden. Microsoft Graph never shows a pass again after it is issued: "
     "if the user still needs it, issue a replacement."
@@ -58,6 +61,7 @@ class PassPanel(Section):
     revoke_requested = Signal()
     replace_requested = Signal()
     hidden = Signal(str)  # why
+    emptied = Signal(bool)  # True: nothing on show (the work area then gives the tasks room)
 
     def __init__(
         self,
@@ -84,14 +88,17 @@ class PassPanel(Section):
 
         self.for_user = RichLabel()
         self.for_user.setAccessibleName("Pass for")
-        self.code_label = PassText(largest=max(30.0, self.font().pointSizeF() * 3.4))
+        # As large as the column's width allows, up to six times the body text.
+        self.code_label = PassText(largest=max(30.0, self.font().pointSizeF() * 6))
         self.spelled = Label()
         self.spelled.setAccessibleName("Pass spelled out")
         self.spelled.setWordWrap(True)
         self.message = Label()
         self.message.setAccessibleName("Pass status message")
         self.message.setWordWrap(True)
-        side = round(max(200.0, self.font().pointSizeF() * 22))
+        # The QR code's side follows the room the panel has (_fit_qr): from QR_LEAST, readable
+        # at arm's length, up to QR_MOST on a large screen.
+        side = round(max(QR_LEAST, self.font().pointSizeF() * 14))
         self.qr = QrView(minimum=side)
         self.qr.setFixedSize(side, side)
         self.qr_caption = Label()
@@ -114,6 +121,7 @@ class PassPanel(Section):
         self.countdown_label = Label()
         self.countdown_label.setAccessibleName("Time left")
         self.countdown_label.setFont(theme.scaled_font(self, 1.5, bold=True))
+        self._fit_countdown(60)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Lifetime left")
         self.progress.setRange(0, 1000)
@@ -185,6 +193,7 @@ class PassPanel(Section):
         lower.setSpacing(16)
         lower.addLayout(left, 1)
         lower.addLayout(right, 0)
+        self._left, self._tools = left, tools
         self._content = QWidget()
         column = QVBoxLayout(self._content)
         column.setContentsMargins(0, 0, 0, 0)
@@ -219,6 +228,7 @@ class PassPanel(Section):
         self._code = tap.code
         self._payload = qr_payload
         self._countdown = Countdown(tap.without_code(), self._clock)
+        self._fit_countdown(tap.lifetime_minutes)
         self.user = user
         self._revealed = not self._mask_setting
         self._state = PanelState.SHOWN
@@ -326,6 +336,8 @@ class PassPanel(Section):
     # -- rendering ------------------------------------------------------------------------------
     def _render(self) -> None:
         state = self._state
+        if self.empty_note.isHidden() != (state is not PanelState.EMPTY):
+            self.emptied.emit(state is PanelState.EMPTY)
         self.empty_note.setVisible(state is PanelState.EMPTY)
         self._content.setVisible(state is not PanelState.EMPTY)
         shown = state is PanelState.SHOWN
@@ -351,11 +363,54 @@ class PassPanel(Section):
             self.spelled.setText(spell_out(self._code.grouped(GROUP)) if self._revealed else "")
             self.copy_note.setText("")
             self._render_qr()
+            layout = self._content.layout()
+            if layout is not None:
+                layout.activate()  # the pass's own height first: the QR takes what is left
+            self._fit_qr()
         else:
             self.qr.clear()
             self.qr_caption.setText("")
             if state is PanelState.HIDDEN:
                 self.message.setText(HIDDEN_TEXT)
+
+    def _fit_countdown(self, lifetime_minutes: int) -> None:
+        """Wide enough for this pass's longest countdown ("Expires in 0:59:59", up to
+        "719:59:59" for 30 days): never cut, and a tick never moves the QR beside it."""
+        hours = "0" * len(str(max(1, lifetime_minutes // 60)))
+        sample = f"Expires in {hours}:00:00"
+        self.countdown_label.setMinimumWidth(
+            self.countdown_label.fontMetrics().horizontalAdvance(sample) + 4
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_qr()
+
+    def _fit_qr(self) -> None:
+        """The QR code as large as the room beside the countdown and below the pass allows.
+
+        Only the QR's own size changes here, never the panel's (the work area sets that), so
+        fitting cannot loop."""
+        content = self._content
+        if content.isHidden() or content.width() <= 0:
+            return
+        spacing = 8
+        above = self.for_user.height() + self._code_box.sizeHint().height()
+        above += self._tools.sizeHint().height() + 3 * spacing
+        caption = self.qr_caption.sizeHint().height() + 4
+        room_h = content.height() - above - caption
+        room_w = (
+            content.width()
+            - max(self._left.sizeHint().width(), self._left.minimumSize().width())
+            - 16
+        )
+        side = max(QR_LEAST, min(QR_MOST, room_w, room_h))
+        if side != self.qr.width():
+            self.qr.setFixedSize(side, side)
+            self.qr_caption.setMaximumWidth(side)
+            layout = content.layout()
+            if layout is not None:
+                layout.activate()  # place it now: a grab before the next event must be right
 
     def _render_qr(self) -> None:
         secret = self._qr_is_secret

@@ -4,6 +4,7 @@ sized to the space it has (a 48-character pass wraps by whole groups, never mid-
 from __future__ import annotations
 
 import html
+import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
@@ -77,6 +78,9 @@ class PassText(QLabel):
             return
         width = max(50.0, float(self.contentsRect().width()))
         per_line, size = self._choose(width)
+        # Whole points: rich and plain text then draw the glyphs alike, and a pixel more or
+        # less of width does not re-lay the pass out.
+        size = float(max(math.floor(size), math.ceil(self._smallest)))
         if self._layout != (per_line, round(size, 1)):
             self._layout = (per_line, round(size, 1))
             font: QFont = theme.pass_font(size)

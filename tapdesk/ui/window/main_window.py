@@ -14,7 +14,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from tapdesk.core import readiness
@@ -41,6 +41,7 @@ from tapdesk.ui.widgets.notices import Notices
 from tapdesk.ui.widgets.pass_panel import PanelState, PassPanel
 from tapdesk.ui.widgets.search import SearchPanel
 from tapdesk.ui.widgets.user_card import UserCard
+from tapdesk.ui.widgets.user_strip import UserStrip
 from tapdesk.ui.widgets.work_area import WorkArea
 from tapdesk.ui.window.card_loader import CardLoader
 from tapdesk.ui.window.clipboard import ClipboardGuard
@@ -58,6 +59,9 @@ if TYPE_CHECKING:
     from tapdesk.workflows.onboarding import SessionSummary
 
 log = logging.getLogger(__name__)
+
+
+SEARCH_LEAST, SEARCH_MOST = 220, 320  # the search column's width
 
 
 class MainWindow(QMainWindow):
@@ -161,14 +165,16 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(find)
         left_layout.addWidget(self.search, 1)
         self.left_layout = left_layout
-        left.setMinimumWidth(260)
-        self.work = WorkArea(self.banner, self.card, self.form, self.passes)
+        left.setMinimumWidth(SEARCH_LEAST)
+        self.strip = UserStrip()
+        self.work = WorkArea(self.banner, self.strip, self.card, self.form, self.passes)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.work)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 900])
+        self._columns = splitter
         splitter.setChildrenCollapsible(False)
 
         central = QWidget()
@@ -200,6 +206,7 @@ class MainWindow(QMainWindow):
         self.card.sign_in_button.clicked.connect(self._sign_in_clicked)
         self.form.issue_requested.connect(self.issue)
         self.passes.revoke_requested.connect(self.revoke)
+        self.passes.emptied.connect(self.work.set_pass_empty)
         self.passes.replace_requested.connect(self.issue)
         self.passes.hidden.connect(self._on_pass_hidden)
         self.watcher.updated.connect(self._on_watched)
@@ -346,8 +353,8 @@ class MainWindow(QMainWindow):
         self.banner.dismiss()
         self.search.clear_results()
         self._set_signed_in(False)
-        # The way back in is on the card: in view, wherever the work area was scrolled to.
-        QTimer.singleShot(0, self, lambda: self.work.reveal(self.card))
+        # The way back in is on the card: in view, wherever the tasks were scrolled to.
+        QTimer.singleShot(0, self, self.work.to_top)
 
     def _on_policy(self, policy: TapPolicy) -> None:
         self.policy = policy
@@ -378,6 +385,8 @@ class MainWindow(QMainWindow):
         self._leave_user()
         self.banner.dismiss()
         self.card.show_user(user)
+        self.strip.show_user(user)
+        self.work.to_top()  # each user opens with their card in view, not at the last scroll
         self.card.set_loading(True)
         self.loader.load(user, self.policy)
         self.guide.show_user(user)
@@ -394,12 +403,14 @@ class MainWindow(QMainWindow):
     def _select_none(self) -> None:
         self._leave_user()
         self.card.clear()
+        self.strip.show_user(None)
         self.loader.clear()
         self.guide.show_user(None)
 
     def _on_status(self, status: UserStatus) -> None:
         self.card.set_loading(False)
         self.card.show_user(status.user)
+        self.strip.show_user(status.user)
         self.card.show_methods(list(status.methods))
         self.card.show_existing(status.tap, self.clock.now())
 
@@ -483,7 +494,6 @@ class MainWindow(QMainWindow):
             self.settings, user.user_principal_name, tap.code.reveal() if tap.code else ""
         )
         self.passes.show_pass(tap, user, payload)
-        QTimer.singleShot(0, self, lambda: self.work.reveal(self.passes))
         self.card.show_existing(tap.without_code(), self.clock.now(), shown_here=True)
         self.loader.merge(tap=tap.without_code(), tap_known=True, tap_shown=True)
         self.watcher.watch(user.id, tap.id)
@@ -616,6 +626,15 @@ class MainWindow(QMainWindow):
             "shown to the technician: %s (request-id %s)", error.title, error.request_id or "-"
         )
         self.banner.show_error(error)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The search column gives up width first on a small screen: the tasks and the pass
+        beside them need it more."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            total = self._columns.width()
+            left = max(SEARCH_LEAST, min(SEARCH_MOST, round(total * 0.24)))
+            self._columns.setSizes([left, max(0, total - left)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.heartbeat.stop()
