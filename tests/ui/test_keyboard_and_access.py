@@ -24,6 +24,7 @@ from tapdesk.ui.widgets.pass_panel import PanelState
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
 from tests.helpers.qt import (
+    WAIT_MS,
     decode_widget,
     issue,
     open_user,
@@ -131,3 +132,13 @@ def test_tints_follow_a_dark_palette(qtbot):
 
 def test_the_pass_font_is_monospaced(qtbot):
     assert theme.is_monospaced(theme.pass_font(20))
+
+
+def test_one_click_opens_a_search_result_as_in_the_session_list(qtbot, window) -> None:
+    found = search(qtbot, window, "ava")
+    assert [u.user_principal_name for u in found] == [UPN["ava.newhire"]]
+    results = window.search.results
+    spot = results.visualItemRect(results.item(0)).center()
+    qtbot.mouseClick(results.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    qtbot.waitUntil(lambda: window.card.user is not None, timeout=WAIT_MS)
+    assert window.card.user.user_principal_name == UPN["ava.newhire"]

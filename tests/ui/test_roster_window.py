@@ -325,3 +325,25 @@ def test_keyboard_and_accessible_names(window, roster, qtbot, tmp_path) -> None:
         and not any(w is popup for popup in popups)  # Qt's own inner parts
     ]
     assert unnamed == []
+
+
+def test_every_cell_shows_its_whole_text_on_hover_and_starts_are_not_cut(
+    roster, qtbot, tmp_path
+) -> None:
+    path = tmp_path / "day.csv"
+    path.write_text(
+        "Name;UPN;Start;Device;Notes\r\n"
+        f"Ava Newhire;{UPN['ava.newhire']};2026-12-01 08:30;LAP-0141-LONG-NAME;desk 4.12\r\n",
+        encoding="utf-8",
+    )
+    load_and_check(qtbot, roster, path)
+    model = roster.model
+    for col in range(model.columnCount()):
+        index = model.index(0, col)
+        shown = model.data(index, Qt.ItemDataRole.DisplayRole)
+        if shown:
+            assert tip_text(model.data(index, Qt.ItemDataRole.ToolTipRole)).strip(), col
+    start = model.data(model.index(0, 0), Qt.ItemDataRole.DisplayRole)
+    assert start == "2026-12-01 08:30"
+    table = roster.table
+    assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance(start) + 8

@@ -271,9 +271,8 @@ class QueueModel(QAbstractTableModel):
             return lines
         if col is Col.STATUS and row.session is not None:
             return [f"Session opened by {row.session.technician or 'unknown'}"]
-        if col in (Col.NOTES, Col.NAME, Col.UPN):
-            return [self._text(row, col)]
-        return []
+        text = self._text(row, col)  # any cell may be cut: its whole text on hover
+        return [text] if text else []
 
     @staticmethod
     def _tone(row: QueueRow, col: Col) -> Tone | None:

@@ -75,6 +75,7 @@ if TYPE_CHECKING:
 
 FileChooser = Callable[[QWidget], Path | None]
 REFRESH_MS = 150  # coalesce 200 pre-check answers into a few repaints of the counts and panel
+START_SAMPLE = "2026-12-31 23:59"  # the longest start the queue shows (date and time)
 _COLUMN_WIDTHS = {  # the pre-check column takes what is left
     Col.START: 70,
     Col.NAME: 150,
@@ -260,6 +261,9 @@ class RosterWindow(QMainWindow):
         header.setSectionResizeMode(Col.PRECHECK, QHeaderView.ResizeMode.Stretch)
         for col, width in _COLUMN_WIDTHS.items():
             self.table.setColumnWidth(col, width)
+        # A start is a date and a time: the column fits the longest one, never "2026-1…".
+        widest = self.table.fontMetrics().horizontalAdvance(START_SAMPLE) + 24
+        self.table.setColumnWidth(Col.START, max(_COLUMN_WIDTHS[Col.START], widest))
         rows = self.table.verticalHeader()
         rows.setDefaultSectionSize(rows.fontMetrics().height() + 10)
 

@@ -136,6 +136,8 @@ class SearchPanel(QWidget):
         self.box.returnPressed.connect(self._on_return)
         self.box.installEventFilter(self)
         self.results.itemActivated.connect(self._on_activated)
+        # One click opens a user, as one click opens a session in the session list.
+        self.results.itemClicked.connect(self._on_activated)
         self.results.installEventFilter(self)
         self._last_query = ""
         self.set_status("")
