@@ -255,6 +255,23 @@ class Checklist:
             return None
         return next((s for s in self.flow.steps if not self._records[s.id].state.finished), None)
 
+    @property
+    def waiting_for_pass_use(self) -> bool:
+        """The new hire still needs the pass: it is issued and works, and the checklist is at a
+        step between issuing and revoking it (masking it now would only get in their way)."""
+        facts = self._s.pass_facts
+        active = self.active_step
+        if facts is None or active is None or self.revoked:
+            return False
+        if facts.usable_once and self._s.pass_first_used_at is not None:
+            return False  # a one-time pass once used works no more
+        steps = self.flow.steps
+        issue = self.flow.action_step(Action.ISSUE_PASS)
+        revoke = self.flow.action_step(Action.REVOKE_PASS)
+        at = steps.index(active)
+        after_issue = issue is None or at > steps.index(issue)
+        return after_issue and (revoke is None or at < steps.index(revoke))
+
     def result(self, step_id: str) -> CheckResult | None:
         """The latest Graph evaluation of a step (for its "waiting for…" line)."""
         return self._results.get(step_id)

@@ -107,3 +107,30 @@ class Countdown:
 
     def view(self) -> CountdownView:
         return countdown(self._tap, self._clock.now(), revoked=self._revoked)
+
+
+# --- masking the pass after the technician goes quiet ------------------------------------------
+MASK_WARNING_SECONDS = 20  # the most warning given before the pass is masked
+
+
+class IdleStep(str, Enum):
+    NONE = "none"
+    WARN = "warn"  # "Masking in 20 s": a key or click keeps it on screen
+    MASK = "mask"
+
+
+def mask_warning_seconds(mask_after_seconds: int) -> float:
+    """How long before masking the warning shows: 20 s, or a quarter of a short timer."""
+    return min(MASK_WARNING_SECONDS, mask_after_seconds / 4)
+
+
+def idle_step(idle_seconds: float, mask_after_seconds: int, *, exempt: bool) -> IdleStep:
+    """What the idle timer does to a pass on screen. ``exempt``: the new hire is using the pass
+    right now (a checklist step waits for it), so masking would only get in their way."""
+    if mask_after_seconds <= 0 or exempt:
+        return IdleStep.NONE
+    if idle_seconds >= mask_after_seconds:
+        return IdleStep.MASK
+    if idle_seconds >= mask_after_seconds - mask_warning_seconds(mask_after_seconds):
+        return IdleStep.WARN
+    return IdleStep.NONE

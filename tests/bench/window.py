@@ -92,6 +92,8 @@ class Bench:
 
     def revoke(self) -> None:
         self.window.passes.revoke_button.click()
+        wait_until(lambda: self.window.confirm_dialog is not None)
+        self.window.confirm_dialog.action_button.click()
         wait_until(lambda: not self.window.passes.has_value)
         self.idle()
 

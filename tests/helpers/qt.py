@@ -159,6 +159,18 @@ def issue(qtbot: Any, window: MainWindow) -> None:
     wait_idle(qtbot, window)
 
 
+def confirm(qtbot: Any, window: MainWindow, *, accept: bool = True) -> str:
+    """Answer the window's "Replace…?" or "Revoke…?" question; returns its text. The action
+    button is clicked as a technician would (Cancel is the default, so Enter would not do)."""
+    qtbot.waitUntil(lambda: window.confirm_dialog is not None, timeout=WAIT_MS)
+    dialog = window.confirm_dialog
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.question.text()
+    (dialog.action_button if accept else dialog.cancel_button).click()
+    qtbot.waitUntil(lambda: window.confirm_dialog is None, timeout=WAIT_MS)
+    return text
+
+
 def decode(image: QImage) -> list[str]:
     gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
     return [found.text for found in zxingcpp.read_barcodes(gray)]

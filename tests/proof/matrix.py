@@ -164,13 +164,24 @@ HYGIENE: tuple[Check, ...] = (
         ),
     ),
     Check(
-        "the pass hides after idle, on Esc and when moving to another user",
+        "the pass is masked after idle (not while the new hire uses it), on Esc and when moving "
+        "to another user, and its value is forgotten on Forget, close session, sign-out and close",
         (
+            U + "test_pass_lifecycle.py::test_idle_warns_then_masks_and_show_brings_it_back",
+            U + "test_pass_lifecycle.py::test_escape_masks_the_pass_and_show_brings_it_back",
             U
-            + "test_pass_lifecycle.py::test_the_pass_hides_after_the_idle_time_and_offers_replace",
-            U + "test_pass_lifecycle.py::test_escape_hides_the_pass_at_once",
+            + "test_pass_lifecycle.py::test_moving_to_another_user_masks_the_pass_and_coming_back_finds_it",
             U
-            + "test_pass_lifecycle.py::test_moving_to_another_user_hides_the_pass_and_clears_the_clipboard",
+            + "test_pass_kept.py::test_idle_never_masks_while_the_checklist_waits_for_the_new_hire",
+            U + "test_pass_kept.py::test_signing_out_forgets_every_kept_value_and_says_so",
+            U + "test_pass_kept.py::test_closing_the_window_forgets_every_value",
+        ),
+    ),
+    Check(
+        "Enter never replaces a live pass; Replace and Revoke ask once, Cancel the default",
+        (
+            U + "test_no_accidents.py::test_enter_twice_issues_one_pass_and_says_so",
+            U + "test_no_accidents.py::test_replace_and_revoke_ask_once_and_enter_cancels",
         ),
     ),
     Check(

@@ -22,7 +22,7 @@ from tapdesk.ui.onboarding.step_row import StepRow
 from tapdesk.ui.window.main_window import MainWindow
 from tapdesk.workflows.onboarding import OnboardingSession
 from tests.helpers.clock import FakeClock
-from tests.helpers.qt import WAIT_MS, open_user, show_window, token_services
+from tests.helpers.qt import WAIT_MS, confirm, open_user, show_window, token_services
 
 POLL_STEP = 13.0  # longer than the longest jittered foreground interval (12 s)
 FLOWS = {flow.id: flow for flow in load_flows(flows_dir())[0]}
@@ -155,6 +155,8 @@ def walk(
         elif step.action is Action.ISSUE_PASS:
             assert current.issue_button.isVisible() and current.issue_button.isEnabled()
             current.issue_button.click()
+            if window.confirm_dialog is not None:  # a live pass (Erin's): replacing asks first
+                confirm(qtbot, window)
             qtbot.waitUntil(lambda: window.passes.has_value, timeout=WAIT_MS)
             if codes is not None:
                 codes.append(window.passes.code_label.plain_text().replace(" ", ""))
@@ -164,6 +166,7 @@ def walk(
             window.tick()
         elif step.action is Action.REVOKE_PASS:
             current.revoke_button.click()
+            confirm(qtbot, window)
             settle(qtbot, window)
             if state(session, step.id) is not StepState.DONE:
                 next_poll(qtbot, window, clock)

@@ -14,7 +14,7 @@ from tapdesk.ui import theme
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.tools.audit_dialog import HEADERS, AuditDialog, day_range
 from tests.helpers.demo import UPN
-from tests.helpers.qt import WAIT_MS, issue, open_user, seen, wait_idle
+from tests.helpers.qt import WAIT_MS, confirm, issue, open_user, seen, wait_idle
 from tests.ui.roster_helpers import with_store
 
 
@@ -51,6 +51,7 @@ def test_issue_and_revoke_from_the_window_are_listed_and_exported(
     issue(qtbot, window)
     pass_id = window.passes.tap.id
     window.revoke()
+    confirm(qtbot, window)
     wait_idle(qtbot, window)
 
     dialog = window.day_tools.open_audit()

@@ -6,6 +6,7 @@ from PySide6.QtGui import QGuiApplication
 
 from tapdesk.demo import Fault
 from tapdesk.ui.widgets.issue_form import IssueForm, SetupPath
+from tapdesk.ui.widgets.pass_panel import ELSEWHERE_TEXT, PanelState
 from tests.helpers.demo import UPN
 from tests.helpers.qt import issue, open_user, search
 
@@ -37,8 +38,13 @@ def test_an_existing_pass_is_shown_without_its_value_and_will_be_replaced(qtbot,
     open_user(qtbot, window, "erin", UPN["erin.existing"])
     assert window.card.existing.text().startswith("Expires in 30:00")
     assert "existing-pass" in window.card.problem_codes()
-    assert window.form.issue_button.text() == "Replace the current pass"
+    assert window.form.issue_button.text() == "Replace the current pass…"
     assert not window.passes.has_value
+    # Not blank: the panel names the pass it cannot show, and offers Revoke and Replace.
+    assert window.passes.state is PanelState.ELSEWHERE
+    assert window.passes.message.text() == ELSEWHERE_TEXT
+    assert window.passes.countdown_label.text().startswith("Expires in 30:00")
+    assert window.passes.revoke_button.isVisible() and window.card.revoke_button.isVisible()
 
 
 def test_registered_methods_are_named_from_the_aaguid(qtbot, window):

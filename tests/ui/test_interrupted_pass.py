@@ -12,7 +12,15 @@ from tapdesk.store import Store
 from tapdesk.workflows.issuing import TRAIL_OFF, Issuer
 from tapdesk.workflows.reconcile import RECONCILED
 from tests.helpers.demo import UPN
-from tests.helpers.qt import WAIT_MS, issue, open_user, show_window, token_services, wait_idle
+from tests.helpers.qt import (
+    WAIT_MS,
+    confirm,
+    issue,
+    open_user,
+    show_window,
+    token_services,
+    wait_idle,
+)
 
 AVA = UPN["ava.newhire"]
 
@@ -30,10 +38,11 @@ def test_the_next_start_records_it_and_offers_revoke(qtbot, tenant, clock, tmp_p
     banner = window.banner
     qtbot.waitUntil(lambda: banner.title.text() == "Interrupted pass", timeout=WAIT_MS)
     assert AVA in banner.message.text() and "value is gone" in banner.message.text()
-    assert banner.action_button.isVisible() and banner.action_button.text() == "Revoke"
+    assert banner.action_button.isVisible() and banner.action_button.text() == "Revoke…"
     assert AVA in window.notice.toolTip()  # it stays in the status bar after the banner goes
 
     banner.action_button.click()
+    assert AVA in confirm(qtbot, window)  # it asks once, naming whose pass
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: tenant.users[AVA].tap is None, timeout=WAIT_MS)
     span = (clock.now() - timedelta(days=1), clock.now() + timedelta(days=1))

@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt
 
 from tapdesk.config import QrPayload
 from tapdesk.ui.qr import signin_url
-from tapdesk.ui.widgets.pass_panel import HIDDEN_TEXT, PanelState
+from tapdesk.ui.widgets.pass_panel import FORGOTTEN_TEXT, PanelState
 from tests.helpers.demo import UPN, IssuedPasses
 from tests.helpers.qt import (
+    confirm,
     decode_widget,
     grab,
     ink,
@@ -93,6 +94,7 @@ def test_revoke_removes_the_pass_from_the_tenant(qtbot, window, tenant):
     issue(qtbot, window)
     assert tenant.users[AVA].tap is not None
     window.passes.revoke_button.click()
+    assert "stops working at once" in confirm(qtbot, window)
     qtbot.waitUntil(lambda: window.passes.state is PanelState.FINAL)
     wait_idle(qtbot, window)
     assert tenant.users[AVA].tap is None
@@ -106,9 +108,11 @@ def test_replace_issues_a_new_pass_in_place_of_the_old(qtbot, window, tenant):
     open_user(qtbot, window, "ava", AVA)
     issue(qtbot, window)
     first = tenant.users[AVA].tap.id
-    window.passes.hide_pass("test")
-    assert HIDDEN_TEXT in window.passes.message.text()
+    window.passes.forget_pass("test")
+    assert FORGOTTEN_TEXT in window.passes.message.text()
     window.passes.replace_button.click()
+    assert "Replace the pass for Ava" in window.confirm_dialog.windowTitle()
+    confirm(qtbot, window)
     qtbot.waitUntil(lambda: window.passes.state is PanelState.SHOWN)
     wait_idle(qtbot, window)
     assert tenant.users[AVA].tap.id != first

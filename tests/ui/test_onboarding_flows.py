@@ -118,7 +118,7 @@ def test_issuing_from_the_form_starts_the_chosen_flow(qtbot, tenant, clock, tmp_
     # While the session is open, the form's path is the session's, and issuing replaces.
     assert window.form.flow_id == "web-sign-in"
     assert not window.form.path_buttons["passkey-authenticator"].isEnabled()
-    assert window.form.issue_button.text() == "Replace the current pass"
+    assert window.form.issue_button.text() == "Replace the current pass…"
     assert [s.session_id for s in window.guide.onboarding.sessions()] == [session.session_id]
     assert window.guide.session_list.session_ids() == [session.session_id]
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from tapdesk.ui.widgets.pass_panel import HIDDEN_TEXT, PanelState
+from tapdesk.ui.widgets.pass_panel import FORGOTTEN_TEXT, SHOW_BRINGS_IT_BACK, PanelState
 from tests.helpers.demo import UPN, IssuedPasses
 from tests.helpers.qt import decode_widget, issue, open_user, read, wait_idle
 
@@ -99,7 +99,9 @@ def test_the_clipboard_is_left_alone_if_the_technician_copied_something_else(
     assert QGuiApplication.clipboard().text() == "ticket INC-1234"
 
 
-def test_moving_to_another_user_hides_the_pass_and_clears_the_clipboard(qtbot, window):
+def test_moving_to_another_user_masks_the_pass_and_coming_back_finds_it(qtbot, make_window, tenant):
+    issued = IssuedPasses(tenant)
+    window = make_window(hide_after_seconds=0, transport=issued)
     open_user(qtbot, window, "ava", AVA)
     issue(qtbot, window)
     window.passes.copy()
@@ -110,39 +112,75 @@ def test_moving_to_another_user_hides_the_pass_and_clears_the_clipboard(qtbot, w
     assert read(window.passes.code_label) == "" and window.passes.code_label.text() == ""
     assert decode_widget(window.passes.qr) == []
     assert QGuiApplication.clipboard().text() == ""
-    # Back to Ava: Graph never gives the value again; the card shows the pass without it.
+    # Back to Ava: her pass is there, masked, until Show.
     open_user(qtbot, window, "ava", AVA)
-    assert not window.passes.has_value
-    assert "cannot be shown again" in window.card.existing.text()
-    assert "existing-pass" in window.card.problem_codes()
+    wait_idle(qtbot, window)
+    panel = window.passes
+    assert panel.state is PanelState.SHOWN and panel.is_masked
+    assert decode_widget(panel.qr) == [] and read(panel.spelled) == ""
+    assert "opened another user" in panel.message.text()
+    assert SHOW_BRINGS_IT_BACK in panel.message.text()
+    assert "in the pass panel" in window.card.existing.text()
+    panel.reveal_button.click()
+    assert decode_widget(panel.qr) == [issued.last]
+    assert not panel.is_masked and panel.message.isHidden()
 
 
-def test_the_pass_hides_after_the_idle_time_and_offers_replace(qtbot, make_window, clock):
-    window = make_window(hide_after_seconds=120)
+def test_idle_warns_then_masks_and_show_brings_it_back(qtbot, make_window, tenant, clock):
+    issued = IssuedPasses(tenant)
+    window = make_window(hide_after_seconds=120, transport=issued)
     open_user(qtbot, window, "ava", AVA)
     issue(qtbot, window)
-    clock.advance(100)
+    panel = window.passes
+    clock.advance(99)
     window.tick()
-    assert window.passes.state is PanelState.SHOWN
-    qtbot.mouseClick(window.passes.countdown_label, Qt.MouseButton.LeftButton)  # activity
-    clock.advance(100)
+    assert panel.idle_note.isHidden() and not panel.is_masked
+    clock.advance(1)  # 100 s: twenty seconds of warning
     window.tick()
-    assert window.passes.state is PanelState.SHOWN
-    clock.advance(21)
+    assert not panel.idle_note.isHidden() and "20 s" in panel.idle_note.text()
+    qtbot.mouseClick(panel.countdown_label, Qt.MouseButton.LeftButton)  # activity
     window.tick()
-    assert window.passes.state is PanelState.HIDDEN
-    assert not window.passes.has_value and decode_widget(window.passes.qr) == []
-    assert read(window.passes.code_label) == ""
-    assert window.passes.message.text() == HIDDEN_TEXT
-    assert window.passes.replace_button.isVisible() and window.passes.revoke_button.isVisible()
-    assert window.passes.countdown_label.text().startswith("Expires in")  # the pass lives on
+    assert panel.idle_note.isHidden()
+    clock.advance(121)
+    window.tick()
+    assert panel.state is PanelState.SHOWN and panel.is_masked and panel.has_value
+    assert decode_widget(panel.qr) == [] and panel.idle_note.isHidden()
+    assert "Masked after 120 s without activity." in panel.message.text()
+    assert panel.countdown_label.text().startswith("Expires in")  # the pass lives on
+    assert panel.reveal_button.text() == "Show"
+    panel.reveal_button.click()
+    assert decode_widget(panel.qr) == [issued.last]
 
 
-def test_escape_hides_the_pass_at_once(qtbot, window):
+def test_escape_masks_the_pass_and_show_brings_it_back(qtbot, make_window, tenant):
+    issued = IssuedPasses(tenant)
+    window = make_window(hide_after_seconds=0, transport=issued)
     open_user(qtbot, window, "ava", AVA)
     issue(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert window.passes.state is PanelState.HIDDEN
+    panel = window.passes
+    assert panel.state is PanelState.SHOWN and panel.is_masked
+    assert decode_widget(panel.qr) == []
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # a second Esc changes nothing
+    assert panel.has_value
+    panel.reveal_button.click()
+    assert decode_widget(panel.qr) == [issued.last]
+
+
+def test_forget_drops_the_value_and_says_so(qtbot, make_window, tenant):
+    window = make_window(hide_after_seconds=0)
+    open_user(qtbot, window, "ava", AVA)
+    issue(qtbot, window)
+    panel = window.passes
+    panel.forget_button.click()
+    assert panel.state is PanelState.FORGOTTEN and not panel.has_value
+    assert read(panel.code_label) == "" and decode_widget(panel.qr) == []
+    assert panel.message.text() == f"You chose Forget. {FORGOTTEN_TEXT}"
+    assert panel.revoke_button.isVisible() and panel.replace_button.isVisible()
+    assert panel.countdown_label.text().startswith("Expires in")
+    window.tick()
+    assert "cannot be shown again" in window.card.existing.text()
+    assert tenant.users[AVA].tap is not None  # Forget is not Revoke
 
 
 # Mask until revealed, from the painted label and the scanned QR: tests/ui/test_pass_painted.py.

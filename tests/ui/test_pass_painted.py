@@ -16,6 +16,7 @@ from tapdesk.ui.widgets.pass_panel import PanelState
 from tests.helpers.demo import UPN, IssuedPasses
 from tests.helpers.qt import (
     blank,
+    confirm,
     decode_widget,
     grab,
     ink,
@@ -56,6 +57,7 @@ def settle() -> None:
 def replace(qtbot, window, issued: IssuedPasses) -> None:
     count = len(issued.values)
     window.passes.replace_button.click()
+    confirm(qtbot, window)
     qtbot.waitUntil(lambda: len(issued.values) > count and window.passes.has_value)
     wait_idle(qtbot, window)
 
@@ -133,11 +135,12 @@ def test_the_copied_pass_asks_clipboard_managers_to_keep_it_out_of_history(
     assert mime.text() == issued.last
 
 
-@pytest.mark.parametrize("then_expires", [False, True], ids=["hidden", "hidden-then-expired"])
-def test_a_hidden_pass_leaves_nothing_of_it_on_screen(
-    qtbot, make_window, issued, tenant, clock, then_expires
+@pytest.mark.parametrize("then", ["masked", "forgotten", "expired"])
+def test_a_masked_or_forgotten_pass_leaves_nothing_of_it_on_screen(
+    qtbot, make_window, issued, tenant, clock, then
 ):
-    """Hide (Esc): the label paints nothing, no QR scans, no label spells the pass out."""
+    """Esc masks: the label paints dots, no QR scans, no label spells the pass out; Forget and
+    expiry leave no dots either."""
     window = make_window(hide_after_seconds=0, transport=issued)
     open_user(qtbot, window, "ava", AVA)
     issue(qtbot, window)
@@ -150,14 +153,25 @@ def test_a_hidden_pass_leaves_nothing_of_it_on_screen(
     assert seen(panel.spelled) == spelled  # what the checks below look for is really there
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    if then_expires:
+    if then == "forgotten":
+        panel.forget_button.click()
+    if then == "expired":
         clock.advance((pass_expiry(tenant.users[AVA].tap) - clock.now()).total_seconds())
         window.tick()
         wait_idle(qtbot, window)
-    assert panel.state is (PanelState.FINAL if then_expires else PanelState.HIDDEN)
+    expected = {
+        "masked": PanelState.SHOWN,
+        "forgotten": PanelState.FORGOTTEN,
+        "expired": PanelState.FINAL,
+    }[then]
+    assert panel.state is expected
     settle()
     hidden = grab(panel.code_label)
-    assert hidden != shown and blank(hidden) and read(panel.code_label) == ""
+    assert hidden != shown
+    if then == "masked":
+        assert panel.is_masked and not blank(hidden)  # dots: the same for any pass (above)
+    else:
+        assert blank(hidden) and read(panel.code_label) == ""
     assert decode_widget(panel.qr) == [] and decode_widget(window) == []
     assert labels_holding(window, code) == []
 

@@ -12,7 +12,7 @@ from tapdesk.core.audit import AuditKind
 from tapdesk.core.redaction import REMOVED, SHOWN_PASSES
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
-from tests.helpers.qt import WAIT_MS
+from tests.helpers.qt import WAIT_MS, confirm
 from tests.helpers.walk import contents
 from tests.ui.onboarding_helpers import FLOWS, onboarding_window, row, settle, start_flow
 from tests.unit.test_store import EVER
@@ -80,6 +80,7 @@ def test_reasons_are_stored_without_any_pass_shown_in_this_run(
 
     # A replacement: the first pass leaves the panel, and with it the only copy of its value.
     window.passes.replace_button.click()
+    confirm(qtbot, window)
     qtbot.waitUntil(
         lambda: window.passes.has_value and "".join(shown_groups(window)) != first,
         timeout=WAIT_MS,
@@ -130,7 +131,7 @@ def test_the_registry_keeps_no_pass_value_once_the_panel_forgets_it(
     window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
     _session, groups = pass_in_checklist(qtbot, window)
     value = "".join(groups)
-    window.passes.hide_pass("test")
+    window.passes.forget_pass("test")
     assert not window.passes.has_value
 
     forms = {value, value.casefold(), folded(value), " ".join(groups), "".join(groups).upper()}

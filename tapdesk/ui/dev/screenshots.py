@@ -61,7 +61,17 @@ def pump(until: Callable[[], bool], timeout: float = TIMEOUT) -> None:
 
 def settle(window: MainWindow) -> None:
     pump(lambda: not window.runner.busy)
-    pump(lambda: True)
+    for _ in range(2):  # what the last answers posted (a deferred re-layout), then its effects
+        QApplication.processEvents()
+
+
+def _confirm(window: MainWindow) -> None:
+    """Answer "Revoke…?" / "Replace…?" with the action, as the technician would."""
+    pump(lambda: window.confirm_dialog is not None)
+    dialog = window.confirm_dialog
+    if dialog is not None:
+        dialog.action_button.click()
+    settle(window)
 
 
 def save(widget: QWidget, path: Path) -> Path:
@@ -314,7 +324,7 @@ def _onboarding(backend: Backend, out_dir: Path) -> list[Path]:
     panel.rows["windows-oobe"].tick_button.click()
     settle(window)
     panel.rows["revoke-pass"].revoke_button.click()
-    settle(window)
+    _confirm(window)
     _poll(window, clock)
     pump(lambda: panel.session is not None and panel.session.complete)
     settle(window)

@@ -75,6 +75,8 @@ def run_self_test(backend: Backend, app: QApplication) -> int:
         _wait(app, step, lambda: _qr_painted(window))
         step = "revoke"
         window.passes.revoke_button.click()
+        _wait(app, step, lambda: window.confirm_dialog is not None)
+        window.confirm_dialog.action_button.click()  # type: ignore[union-attr]
         _wait(app, step, lambda: not window.passes.has_value and not window.runner.busy)
     except SelfTestFailed as failure:
         print(f"self-test: FAILED: {failure}", file=sys.stderr)

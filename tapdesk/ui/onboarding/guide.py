@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 class Guide(QObject):
     issue_requested = Signal()  # issue (or replace) with the form's settings
     revoke_requested = Signal(str)  # user id: revoke that user's session pass
+    close_requested = Signal(str, str, bool)  # session id, reason, and revoke its live pass
     open_session_requested = Signal(str)  # session id, chosen in the list
     error = Signal(object)  # TapdeskError
     notice = Signal(str, str, bool)  # title, text, standing (stays in the status bar)
@@ -60,6 +61,7 @@ class Guide(QObject):
     ) -> None:
         super().__init__(parent)
         self._ops = ops
+        self._clock = clock
         self._known_methods = known_methods  # the card's read (None: not read yet)
         self._form = form
         self._work = work
@@ -166,6 +168,10 @@ class Guide(QObject):
                     return session.user
         return None
 
+    def user_of_session(self, session_id: str) -> User | None:
+        session = self.onboarding.get(session_id)
+        return session.user if session is not None else None
+
     def plan_issue(self, user: User, flow_id: str | None) -> IssuePlan | None:
         """A checklist's pass (None: a pass only, as the form's path says)."""
         return self.onboarding.plan_issue(user, flow_id)
@@ -177,6 +183,24 @@ class Guide(QObject):
         """The id of the open session that holds the user's pass (that pass), if any."""
         session = self.onboarding.session_with_pass(user_id, pass_id)
         return session.session_id if session is not None else None
+
+    def live_session_pass(self, session_id: str) -> str | None:
+        """The id of the session's pass while it may still work (not revoked, used or out)."""
+        session = self.onboarding.get(session_id)
+        if session is None or session.closed:
+            return None
+        checklist = session.checklist
+        facts = checklist.pass_facts
+        if facts is None or checklist.revoked or self._clock.now() >= facts.expires:
+            return None
+        if facts.usable_once and checklist.pass_first_used_at is not None:
+            return None
+        return facts.id
+
+    def pass_in_use(self, user_id: str, pass_id: str) -> bool:
+        """The user's open checklist holds this pass and waits for the new hire to use it."""
+        session = self.onboarding.session_with_pass(user_id, pass_id)
+        return session is not None and session.checklist.waiting_for_pass_use
 
     def pass_id_of(self, session_id: str) -> str | None:
         session = self.onboarding.get(session_id)
@@ -267,15 +291,22 @@ class Guide(QObject):
         if session is None:
             return
         sid = session.session_id
+        live = self.live_session_pass(sid) is not None
+        question = (
+            f"Close the checklist for {session.name} without finishing it? Say why."
+            if live
+            else f"Close the checklist for {session.name} without finishing it? Its pass no "
+            "longer works. Say why."
+        )
+        dialog = ReasonDialog(
+            "Close the session",
+            question,
+            action="Close session",
+            option="and revoke the pass (it stops working at once)" if live else None,
+            parent=self._dialog_parent,
+        )
         self._ask(
-            ReasonDialog(
-                "Close the session",
-                f"Close the checklist for {session.name} without finishing it? The pass is not "
-                "revoked by this. Say why.",
-                action="Close session",
-                parent=self._dialog_parent,
-            ),
-            lambda reason: self.onboarding.abandon(sid, reason),
+            dialog, lambda reason: self.close_requested.emit(sid, reason, dialog.option_chosen())
         )
 
     def _ask(self, dialog: ReasonDialog, then: Callable[[str], object]) -> None:

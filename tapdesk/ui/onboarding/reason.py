@@ -7,6 +7,7 @@ Opened window-modal with ``open()`` so the event loop keeps running (countdowns,
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QPlainTextEdit,
@@ -26,6 +27,7 @@ class ReasonDialog(QDialog):
         *,
         action: str,
         required: bool = True,
+        option: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -42,6 +44,13 @@ class ReasonDialog(QDialog):
         )
         self.text.setTabChangesFocus(True)
         self.text.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 16)
+        # One more choice that goes with the answer (closing a session: "and revoke the pass"),
+        # on unless the technician unticks it.
+        self.option: QCheckBox | None = None
+        if option is not None:
+            self.option = QCheckBox(option)
+            self.option.setAccessibleName(option)
+            self.option.setChecked(True)
         self.note = Label("Recorded in the audit trail with your name and the time.")
         self.note.setWordWrap(True)
         theme.mute(self.note)
@@ -58,6 +67,8 @@ class ReasonDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(self.prompt)
         layout.addWidget(self.text)
+        if self.option is not None:
+            layout.addWidget(self.option)
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self.text.textChanged.connect(self._update)
@@ -68,6 +79,9 @@ class ReasonDialog(QDialog):
         # Not cut to length here: the checklist cuts it after taking out any pass, as a cut
         # through a pass would leave a part too short to be recognised.
         return " ".join(self.text.toPlainText().split())
+
+    def option_chosen(self) -> bool:
+        return self.option is not None and self.option.isChecked()
 
     def _update(self) -> None:
         self.ok_button.setEnabled(bool(self.reason()) or not self._required)

@@ -166,15 +166,17 @@ class IssueForm(Section):
         self.warning.setAccessibleName("Warning")
         self.issue_button = QPushButton("Issue pass")
         self.issue_button.setAccessibleName("Issue pass")
-        self.issue_button.setToolTip("Issue the pass (Enter)")
-        self.issue_button.setAutoDefault(True)
-        self.issue_button.setDefault(True)
+        self.issue_button.setToolTip("Issue the pass (Enter); a live pass is replaced only here")
         self.issue_button.setMinimumHeight(36)
         self.issue_button.setFont(theme.scaled_font(self, 1.1, bold=True))
         self.spinner = Spinner(name="Issuing the pass")
         self.blocked_note = Label()
         self.blocked_note.setWordWrap(True)
         self.blocked_note.setAccessibleName("Why the pass cannot be issued")
+        # What the last press did: issued, replaced, or why Enter did nothing.
+        self.status = Label()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Issue status")
 
         lifetime_row = QHBoxLayout()
         lifetime_row.addWidget(self.lifetime)
@@ -204,6 +206,7 @@ class IssueForm(Section):
         layout.addWidget(self.blocked_note)
         layout.addSpacing(4)
         layout.addLayout(button_row)
+        layout.addWidget(self.status)
         layout.addStretch(1)
 
         self.lifetime.valueChanged.connect(self._update)
@@ -356,7 +359,7 @@ class IssueForm(Section):
         if busy:
             self.issue_button.setText("Issuing…")
         elif self._replaces:
-            self.issue_button.setText("Replace the current pass")
+            self.issue_button.setText("Replace the current pass…")
         else:
             self.issue_button.setText("Issue pass")
         self.blocked_note.setText(self._blocked)

@@ -1,13 +1,19 @@
 """The pass, once: large and unambiguous, a QR code, a live countdown, Copy / Revoke / Replace.
 
-The value lives only here (``_code``) and in the two widgets that draw it; ``forget()`` empties
-all three. Graph never returns a pass again, so once hidden the panel says so and offers Replace.
-Each pass shown is remembered by :data:`~tapdesk.core.redaction.SHOWN_PASSES` as a keyed digest,
-never the value, so a reason that quotes it, now or after it is gone, is stored without it.
+The value lives only here, in the widgets that draw it, and (masked) for a user the technician
+opened another user over, so coming back finds it again (``_parked``). Mask (Esc, idle) paints
+dots and keeps the value: Show brings it back while the pass is valid. Forget, closing the
+session, signing out and closing the window drop it: Graph never returns a pass, so the panel
+then says so and offers Revoke and Replace. Python strings cannot be wiped, so "forget" means
+every reference this app holds is dropped. Each pass shown is remembered by
+:data:`~tapdesk.core.redaction.SHOWN_PASSES` as a keyed digest, never the value, so a reason
+that quotes it, now or after it is gone, is stored without it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
@@ -17,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -38,9 +45,17 @@ from tapdesk.ui.window.clipboard import ClipboardGuard
 GROUP = 4
 QR_LEAST = 150  # still scans from a phone held at arm's length
 QR_MOST = 520
-HIDDEN_TEXT = (
-    "The pass is hidden. Microsoft Graph never shows a pass again after it is issued: "
-    "if the user still needs it, issue a replacement."
+EMPTY_TEXT = "No pass on screen. Choose a user and issue one with the form."
+SIGNED_OUT_TEXT = "Signed out: every pass value tapdesk had on screen was forgotten."
+MASKED_UNTIL_SHOWN = "Masked until you choose Show."
+SHOW_BRINGS_IT_BACK = "Show brings it back while the pass is valid."
+FORGOTTEN_TEXT = (
+    "The value was forgotten, and Microsoft Graph never shows a pass again. The pass still "
+    "works until it expires: Revoke it, or Replace it if the new hire still needs one."
+)
+ELSEWHERE_TEXT = (
+    "This pass was issued elsewhere or before tapdesk restarted, so its value cannot be shown. "
+    "It works until it expires: Revoke it, or Replace it to hand over a new one."
 )
 _FINAL_TEXT = {
     PassState.EXPIRED: "This pass has expired. Issue a new one if the user still needs to sign in.",
@@ -49,18 +64,30 @@ _FINAL_TEXT = {
     PassState.REVOKED: "This pass was revoked; it no longer works.",
 }
 
+PayloadFor = Callable[[User, PassCode], str]  # what the QR code carries for this pass
+
 
 class PanelState(StrEnum):
-    EMPTY = "empty"  # no pass issued in this session for this user
-    SHOWN = "shown"  # value on screen (perhaps masked)
-    HIDDEN = "hidden"  # the pass lives on, its value is gone from the app
+    EMPTY = "empty"  # no pass known for this user
+    SHOWN = "shown"  # the value is here: painted, or masked until Show
+    FORGOTTEN = "forgotten"  # the pass lives on, its value is gone from the app
+    ELSEWHERE = "elsewhere"  # a live pass this run never had the value of
     FINAL = "final"  # expired, used or revoked
+
+
+@dataclass(slots=True, repr=False)
+class _Parked:
+    """A pass kept, masked, while the technician works on another user (no repr: it holds it)."""
+
+    user: User
+    code: PassCode
+    countdown: Countdown
 
 
 class PassPanel(Section):
     revoke_requested = Signal()
     replace_requested = Signal()
-    hidden = Signal(str)  # why
+    masked = Signal(str)  # why
     emptied = Signal(bool)  # True: nothing on show (the work area then gives the tasks room)
 
     def __init__(
@@ -69,6 +96,7 @@ class PassPanel(Section):
         clipboard: ClipboardGuard,
         parent: QWidget | None = None,
         *,
+        payload_for: PayloadFor | None = None,
         mask_until_revealed: bool = False,
         qr_is_secret: bool = True,
         shown: ShownPasses = SHOWN_PASSES,
@@ -76,12 +104,14 @@ class PassPanel(Section):
         super().__init__("Temporary Access Pass", parent)
         self._clock = clock
         self._clipboard = clipboard
+        self._payload_for: PayloadFor = payload_for or (lambda _user, code: code.reveal())
         self._mask_setting = mask_until_revealed
         self._qr_is_secret = qr_is_secret
         self._shown = shown
         self._code: PassCode | None = None
-        self._payload: str | None = None
+        self._parked: dict[str, _Parked] = {}
         self._revealed = not mask_until_revealed
+        self._note = ""  # why the pass is masked or gone, said in the panel
         self._countdown: Countdown | None = None
         self._state = PanelState.EMPTY
         self.user: User | None = None
@@ -107,16 +137,24 @@ class PassPanel(Section):
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_caption.setWordWrap(True)
 
-        self.reveal_button = QPushButton("Show")
-        self.reveal_button.setAccessibleName("Show or mask the pass")
+        self.reveal_button = QPushButton("Mask")
+        self.reveal_button.setAccessibleName("Mask or show the pass")
+        self.reveal_button.setToolTip("Mask the pass (Esc); Show brings it back while it is valid")
         self.copy_button = QPushButton("Copy")
         self.copy_button.setAccessibleName("Copy the pass")
         self.copy_button.setToolTip("Copy the pass (Ctrl+Shift+C); the clipboard clears itself")
-        self.hide_button = QPushButton("Hide")
-        self.hide_button.setAccessibleName("Hide the pass")
-        self.hide_button.setToolTip("Hide the pass now (Esc). It cannot be shown again.")
+        self.forget_button = QPushButton("Forget")
+        self.forget_button.setAccessibleName("Forget the pass")
+        self.forget_button.setToolTip(
+            "Drop the value from tapdesk for good; the pass keeps working until it expires"
+        )
         self.copy_note = Label()
         self.copy_note.setAccessibleName("Clipboard status")
+        # Beside the buttons, one short line: it must not take height from the QR code.
+        self.idle_note = Label()
+        self.idle_note.setAccessibleName("Idle warning")
+        self.idle_note.setToolTip("Move the mouse or press a key to keep the pass on screen")
+        self.idle_note.hide()
 
         self.countdown_label = Label()
         self.countdown_label.setAccessibleName("Time left")
@@ -130,17 +168,22 @@ class PassPanel(Section):
         self.details = Label()
         self.details.setAccessibleName("Pass details")
         self.details.setWordWrap(True)
+        # Its text changes with the pass: it wraps in the width it gets, never asks for more.
+        self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-        self.revoke_button = QPushButton("Revoke")
+        self.revoke_button = QPushButton("Revoke…")
         self.revoke_button.setAccessibleName("Revoke the pass")
         self.revoke_button.setToolTip("Delete the pass in Entra now; it stops working at once")
-        self.replace_button = QPushButton("Replace")
+        self.replace_button = QPushButton("Replace…")
         self.replace_button.setAccessibleName("Replace the pass")
         self.replace_button.setToolTip(
             "Issue a new pass with the form's settings; the current one stops working"
         )
+        for button in (self.revoke_button, self.replace_button):
+            # Never squeezed to "voke": the column is at least as wide as its actions.
+            button.setMinimumWidth(button.sizeHint().width())
         self.spinner = Spinner(name="Working on the pass")
-        self.empty_note = Label("No pass on screen. Choose a user and issue one with the form.")
+        self.empty_note = Label(EMPTY_TEXT)
         self.empty_note.setAccessibleName("No pass")
         self.empty_note.setWordWrap(True)
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -149,7 +192,7 @@ class PassPanel(Section):
         self._build_layout()
         self.reveal_button.clicked.connect(self.toggle_reveal)
         self.copy_button.clicked.connect(self.copy)
-        self.hide_button.clicked.connect(lambda: self.hide_pass("You hid the pass."))
+        self.forget_button.clicked.connect(lambda: self.forget_pass("You chose Forget."))
         self.revoke_button.clicked.connect(self.revoke_requested)
         self.replace_button.clicked.connect(self.replace_requested)
         self._clipboard.cleared.connect(self._on_clipboard_cleared)
@@ -168,9 +211,10 @@ class PassPanel(Section):
         code_layout.addWidget(self.message)
         self._code_box = code_box
         tools = QHBoxLayout()
-        for button in (self.reveal_button, self.copy_button, self.hide_button):
+        for button in (self.reveal_button, self.copy_button, self.forget_button):
             tools.addWidget(button)
         tools.addWidget(self.copy_note, 1)
+        tools.addWidget(self.idle_note)
         left = QVBoxLayout()
         left.setSpacing(8)
         left.addWidget(self.countdown_label)
@@ -215,23 +259,44 @@ class PassPanel(Section):
         return self._code is not None
 
     @property
+    def is_masked(self) -> bool:
+        """The value is here but painted as dots (Show brings it back)."""
+        return self._state is PanelState.SHOWN and not self._revealed
+
+    @property
     def tap(self) -> TemporaryAccessPass | None:
         return self._countdown.tap if self._countdown else None
 
     def view(self) -> CountdownView | None:
         return self._countdown.view() if self._countdown else None
 
-    def show_pass(self, tap: TemporaryAccessPass, user: User, qr_payload: str) -> None:
+    def kept_for(self, user_id: str) -> TemporaryAccessPass | None:
+        """The pass kept (masked) for a user not on screen, if any: its facts, never the value."""
+        parked = self._parked.get(user_id)
+        return parked.countdown.tap if parked is not None else None
+
+    def show_pass(self, tap: TemporaryAccessPass, user: User) -> None:
         """Take the freshly issued pass; ``tap.code`` is held here only, the rest without it."""
-        self.forget()
+        if tap.code is None:
+            raise ValueError("an issued pass carries its value")
+        self._wipe()
+        self._parked.pop(user.id, None)  # a replacement: the earlier pass works no more
         self._shown.remember(tap.code)  # before anyone can read it off the screen
-        self._code = tap.code
-        self._payload = qr_payload
+        self._take(user, tap.code, Countdown(tap.without_code(), self._clock))
+        self._revealed = not self._mask_setting
+        self._note = "" if self._revealed else MASKED_UNTIL_SHOWN
+        self._render()
+        self.tick()
+
+    def show_elsewhere(self, tap: TemporaryAccessPass, user: User) -> None:
+        """A live pass whose value this run never had (issued elsewhere, before a restart)."""
+        if self._state is not PanelState.EMPTY:
+            return
         self._countdown = Countdown(tap.without_code(), self._clock)
         self._fit_countdown(tap.lifetime_minutes)
         self.user = user
-        self._revealed = not self._mask_setting
-        self._state = PanelState.SHOWN
+        self._state = PanelState.ELSEWHERE
+        self._note = ELSEWHERE_TEXT
         self._render()
         self.tick()
 
@@ -246,37 +311,120 @@ class PassPanel(Section):
             self._countdown.mark_revoked()
             self.tick()
 
-    def hide_pass(self, reason: str = "") -> None:
-        """Privacy: remove the value from the screen and from memory; the pass itself lives on."""
-        if self._state is not PanelState.SHOWN:
+    def confirm_live(self, user: User, tap: TemporaryAccessPass | None) -> None:
+        """What Graph says the user's pass is now (the card's read): a pass kept here that is
+        gone or replaced elsewhere no longer works; a live pass the panel does not hold is
+        named, with Revoke and Replace."""
+        if self.user is not None and self.user.id != user.id:
             return
-        self.forget()
-        self._state = PanelState.HIDDEN
+        mine = self.tap
+        if mine is not None and self._state in (PanelState.SHOWN, PanelState.FORGOTTEN):
+            if tap is None or tap.id != mine.id:
+                self.mark_revoked()
+            return
+        if tap is not None and self._state is PanelState.EMPTY:
+            self.show_elsewhere(tap, user)
+
+    def mask_pass(self, reason: str) -> bool:
+        """Paint dots instead of the pass and clear a copy from the clipboard; the value stays,
+        so Show brings it back. False if nothing was on show."""
+        if self._state is not PanelState.SHOWN or not self._revealed:
+            return False
+        self._revealed = False
+        self._note = f"{reason} {SHOW_BRINGS_IT_BACK}"
+        self._clipboard.clear_now()
+        self.warn_idle(None)
+        self._render()
+        self.masked.emit(reason)
+        return True
+
+    def reveal(self) -> None:
+        if self._state is PanelState.SHOWN and not self._revealed:
+            self._revealed = True
+            self._note = ""
+            self._render()
+
+    def toggle_reveal(self) -> None:
+        if self._revealed:
+            self.mask_pass("You masked the pass.")
+        else:
+            self.reveal()
+
+    def warn_idle(self, seconds_left: float | None) -> None:
+        """ "Masking in 12 s": a key or click keeps the pass on screen (None: no warning)."""
+        warn = seconds_left is not None and self._state is PanelState.SHOWN and self._revealed
+        if warn and seconds_left is not None:
+            self.idle_note.setText(f"Masking in {max(1, round(seconds_left))} s")
+        if self.idle_note.isHidden() == warn:
+            self.idle_note.setVisible(warn)
+
+    def leave(self) -> None:
+        """The technician opens another user: a pass on show is kept, masked, for coming back."""
+        if self._state is PanelState.SHOWN and self._code is not None and self.user is not None:
+            countdown = self._countdown
+            if countdown is not None and not countdown.view().state.final:
+                self._parked[self.user.id] = _Parked(self.user, self._code, countdown)
+        self.clear()
+
+    def open_user(self, user: User) -> bool:
+        """Show the user's kept pass again, masked; False when none is kept for them."""
+        parked = self._parked.pop(user.id, None)
+        if parked is None:
+            return False
+        self._wipe()
+        self._take(parked.user, parked.code, parked.countdown)
+        self._revealed = False
+        self._note = f"Masked when you opened another user. {SHOW_BRINGS_IT_BACK}"
         self._render()
         self.tick()
-        self.hidden.emit(reason)
+        return True
 
-    def clear(self) -> None:
-        """No pass for the current user (another user selected)."""
-        self.forget()
+    def forget_pass(self, reason: str) -> None:
+        """Drop this user's value for good; the panel says so and keeps Revoke and Replace."""
+        if self._state is not PanelState.SHOWN:
+            return
+        self._wipe()
+        self._state = PanelState.FORGOTTEN
+        self._note = f"{reason} {FORGOTTEN_TEXT}"
+        self._render()
+        self.tick()
+
+    def forget_user(self, user_id: str, reason: str) -> None:
+        """Forget the value held for this user, on screen or kept (their session closed)."""
+        self._parked.pop(user_id, None)
+        if self.user is not None and self.user.id == user_id:
+            self.forget_pass(reason)
+
+    def forget_all(self, note: str = EMPTY_TEXT) -> None:
+        """Sign-out, window close: every value goes, and the empty panel says ``note``."""
+        self._parked.clear()
+        self.clear(note)
+
+    def clear(self, note: str = EMPTY_TEXT) -> None:
+        """No pass for the current user (another user selected, or none)."""
+        self._wipe()
         self._countdown = None
         self.user = None
         self._state = PanelState.EMPTY
+        self._note = ""
+        self.empty_note.setText(note)
+        self.warn_idle(None)
         self._render()
 
-    def forget(self) -> None:
-        """Drop every trace of the value this panel holds (label, spelled text, QR, clipboard)."""
+    def _take(self, user: User, code: PassCode, countdown: Countdown) -> None:
+        self._code = code
+        self._countdown = countdown
+        self._fit_countdown(countdown.tap.lifetime_minutes)
+        self.user = user
+        self._state = PanelState.SHOWN
+
+    def _wipe(self) -> None:
+        """Drop every trace of the value on screen (label, spelled text, QR, clipboard)."""
         self._code = None
-        self._payload = None
         self.code_label.clear()
         self.spelled.clear()
         self.qr.clear()
         self._clipboard.clear_now()
-
-    def toggle_reveal(self) -> None:
-        if self._state is PanelState.SHOWN:
-            self._revealed = not self._revealed
-            self._render()
 
     def copy(self) -> bool:
         if self._code is None or self._state is not PanelState.SHOWN:
@@ -298,12 +446,17 @@ class PassPanel(Section):
 
     # -- the heartbeat --------------------------------------------------------------------------
     def tick(self) -> None:
+        for user_id, parked in list(self._parked.items()):  # a kept pass that ran out
+            if parked.countdown.view().state.final:
+                del self._parked[user_id]
         if self._countdown is None:
             return
         view = self._countdown.view()
-        if view.state.final and self._state in (PanelState.SHOWN, PanelState.HIDDEN):
-            self.forget()
+        if view.state.final and self._state is not PanelState.FINAL:
+            self._wipe()
             self._state = PanelState.FINAL
+            self._note = _FINAL_TEXT.get(view.state, "")
+            self.warn_idle(None)
             self._render()
         self.countdown_label.setText(view.text[:1].upper() + view.text[1:])
         self.progress.setValue(round(view.fraction_left * 1000))
@@ -311,8 +464,6 @@ class PassPanel(Section):
             self._colour(view.urgency.value, theme.urgency_tone(view.urgency))
         self.progress.setAccessibleDescription(view.text)
         self._render_details(view)
-        if self._state is PanelState.FINAL:
-            self.message.setText(_FINAL_TEXT.get(view.state, ""))
 
     def _colour(self, urgency: str, tone: Tone) -> None:
         """Green, then amber, then red as expiry nears (restyled only when that changes)."""
@@ -341,19 +492,21 @@ class PassPanel(Section):
         self.empty_note.setVisible(state is PanelState.EMPTY)
         self._content.setVisible(state is not PanelState.EMPTY)
         shown = state is PanelState.SHOWN
-        for widget in (self.reveal_button, self.copy_button, self.hide_button, self.copy_note):
+        for widget in (self.reveal_button, self.copy_button, self.forget_button, self.copy_note):
             widget.setVisible(shown)
-        self.reveal_button.setVisible(shown and self._mask_setting)
         self.reveal_button.setText("Mask" if self._revealed else "Show")
         self.code_label.setVisible(shown)
         self.spelled.setVisible(shown and self._revealed)
-        self.message.setVisible(not shown)
-        self.revoke_button.setVisible(state in (PanelState.SHOWN, PanelState.HIDDEN))
+        # Without a value there is no code to scan: the countdown and actions take the width.
+        self.qr.setVisible(shown)
+        self.qr_caption.setVisible(shown)
+        self.message.setText(self._note)
+        self.message.setVisible(bool(self._note))
+        live = state in (PanelState.SHOWN, PanelState.FORGOTTEN, PanelState.ELSEWHERE)
+        self.revoke_button.setVisible(live)
         self.revoke_button.setEnabled(True)
         self.replace_button.setEnabled(True)
-        self.replace_button.setText(
-            "Replace" if state is not PanelState.FINAL else "Issue a new pass"
-        )
+        self.replace_button.setText("Replace…" if live else "Issue a new pass")
         if self.user is not None:
             self.for_user.setText(
                 f"For <b>{esc(self.user.display_name or self.user.user_principal_name)}</b>"
@@ -370,8 +523,6 @@ class PassPanel(Section):
         else:
             self.qr.clear()
             self.qr_caption.setText("")
-            if state is PanelState.HIDDEN:
-                self.message.setText(HIDDEN_TEXT)
 
     def _fit_countdown(self, lifetime_minutes: int) -> None:
         """Wide enough for this pass's longest countdown ("Expires in 0:59:59", up to
@@ -414,8 +565,9 @@ class PassPanel(Section):
 
     def _render_qr(self) -> None:
         secret = self._qr_is_secret
-        if self._payload is not None and (self._revealed or not secret):
-            self.qr.set_payload(self._payload)
+        if self._code is not None and self.user is not None and (self._revealed or not secret):
+            # Built here, not kept: with qr_payload = "pass" the payload is the pass itself.
+            self.qr.set_payload(self._payload_for(self.user, self._code))
             self.qr.show()
             self.qr_caption.setText(
                 "Scan to read the pass on the phone"
@@ -456,3 +608,5 @@ class PassPanel(Section):
         muted = theme.css(theme.muted(palette))
         for label in (self.spelled, self.details, self.qr_caption, self.copy_note):
             label.setStyleSheet(f"color: {muted};")
+        warning = theme.css(theme.ink(palette, Tone.WARNING))
+        self.idle_note.setStyleSheet(f"color: {warning};")

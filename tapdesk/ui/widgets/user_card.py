@@ -54,7 +54,7 @@ def pass_line(tap: TemporaryAccessPass | None, now: datetime, *, shown_here: boo
     view = countdown(tap, now)
     use = "one-time" if tap.usable_once else "reusable"
     text = view.text[:1].upper() + view.text[1:]
-    where = "issued just now, see below" if shown_here else "its value cannot be shown again"
+    where = "its value is in the pass panel" if shown_here else "its value cannot be shown again"
     return f"{text} · {use} · {tap.lifetime_minutes} min ({where})"
 
 
@@ -87,6 +87,12 @@ class UserCard(QFrame):
         self.existing = Label()
         self.existing.setAccessibleName("Existing pass")
         self.existing.setWordWrap(True)
+        # Any live pass can be revoked from here: issued elsewhere, before a restart, or one
+        # whose value this run forgot.
+        self.revoke_button = QPushButton("Revoke…")
+        self.revoke_button.setAccessibleName("Revoke the current pass")
+        self.revoke_button.setToolTip("Delete this pass in Entra now; it stops working at once")
+        self.revoke_button.hide()
         self.problem_box = QVBoxLayout()
         self.problem_box.setSpacing(4)
         self.placeholder = Label()
@@ -124,6 +130,7 @@ class UserCard(QFrame):
             caption.setFont(theme.scaled_font(self, 1.0, bold=True))
             facts.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
             facts.addWidget(widget, row, 1)
+        facts.addWidget(self.revoke_button, 1, 2, Qt.AlignmentFlag.AlignTop)
         facts.setColumnStretch(1, 1)
 
         self.body = QWidget()
@@ -178,6 +185,7 @@ class UserCard(QFrame):
     def clear(self) -> None:
         self.user = None
         self._tap = None
+        self.revoke_button.hide()
         self.body.hide()
         self.empty.show()
         self.set_problems([])
@@ -214,6 +222,8 @@ class UserCard(QFrame):
         self.details.setVisible(bool(parts))
         self.methods.setText("Loading…")
         self.existing.setText("Loading…")
+        self._tap = None
+        self.revoke_button.hide()
 
     def show_methods(self, methods: list[AuthMethod] | None) -> None:
         if methods is None:
@@ -237,10 +247,24 @@ class UserCard(QFrame):
         self._shown_here = shown_here
         text = pass_line(tap, now, shown_here=shown_here) if known else "Could not be read."
         self.existing.setText(text)
+        self._offer_revoke(now)
 
-    def refresh_existing(self, now: datetime) -> None:
+    def refresh_existing(self, now: datetime, *, shown_here: bool | None = None) -> None:
+        if shown_here is not None:
+            self._shown_here = shown_here
         if self._tap is not None:
             self.existing.setText(pass_line(self._tap, now, shown_here=self._shown_here))
+        self._offer_revoke(now)
+
+    @property
+    def live_pass(self) -> TemporaryAccessPass | None:
+        """The pass the card shows, while it works (what its Revoke… deletes)."""
+        return None if self.revoke_button.isHidden() else self._tap
+
+    def _offer_revoke(self, now: datetime) -> None:
+        live = self._tap is not None and not countdown(self._tap, now).state.final
+        if self.revoke_button.isHidden() == live:
+            self.revoke_button.setVisible(live)
 
     def set_problems(self, found: list[Finding]) -> None:
         while self.problem_box.count():

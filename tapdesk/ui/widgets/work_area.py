@@ -10,7 +10,7 @@ panel shows, so a ticking countdown cannot move the page.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
@@ -28,6 +28,8 @@ class WorkArea(QWidget):
         self._passes = passes
         self._weight = 2
         self._empty = True
+        self._pass_least = 0  # the pass panel's least width when the columns were last set
+        passes.installEventFilter(self)  # its least width changes with what it shows
         self._form_column = QVBoxLayout()
         self._form_column.setContentsMargins(0, 0, 0, 0)
         self._form_column.setSpacing(12)
@@ -76,6 +78,15 @@ class WorkArea(QWidget):
             # After the panel's own layout has taken the change: its least width changes too.
             QTimer.singleShot(0, self, self._fit)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._passes
+            and event.type() == QEvent.Type.LayoutRequest
+            and self._passes.minimumSizeHint().width() != self._pass_least
+        ):
+            QTimer.singleShot(0, self, self._fit)  # after the panel's layout has taken it
+        return False
+
     def reveal(self, widget: QWidget) -> None:
         """Scroll the tasks to ``widget``; the pass column is always in view already."""
         if self._content.isAncestorOf(widget):
@@ -94,6 +105,7 @@ class WorkArea(QWidget):
             return
         share = EMPTY_SHARE if self._empty else PASS_SHARE.get(self._weight, PASS_SHARE[2])
         least = self._passes.minimumSizeHint().width()
+        self._pass_least = least
         # The tasks keep at least what they need not to be cut; the pass keeps its least.
         tasks_least = (
             self._content.minimumSizeHint().width()

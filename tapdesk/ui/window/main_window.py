@@ -11,6 +11,7 @@ route to issue and one to revoke, whether or not a checklist is open (:meth:`Mai
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout,
 from tapdesk.core import readiness
 from tapdesk.core.audit import IntentState
 from tapdesk.core.clock import Clock
-from tapdesk.core.lifecycle import pass_state
+from tapdesk.core.lifecycle import IdleStep, idle_step, pass_state
 from tapdesk.core.models import AuthMethod, TapPolicy, TemporaryAccessPass, User, UserStatus
 from tapdesk.core.passrules import validate_request
 from tapdesk.core.readiness import Finding, TargetFacts
@@ -35,10 +36,11 @@ from tapdesk.ui.text import Label
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.tools import menu as tools_menu
 from tapdesk.ui.widgets.banner import Banner
+from tapdesk.ui.widgets.confirm import ConfirmDialog
 from tapdesk.ui.widgets.header import HeaderBar
 from tapdesk.ui.widgets.issue_form import IssueForm
 from tapdesk.ui.widgets.notices import Notices
-from tapdesk.ui.widgets.pass_panel import PanelState, PassPanel
+from tapdesk.ui.widgets.pass_panel import SIGNED_OUT_TEXT, PanelState, PassPanel
 from tapdesk.ui.widgets.search import SearchPanel
 from tapdesk.ui.widgets.user_card import UserCard
 from tapdesk.ui.widgets.user_strip import UserStrip
@@ -62,6 +64,12 @@ log = logging.getLogger(__name__)
 
 
 SEARCH_LEAST, SEARCH_MOST = 220, 320  # the search column's width
+
+
+def _pass_words(tap: TemporaryAccessPass) -> str:
+    """ "one-time, expires 10:02": how a confirmation names the pass it is about."""
+    use = "one-time" if tap.usable_once else "reusable"
+    return f"{use}, expires {tap.expires.astimezone():%H:%M}"
 
 
 class MainWindow(QMainWindow):
@@ -99,6 +107,7 @@ class MainWindow(QMainWindow):
         self._problems: list[Finding] = []
         self._reconciled = False
         self._pass_final = False
+        self.confirm_dialog: ConfirmDialog | None = None
         self.setWindowTitle("tapdesk: Temporary Access Passes")
         self.setAccessibleName("tapdesk")
         self.setMinimumSize(980, 640)
@@ -117,6 +126,9 @@ class MainWindow(QMainWindow):
         self.passes = PassPanel(
             self.clock,
             self.clipboard,
+            payload_for=lambda user, code: qr_payload(
+                self.settings, user.user_principal_name, code.reveal()
+            ),
             mask_until_revealed=self.settings.mask_until_revealed,
             qr_is_secret=self.settings.qr_payload.value == "pass",
         )
@@ -204,16 +216,18 @@ class MainWindow(QMainWindow):
         self.loader.status_failed.connect(self._on_status_failed)
         self.loader.facts_changed.connect(lambda _facts: self._recheck())
         self.card.sign_in_button.clicked.connect(self._sign_in_clicked)
-        self.form.issue_requested.connect(self.issue)
+        self.card.revoke_button.clicked.connect(self._revoke_from_card)
+        self.form.issue_requested.connect(self.request_issue)
         self.passes.revoke_requested.connect(self.revoke)
         self.passes.emptied.connect(self.work.set_pass_empty)
-        self.passes.replace_requested.connect(self.issue)
-        self.passes.hidden.connect(self._on_pass_hidden)
+        self.passes.replace_requested.connect(self.request_issue)
+        self.passes.masked.connect(self._on_pass_masked)
         self.watcher.updated.connect(self._on_watched)
         self.watcher.gone.connect(self._on_pass_gone)
         guide = self.guide
-        guide.issue_requested.connect(self.issue)
+        guide.issue_requested.connect(self.request_issue)
         guide.revoke_requested.connect(self._revoke_session_pass)
+        guide.close_requested.connect(self._close_session)
         guide.open_session_requested.connect(self.open_session)
         guide.error.connect(self.show_error)
         guide.notice.connect(
@@ -237,12 +251,12 @@ class MainWindow(QMainWindow):
         bind(QKeySequence.StandardKey.Find, self.search.focus_search)
         bind("Ctrl+Shift+C", self.passes.copy)
         bind("Esc", self.escape)
-        bind("Ctrl+Return", self.issue)
+        bind("Ctrl+Return", self.enter_issue)
         # Enter anywhere in the form issues (the search box keeps Enter for its own lookup).
         for key in ("Return", "Enter"):
             shortcut = QShortcut(QKeySequence(key), self.form)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.issue)
+            shortcut.activated.connect(self.enter_issue)
 
     # -- start ----------------------------------------------------------------------------------
     def start(self) -> None:
@@ -338,7 +352,7 @@ class MainWindow(QMainWindow):
             item.sentence(),
             tone=Tone.WARNING,
             # Recorded by the issuer: the session, if any, never learnt of this pass.
-            action=("Revoke", lambda: self._revoke(user, tap.id, "")),
+            action=("Revoke…", lambda: self.ask_revoke(user, tap, "")),
         )
 
     def _on_signed_out(self) -> None:
@@ -346,9 +360,9 @@ class MainWindow(QMainWindow):
         (its value forgotten), the user, the sessions, the audit view and the roster."""
         self.technician = None
         self.policy = None
-        self.passes.hide_pass("Signed out.")
-        self.passes.clear()  # forgets the value and clears a copy from the clipboard
         self._select_none()
+        # Every value goes, kept ones too, and a copy leaves the clipboard.
+        self.passes.forget_all(SIGNED_OUT_TEXT)
         self.guide.signed_out()
         self.banner.dismiss()
         self.search.clear_results()
@@ -384,21 +398,25 @@ class MainWindow(QMainWindow):
             return
         self._leave_user()
         self.banner.dismiss()
+        self.form.status.clear()  # what the last Issue did was about the previous user
         self.card.show_user(user)
         self.strip.show_user(user)
         self.work.to_top()  # each user opens with their card in view, not at the last scroll
+        if self.passes.open_user(user):  # their pass, kept masked while they were not open
+            kept = self.passes.tap
+            if kept is not None:
+                self.watcher.watch(user.id, kept.id)
         self.card.set_loading(True)
-        self.loader.load(user, self.policy)
+        self.loader.load(user, self.policy)  # its read settles the kept pass (confirm_live)
         self.guide.show_user(user)
         self.form.issue_button.setFocus()
 
     def _leave_user(self) -> None:
-        """Privacy: the pass of the previous user leaves the screen before the next one shows."""
+        """Privacy: the pass of the previous user leaves the screen before the next one shows
+        (kept masked, so coming back to them finds it)."""
         self.loader.cancel()
         self.watcher.stop()
-        if self.passes.state is PanelState.SHOWN:
-            self.passes.hide_pass("You moved to another user.")
-        self.passes.clear()
+        self.passes.leave()
 
     def _select_none(self) -> None:
         self._leave_user()
@@ -412,7 +430,8 @@ class MainWindow(QMainWindow):
         self.card.show_user(status.user)
         self.strip.show_user(status.user)
         self.card.show_methods(list(status.methods))
-        self.card.show_existing(status.tap, self.clock.now())
+        self.passes.confirm_live(status.user, status.tap)
+        self.card.show_existing(status.tap, self.clock.now(), shown_here=self._value_here())
 
     def _on_status_failed(self, error: TapdeskError) -> None:
         self.card.set_loading(False)
@@ -435,6 +454,68 @@ class MainWindow(QMainWindow):
         )
 
     # -- issue, revoke: one route each -------------------------------------------------------
+    def _live_pass(self) -> TemporaryAccessPass | None:
+        """The open user's pass while it works: the one on the panel, else the card's read."""
+        user, panel = self.card.user, self.passes
+        if user is None:
+            return None
+        view = panel.view()
+        if panel.user is not None and panel.user.id == user.id and view is not None:
+            return None if view.state.final else panel.tap
+        facts = self.loader.facts
+        tap = facts.tap if facts is not None and facts.user.id == user.id else None
+        return tap if tap is not None and not pass_state(tap, self.clock.now()).final else None
+
+    def _value_here(self) -> bool:
+        """The panel holds the value of the open user's pass (shown or masked)."""
+        user = self.card.user
+        return user is not None and self.passes.has_value and self.passes.user == user
+
+    def request_issue(self) -> None:
+        """Issue with the form's settings; a live pass is replaced only after asking once."""
+        user, live = self.card.user, self._live_pass()
+        if user is None or not self.form.can_issue:
+            return
+        if live is None:
+            self.issue()
+            return
+        name = user.display_name or user.user_principal_name
+        self._confirm(
+            f"Replace the pass for {name}?",
+            f"{name}'s current pass ({_pass_words(live)}) stops working at once, and a new "
+            "pass is issued with the form's settings.",
+            "Replace the pass",
+            self.issue,
+        )
+
+    def enter_issue(self) -> None:
+        """Enter (or Ctrl+Enter) issues a pass, and never replaces a live one."""
+        if self.card.user is None or not self.form.can_issue:
+            return
+        if self._live_pass() is not None:
+            self.form.status.setText(
+                "Enter does not replace a live pass. To replace it, click "
+                "“Replace the current pass…”: it asks first."
+            )
+            return
+        self.issue()
+
+    def _confirm(self, title: str, text: str, action: str, then: Any) -> None:
+        """Ask once before destroying a pass; Cancel is the default answer."""
+        if self.confirm_dialog is not None:
+            self.confirm_dialog.reject()
+        dialog = ConfirmDialog(title, text, action=action, parent=self)
+        self.confirm_dialog = dialog
+
+        def finished() -> None:
+            if self.confirm_dialog is dialog:
+                self.confirm_dialog = None
+            dialog.deleteLater()
+
+        dialog.accepted.connect(then)
+        dialog.finished.connect(finished)
+        dialog.open()
+
     def issue(self) -> None:
         user = self.card.user
         if user is None or not self.form.can_issue:
@@ -459,7 +540,7 @@ class MainWindow(QMainWindow):
             user,
             request,
             plan.for_session(self._methods_read_for(user)) if plan is not None else None,
-            lambda issued: self._on_issued(user, plan, issued),
+            lambda issued: self._on_issued(user, plan, issued, old.id if old else ""),
             lambda error: self._on_issue_failed(error, plan),
             first_save=plan.first_save if plan is not None else None,
             replaces=old.id if old is not None else "",
@@ -470,7 +551,9 @@ class MainWindow(QMainWindow):
         facts = self.loader.facts
         return facts.methods if facts is not None and facts.user.id == user.id else None
 
-    def _on_issued(self, user: User, plan: IssuePlan | None, issued: Issued) -> None:
+    def _on_issued(
+        self, user: User, plan: IssuePlan | None, issued: Issued, old_id: str = ""
+    ) -> None:
         tap = issued.tap
         if plan is not None:  # the checklist records its pass (and the audit) first
             self.guide.onboarding.first_saved(plan)
@@ -490,14 +573,18 @@ class MainWindow(QMainWindow):
                 hint="Open that user again and use Replace or Revoke.",
             )
             return
-        payload = qr_payload(
-            self.settings, user.user_principal_name, tap.code.reveal() if tap.code else ""
-        )
-        self.passes.show_pass(tap, user, payload)
+        self.passes.show_pass(tap, user)
         self.card.show_existing(tap.without_code(), self.clock.now(), shown_here=True)
         self.loader.merge(tap=tap.without_code(), tap_known=True, tap_shown=True)
         self.watcher.watch(user.id, tap.id)
         self.idle.touch()
+        done = "Replaced" if old_id else "Issued"
+        ends = tap.expires.astimezone()
+        self.form.status.setText(
+            f"{done} {self.clock.now().astimezone():%H:%M}, expires {ends:%H:%M}"
+            + (": the earlier pass no longer works." if old_id else ".")
+        )
+        self.passes.copy_button.setFocus()  # not Issue: a second Enter must not reach it
         self.statusBar().showMessage(f"Pass issued for {user.user_principal_name}.", 8000)
 
     def _on_issue_failed(self, error: TapdeskError, plan: IssuePlan | None = None) -> None:
@@ -512,11 +599,19 @@ class MainWindow(QMainWindow):
         self.show_error(error)
 
     def revoke(self) -> None:
-        """Revoke the pass on screen (a checklist's pass is recorded by its checklist)."""
+        """Revoke the pass on the panel, after asking (a checklist's pass is recorded by its
+        checklist)."""
         user, tap = self.card.user, self.passes.tap
         if user is None or tap is None:
             return
-        self._revoke(user, tap.id, self.guide.session_pass(user.id, tap.id) or "")
+        self.ask_revoke(user, tap, self.guide.session_pass(user.id, tap.id) or "")
+
+    def _revoke_from_card(self) -> None:
+        """The card's Revoke…: whatever live pass the user has, shown here or not."""
+        user, tap = self.card.user, self.card.live_pass
+        if user is None or tap is None:
+            return
+        self.ask_revoke(user, tap, self.guide.session_pass(user.id, tap.id) or "")
 
     def _revoke_session_pass(self, user_id: str) -> None:
         """The checklist's Revoke: its session's pass, shown or not."""
@@ -525,32 +620,72 @@ class MainWindow(QMainWindow):
         pass_id = self.guide.pass_id_of(session_id) if session_id else None
         if user is None or user.id != user_id or session_id is None or pass_id is None:
             return
-        self._revoke(user, pass_id, session_id)
+        name = user.display_name or user.user_principal_name
+        self._confirm(
+            f"Revoke the pass for {name}?",
+            f"{name}'s pass stops working at once. This cannot be undone.",
+            "Revoke the pass",
+            lambda: self._revoke(user, pass_id, session_id),
+        )
 
-    def _revoke(self, user: User, pass_id: str, session_id: str) -> None:
+    def ask_revoke(self, user: User, tap: TemporaryAccessPass, session_id: str) -> None:
+        name = user.display_name or user.user_principal_name
+        self._confirm(
+            f"Revoke the pass for {name}?",
+            f"{name}'s pass ({_pass_words(tap)}) stops working at once. This cannot be undone.",
+            "Revoke the pass",
+            lambda: self._revoke(user, tap.id, session_id),
+        )
+
+    def _revoke(
+        self, user: User, pass_id: str, session_id: str, then: Callable[[], None] | None = None
+    ) -> None:
         self.passes.set_busy(True)
         self.ops.revoke(
             self.technician,
             user,
             pass_id,
             session_id,
-            lambda warnings: self._on_revoked(user, session_id, warnings),
+            lambda warnings: self._on_revoked(user, session_id, warnings, then),
             self._on_revoke_failed,
         )
 
-    def _on_revoked(self, user: User, session_id: str, warnings: tuple[str, ...]) -> None:
+    def _close_session(self, session_id: str, reason: str, revoke: bool) -> None:
+        """Close a checklist unfinished; first revoke its pass when the technician kept the
+        box ticked (a failed revoke leaves the session open, with the error)."""
+        user = self.guide.user_of_session(session_id)
+        pass_id = self.guide.live_session_pass(session_id)
+        if user is None:
+            return
+        if revoke and pass_id is not None:
+            self._revoke(user, pass_id, session_id, lambda: self._abandon(session_id, reason, user))
+        else:
+            self._abandon(session_id, reason, user)
+
+    def _abandon(self, session_id: str, reason: str, user: User) -> None:
+        self.guide.onboarding.abandon(session_id, reason)
+        self.passes.forget_user(user.id, "The session was closed.")
+
+    def _on_revoked(
+        self,
+        user: User,
+        session_id: str,
+        warnings: tuple[str, ...],
+        then: Callable[[], None] | None = None,
+    ) -> None:
         if session_id:  # then Graph confirms it on the checklist's next look
             self.guide.record_revoked(session_id)
         self.passes.set_busy(False)
         self.statusBar().showMessage(f"Pass revoked for {user.user_principal_name}.", 8000)
         for warning in warnings:
             self.banner.show_notice("Audit trail", warning, tone=Tone.WARNING)
-        if self.card.user is None or self.card.user.id != user.id:
-            return
-        self.watcher.stop()
-        self.passes.mark_revoked()
-        self.card.show_existing(None, self.clock.now())
-        self.loader.merge(tap=None, tap_shown=False)
+        if self.card.user is not None and self.card.user.id == user.id:
+            self.watcher.stop()
+            self.passes.mark_revoked()
+            self.card.show_existing(None, self.clock.now())
+            self.loader.merge(tap=None, tap_shown=False)
+        if then is not None:
+            then()
 
     def _on_revoke_failed(self, error: TapdeskError) -> None:
         self.passes.set_busy(False)
@@ -565,18 +700,34 @@ class MainWindow(QMainWindow):
         if final != self._pass_final:  # expired: the form no longer "replaces" anything
             self._pass_final = final
             self._recheck()
-        self.card.refresh_existing(now)
+        self.card.refresh_existing(now, shown_here=self._value_here())
         self.clipboard.tick()
-        hide_after = self.settings.hide_after_seconds
-        if (
-            self.passes.state is PanelState.SHOWN
-            and hide_after > 0
-            and self.idle.idle_seconds() >= hide_after
-        ):
-            self.passes.hide_pass(f"Hidden after {hide_after} s without activity.")
+        self._mask_when_idle()
         self.watcher.check()
         self.guide.tick()
         self._sign_out_when_idle()
+
+    def _mask_when_idle(self) -> None:
+        """A pass left on screen is masked after the idle time, with a warning first; never
+        while the new hire is still using it, unless the site file set the time."""
+        panel = self.passes
+        if panel.state is not PanelState.SHOWN or panel.is_masked:
+            return
+        after = self.settings.hide_after_seconds
+        idle = self.idle.idle_seconds()
+        step = idle_step(idle, after, exempt=self._pass_in_use())
+        if step is IdleStep.MASK:
+            panel.mask_pass(f"Masked after {after} s without activity.")
+        else:
+            panel.warn_idle(after - idle if step is IdleStep.WARN else None)
+
+    def _pass_in_use(self) -> bool:
+        """The pass on screen is the one an open checklist waits for the new hire to use."""
+        origin = self.settings.origin("hide_after_seconds")
+        if origin is not None and origin.layer == "site":
+            return False  # the administrator's time is a promise: it holds regardless
+        user, tap = self.passes.user, self.passes.tap
+        return user is not None and tap is not None and self.guide.pass_in_use(user.id, tap.id)
 
     def _sign_out_when_idle(self) -> None:
         """A bench left alone: sign out, so the next person cannot work as this technician."""
@@ -602,9 +753,10 @@ class MainWindow(QMainWindow):
 
     # -- privacy, errors, closing ---------------------------------------------------------------
     def escape(self) -> None:
-        if self.passes.state is PanelState.SHOWN:
-            self.passes.hide_pass("You hid the pass.")
-        elif not self.banner.isHidden():
+        """Esc masks the pass on show (Show brings it back); else it dismisses the banner."""
+        if self.passes.mask_pass("You masked the pass (Esc)."):
+            return
+        if not self.banner.isHidden():
             self.banner.dismiss()
 
     def show_notice(self, title: str, text: str, *, standing: bool = False) -> None:
@@ -618,8 +770,8 @@ class MainWindow(QMainWindow):
         """Standing notices from sign-in (say, tokens kept in memory only), until restart."""
         self.notice.add(text)
 
-    def _on_pass_hidden(self, reason: str) -> None:
-        self.statusBar().showMessage(f"Pass hidden. {reason}", 10000)
+    def _on_pass_masked(self, reason: str) -> None:
+        self.statusBar().showMessage(f"Pass masked. {reason}", 10000)
 
     def show_error(self, error: TapdeskError) -> None:
         log.info(
@@ -640,7 +792,7 @@ class MainWindow(QMainWindow):
         self.heartbeat.stop()
         self.watcher.stop()
         self.guide.shutdown()
-        self.passes.forget()
+        self.passes.forget_all()
         self.clipboard.clear_now()
         self.signin.shutdown()
         self.runner.wait_for_done(5000)
