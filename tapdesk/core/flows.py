@@ -320,17 +320,7 @@ class _Parser:
         self.placeholders(text, key, where)
         when = None
         if "when" in item:
-            raw = item["when"]
-            allowed = [c.value for c in Condition]
-            if not isinstance(raw, str) or raw not in allowed:
-                shown = repr(raw) if isinstance(raw, str | int | float | bool) else "that value"
-                raise self.fail(
-                    f"when = {shown[:60]} is not a known condition",
-                    key=key,
-                    hint=_suggest(str(raw), allowed),
-                    **where,
-                )
-            when = Condition(raw)
+            when = self.enum(item, "when", Condition, where, key_of=key, noun="condition")
         return Line(
             text,
             when,
@@ -383,17 +373,27 @@ class _Parser:
         return value
 
     def enum(
-        self, table: Mapping[str, Any], key: str, kind: type[Enum], where: dict[str, Any]
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        kind: type[Enum],
+        where: dict[str, Any],
+        *,
+        key_of: str = "",
+        noun: str = "",
     ) -> Any:
+        """A value of ``kind``. Inside a line (``key_of``: the list it is in) the problem is
+        placed on that list and names the key: "when = 'x' is not a known condition"."""
         value = table.get(key)
         if value is None:
-            raise self.fail("is missing", key=key, **where)
+            raise self.fail("is missing", key=key_of or key, **where)
         allowed = [m.value for m in kind]
         if not isinstance(value, str) or value not in allowed:
             shown = repr(value) if isinstance(value, str | int | float | bool) else "that value"
+            named = f"{key} = " if key_of else ""
             raise self.fail(
-                f"{shown[:60]} is not a known {key}",
-                key=key,
+                f"{named}{shown[:60]} is not a known {noun or key}",
+                key=key_of or key,
                 hint=_suggest(str(value), allowed),
                 **where,
             )

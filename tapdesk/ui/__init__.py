@@ -32,7 +32,7 @@ def application(argv: Sequence[str] | None = None, *, large_text: bool = False) 
     """The one QApplication (created once; tests and screenshots reuse it)."""
     from PySide6.QtWidgets import QApplication
 
-    from tapdesk.ui import theme
+    from tapdesk.ui import focus, theme
 
     # Worker threads (Graph, MSAL, the store) share the GIL with the GUI thread: handing it over
     # every millisecond instead of every five keeps the window's frames on time.
@@ -45,6 +45,7 @@ def application(argv: Sequence[str] | None = None, *, large_text: bool = False) 
         app.setDesktopFileName(APP_NAME)
     theme.apply_large_text(app, large_text)
     theme.follow_system_palette(app)
+    focus.install(app)  # a ring round the keyboard focus, on every window
     return app
 
 

@@ -102,6 +102,43 @@ def muted(palette: QPalette) -> QColor:
     )
 
 
+def luminance(colour: QColor) -> float:
+    """Relative luminance (WCAG 2): 0 for black, 1 for white."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * linear(colour.red())
+        + 0.7152 * linear(colour.green())
+        + 0.0722 * linear(colour.blue())
+    )
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio, from 1 (the same) to 21 (black on white)."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+FOCUS_CONTRAST = 3.0  # WCAG 2.2's least for a focus indicator against what is next to it
+
+
+def focus_colour(palette: QPalette) -> QColor:
+    """The focus ring: the palette's highlight a fifth of the way towards the text colour (darker
+    on light windows, lighter on dark ones), further if it would not stand out from the window."""
+    highlight = palette.color(QPalette.ColorRole.Highlight)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    window = palette.color(QPalette.ColorRole.Window)
+    amount = 0.2
+    colour = mix(highlight, text, amount)
+    while contrast(colour, window) < FOCUS_CONTRAST and amount < 1.0:
+        amount = min(1.0, amount + 0.1)
+        colour = mix(highlight, text, amount)
+    return colour
+
+
 def urgency_tone(urgency: Urgency) -> Tone:
     return _URGENCY_TONES[urgency]
 

@@ -6,12 +6,13 @@ import html
 import re
 import threading
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.demo.constants import GRAPH_HOST, LOGIN_HOST
+from tapdesk.graph.client import GraphClient
 
 UPN = {
     name: f"{name}@northwind.example"
@@ -82,6 +83,16 @@ def graph_client(
         transport=tenant.transport(),
         base_url=DEMO_GRAPH_URL,
         headers={"authorization": f"Bearer {token}"},
+    )
+
+
+def demo_graph(tenant: DemoTenant, clock: Any) -> GraphClient:
+    """tapdesk's own Graph client on the demo tenant, signed in as the training technician."""
+    return GraphClient(
+        DEMO_GRAPH_URL,
+        lambda force_refresh=False: tenant.access_token(),
+        transport=tenant.transport(),
+        clock=clock,
     )
 
 

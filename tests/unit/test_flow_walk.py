@@ -16,12 +16,12 @@ from tapdesk.core.checklist import SYSTEM_ACTOR, StepState
 from tapdesk.core.flow_text import TextFacts, render
 from tapdesk.core.flows import Action, Check, Flow, Line, StepKind, load_flows
 from tapdesk.core.passrules import IssueRequest
-from tapdesk.demo import DEMO_GRAPH_URL, DemoTenant
+from tapdesk.demo import DemoTenant
 from tapdesk.demo.phone import Phone
-from tapdesk.graph.client import GraphClient
 from tapdesk.runtime.resources import flows_dir
 from tapdesk.workflows.onboarding import OnboardingSession, read
 from tests.helpers.clock import FakeClock
+from tests.helpers.demo import demo_graph
 
 FLOWS = load_flows(flows_dir())[0]
 UPN = "ava.newhire@northwind.example"
@@ -62,12 +62,7 @@ def every_line(flow: Flow) -> list[Line]:
 def walk(flow: Flow, *, once: bool, has_app: bool) -> tuple[OnboardingSession, TextFacts]:
     clock = FakeClock()
     tenant = DemoTenant(clock=clock)
-    graph = GraphClient(
-        DEMO_GRAPH_URL,
-        lambda force_refresh=False: tenant.access_token(),
-        transport=tenant.transport(),
-        clock=clock,
-    )
+    graph = demo_graph(tenant, clock)
     phone = tenant.phone(UPN)
     if has_app:
         phone.register_authenticator("ios")

@@ -12,7 +12,7 @@ from tapdesk.core.flows import load_flows
 from tapdesk.core.models import PassCode, TemporaryAccessPass, UsabilityReason, User
 from tapdesk.core.roster import RosterStatus
 from tapdesk.core.verify import GraphRead, Observation
-from tapdesk.demo import DEMO_GRAPH_URL, DemoTenant
+from tapdesk.demo import DemoTenant
 from tapdesk.errors import (
     NotFound,
     NotPermitted,
@@ -21,7 +21,6 @@ from tapdesk.errors import (
     StorageError,
     Throttled,
 )
-from tapdesk.graph.client import GraphClient
 from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import DiskFull, Store
 from tapdesk.workflows.onboarding import (
@@ -35,6 +34,7 @@ from tapdesk.workflows.onboarding import (
     save,
 )
 from tests.helpers.clock import START, FakeClock
+from tests.helpers.demo import demo_graph
 
 FLOWS = {flow.id: flow for flow in load_flows(flows_dir())[0]}
 AVA = User("u-ava", "ava.newhire@northwind.example", "Ava Newhire")
@@ -257,12 +257,7 @@ def test_the_save_warning_gives_the_error_its_hint_and_what_happens_next():
 def test_read_returns_the_pass_graph_holds():
     clock = FakeClock()
     tenant = DemoTenant(clock=clock)
-    graph = GraphClient(
-        DEMO_GRAPH_URL,
-        lambda force_refresh=False: tenant.access_token(),
-        transport=tenant.transport(),
-        clock=clock,
-    )
+    graph = demo_graph(tenant, clock)
     ava = graph.get_user("ava.newhire@northwind.example")
     from tapdesk.core.passrules import IssueRequest
 

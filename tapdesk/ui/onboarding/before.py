@@ -57,7 +57,9 @@ class BeforeYouStart(QWidget):
         if (session_id, issued) != self._key:
             self._key, self._opened = (session_id, issued), None
         self._issued = issued
-        if (flow, facts) != self._shown:
+        shown = self._shown
+        # The flow by identity: comparing two flows field by field on every refresh is waste.
+        if shown is None or shown[0] is not flow or shown[1] != facts:
             self._shown = (flow, facts)
             self.text.show_marked(before_marked(flow, facts))
         self.setVisible(bool(self.text.marked.html))

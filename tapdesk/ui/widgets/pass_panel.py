@@ -545,7 +545,8 @@ class PassPanel(Section):
         content = self._content
         if content.isHidden() or content.width() <= 0:
             return
-        spacing = 8
+        layout = content.layout()
+        spacing = layout.spacing() if layout is not None else 0
         above = self.for_user.height() + self._code_box.sizeHint().height()
         above += self._tools.sizeHint().height() + 3 * spacing
         caption = self.qr_caption.sizeHint().height() + 4
@@ -559,7 +560,6 @@ class PassPanel(Section):
         if side != self.qr.width():
             self.qr.setFixedSize(side, side)
             self.qr_caption.setMaximumWidth(side)
-            layout = content.layout()
             if layout is not None:
                 layout.activate()  # place it now: a grab before the next event must be right
 

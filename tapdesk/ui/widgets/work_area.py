@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 MARGINS = (6, 8, 12, 8)
 PASS_SHARE = {2: 0.5, 3: 0.45}  # the pass column's share beside the form (2) or checklist (3)
 EMPTY_SHARE = 0.3  # with no pass on show, the tasks get most of the room
 PASS_MAX = 760
+FOCUS_MARGIN = 12  # room Tab leaves round the widget it scrolls to: its focus ring, some air
 
 
 class WorkArea(QWidget):
@@ -91,6 +92,15 @@ class WorkArea(QWidget):
         """Scroll the tasks to ``widget``; the pass column is always in view already."""
         if self._content.isAncestorOf(widget):
             self.tasks.ensureWidgetVisible(widget, 0, 24)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab from a widget in the work area. A task it lands on is scrolled into view, only
+        as far as it needs (QScrollArea's own reveal then finds it in view: no 50 px jump)."""
+        moved = super().focusNextPrevChild(next)
+        widget = QApplication.focusWidget()
+        if moved and widget is not None and self._content.isAncestorOf(widget):
+            self.tasks.ensureWidgetVisible(widget, 0, FOCUS_MARGIN)
+        return moved
 
     def to_top(self) -> None:
         self.tasks.verticalScrollBar().setValue(0)

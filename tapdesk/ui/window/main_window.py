@@ -27,7 +27,7 @@ from tapdesk.core.passrules import validate_request
 from tapdesk.core.readiness import Finding, TargetFacts
 from tapdesk.core.roles import Technician
 from tapdesk.errors import SessionNotSaved, TapdeskError
-from tapdesk.ui import theme
+from tapdesk.ui import focus, theme
 from tapdesk.ui.onboarding.guide import Guide
 from tapdesk.ui.operations import Operations
 from tapdesk.ui.qr import qr_payload
@@ -778,6 +778,11 @@ class MainWindow(QMainWindow):
             "shown to the technician: %s (request-id %s)", error.title, error.request_id or "-"
         )
         self.banner.show_error(error)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Tab follows the page, the checklist rows built since the last press included.
+        focus.follow_page(self)
+        return super().focusNextPrevChild(next)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """The search column gives up width first on a small screen: the tasks and the pass
