@@ -13,11 +13,12 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from tapdesk.config import MAX_CONFIG_BYTES, file_key, read_file
+from tapdesk.config import MAX_CONFIG_BYTES, Settings, file_key, read_file
 from tapdesk.core.bounded import read_bounded, utf8_text
 from tapdesk.errors import ConfigError
 from tapdesk.runtime import private
@@ -53,6 +54,21 @@ def save_user_values(paths: AppPaths, values: Mapping[str, Any]) -> Path:
     }
     _replace_checked(target, set_keys(_text_of(target), changes), values)
     return target
+
+
+def adopt(current: Settings, fresh: Settings) -> Settings:
+    """``current`` with the technician's settings as ``fresh`` (read again after a save) has
+    them: values, where each came from, the site's limits and the files read. Everything else
+    stays as the running app has it (the tenant, a demo's Graph URL)."""
+    origins = {name: origin for name, origin in current.origins if name not in PREFERENCES}
+    origins.update((name, origin) for name, origin in fresh.origins if name in PREFERENCES)
+    return replace(
+        current,
+        **{name: getattr(fresh, name) for name in PREFERENCES},
+        origins=tuple(origins.items()),
+        site_values=fresh.site_values,
+        sources=fresh.sources,
+    )
 
 
 def set_keys(text: str, changes: Mapping[tuple[str, str], str | None]) -> str:
@@ -174,6 +190,8 @@ def _check(temp: Path, target: Path, values: Mapping[str, Any]) -> None:
     try:
         read = read_file(temp, site=False)
     except ConfigError as exc:
+        if exc.key is None:  # the file read before the edit: the edit and its layout disagree
+            raise _layout_refused(target, values) from None
         raise ConfigError(
             f"not saved: {exc.reason}",
             path=str(target),
@@ -182,13 +200,16 @@ def _check(temp: Path, target: Path, values: Mapping[str, Any]) -> None:
         ) from None
     for name, value in values.items():
         if (value is None and name in read) or (value is not None and read.get(name) != value):
-            section, key = file_key(name)
-            raise ConfigError(
-                "not saved: the file's layout kept tapdesk from changing this key",
-                path=str(target),
-                key=f"{section}.{key}",
-                hint="Set it by hand (under [section], key = value). The file was left as it was.",
-            )
+            raise _layout_refused(target, {name: value})
+
+
+def _layout_refused(target: Path, values: Mapping[str, Any]) -> ConfigError:
+    return ConfigError(
+        "not saved: the way this file is written kept tapdesk from changing the setting",
+        path=str(target),
+        key=", ".join(".".join(file_key(name)) for name in values),
+        hint="Change it by hand ([section], then key = value). The file was left as it was.",
+    )
 
 
 def _not_written(target: Path, exc: OSError) -> ConfigError:

@@ -117,13 +117,22 @@ def test_a_file_tapdesk_cannot_read_is_not_rewritten(paths: AppPaths) -> None:
     assert paths.user_file.read_text(encoding="utf-8") == broken
 
 
-def test_a_layout_tapdesk_cannot_edit_is_refused(paths: AppPaths) -> None:
-    inline = "privacy = { hide_after_seconds = 60 }\n"
-    write(paths.user_file, inline)
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("privacy = { hide_after_seconds = 60 }\n", 30),  # a second [privacy] would not parse
+        ('[privacy]\n"hide_after_seconds" = 60\n', None),  # a quoted key is not found
+    ],
+)
+def test_a_layout_tapdesk_cannot_edit_is_refused(
+    paths: AppPaths, text: str, value: int | None
+) -> None:
+    write(paths.user_file, text)
     with pytest.raises(ConfigError) as raised:
-        save_user_values(paths, {"hide_after_seconds": 30})
+        save_user_values(paths, {"hide_after_seconds": value})
+    assert "privacy.hide_after_seconds" in raised.value.message
     assert "left as it was" in raised.value.hint
-    assert paths.user_file.read_text(encoding="utf-8") == inline
+    assert paths.user_file.read_text(encoding="utf-8") == text
 
 
 def test_a_folder_that_refuses_the_write_is_named_and_the_file_kept(
@@ -207,6 +216,7 @@ def test_tightened_agrees_with_loading(name: str, site: Any, other: Any) -> None
 
 def test_without_a_site_value_nothing_is_tightened() -> None:
     assert tightened(Settings(), "hide_after_seconds", 0) == 0
+    assert tightened(Settings(), "hide_after_seconds", 600) == 600
 
 
 def test_loading_records_the_site_values(paths: AppPaths) -> None:

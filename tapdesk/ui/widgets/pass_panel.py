@@ -77,7 +77,8 @@ class PassPanel(Section):
         self._clock = clock
         self._clipboard = clipboard
         self._mask_setting = mask_until_revealed
-        self._qr_is_secret = qr_is_secret
+        self._qr_setting = qr_is_secret  # for the next pass shown
+        self._qr_is_secret = qr_is_secret  # the shown pass's: its QR was made with it
         self._shown = shown
         self._code: PassCode | None = None
         self._payload: str | None = None
@@ -231,6 +232,7 @@ class PassPanel(Section):
         self._fit_countdown(tap.lifetime_minutes)
         self.user = user
         self._revealed = not self._mask_setting
+        self._qr_is_secret = self._qr_setting
         self._state = PanelState.SHOWN
         self._render()
         self.tick()
@@ -272,6 +274,15 @@ class PassPanel(Section):
         self.spelled.clear()
         self.qr.clear()
         self._clipboard.clear_now()
+
+    def set_privacy(self, *, mask_until_revealed: bool, qr_is_secret: bool) -> None:
+        """New settings, for the next pass. The one on screen keeps the QR code it was issued
+        with (its payload was chosen then), and is masked now if masking was turned on."""
+        self._mask_setting = mask_until_revealed
+        self._qr_setting = qr_is_secret
+        if mask_until_revealed and self._state is PanelState.SHOWN and self._revealed:
+            self._revealed = False
+            self._render()
 
     def toggle_reveal(self) -> None:
         if self._state is PanelState.SHOWN:
