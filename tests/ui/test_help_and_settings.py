@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QWidget,
+)
 
 import tapdesk
 from tapdesk.config import Cloud, load_settings
@@ -99,6 +107,21 @@ def test_about_names_version_tenant_cloud_and_log_folder_as_plain_text(
     assert token and not [label for label in labels if token in label.text()]
     about.open_logs.click()
     assert [url.toLocalFile() for url in opened] == [str(log_dir)]
+
+
+def test_every_control_of_the_dialogs_has_an_accessible_name(qtbot, window):
+    dialogs = [window.preferences.open_settings(), window.help.open_about()]
+    dialogs.append(window.help.open_shortcuts())
+    controls = (QAbstractButton, QAbstractSpinBox, QComboBox)
+    unnamed = [
+        f"{type(widget).__name__} in {dialog.accessibleName()}"
+        for dialog in dialogs
+        for widget in dialog.findChildren(QWidget)
+        if isinstance(widget, controls)
+        and not widget.accessibleName()
+        and not isinstance(widget.parent(), (QLineEdit, QTableWidget, *controls))  # Qt's parts
+    ]
+    assert unnamed == []
 
 
 # -- Settings: saved and applied at once ------------------------------------------------------

@@ -35,7 +35,7 @@ class AboutDialog(QDialog):
         self.setAccessibleName("About tapdesk")
         self._backend = backend
         self.values: dict[str, Label] = {}
-        title = Label(f"tapdesk {__version__}")
+        title = Label("tapdesk")
         title.setFont(theme.scaled_font(self, 1.35, bold=True))
         about = Label(
             "Issues Microsoft Entra Temporary Access Passes and walks the new hire through "
@@ -64,7 +64,7 @@ class AboutDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(close)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 12)
         layout.setSpacing(12)
         layout.addWidget(title)
@@ -72,7 +72,7 @@ class AboutDialog(QDialog):
         layout.addLayout(form)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.resize(620, 0)
+        self.resize(620, 300)
 
     def _value(self, name: str) -> Label:
         label = Label()
@@ -100,11 +100,15 @@ class AboutDialog(QDialog):
         for name, text in facts.items():
             self.values[name].setText(text)
         self._form.setRowVisible(self.values["Tenant id"], bool(facts["Tenant id"]))
-        self.values["Settings files"].set_lines(
-            list(settings.sources) or ["None: tapdesk's own defaults"]
-        )
+        sources = [
+            "TAPDESK_* environment variables" if source == "environment" else source
+            for source in settings.sources
+        ]
+        self.values["Settings files"].set_lines(sources or ["None: tapdesk's own defaults"])
         self.open_logs.setEnabled(paths.log_dir.is_dir())
         self.open_logs.setToolTip("" if paths.log_dir.is_dir() else "Nothing has been logged yet")
+        # As tall as the wrapped values need (a window's first size ignores wrapping).
+        self.resize(self.width(), self._layout.totalHeightForWidth(self.width()))
 
     def _settings(self) -> Settings:
         """The services' settings once they are built: a demo's Graph address is filled in

@@ -120,7 +120,8 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addStretch(1)
         layout.addLayout(bottom)
-        self.resize(640, 0)
+        # As tall as the wrapped notes need at this width (a window's first size ignores them).
+        self.resize(640, layout.totalHeightForWidth(640))
 
     def _add(self, form: QFormLayout, text: str, name: str, field: QWidget) -> None:
         """A row: the control, and under it a note saying what limits it, if anything does."""
@@ -139,7 +140,7 @@ class SettingsDialog(QDialog):
         note.setVisible(bool(note.value()))
         column = QVBoxLayout()
         column.setSpacing(2)
-        column.addWidget(field)
+        column.addWidget(_row(field) if isinstance(field, (QSpinBox, QComboBox)) else field)
         column.addWidget(note)
         label = Label(text)
         form.addRow(label, column)
