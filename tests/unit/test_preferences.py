@@ -19,7 +19,7 @@ from tapdesk.config import (
 )
 from tapdesk.errors import ConfigError
 from tapdesk.runtime.paths import AppPaths
-from tapdesk.workflows.preferences import save_user_values, set_keys
+from tapdesk.workflows.preferences import adopt, save_user_values, set_keys
 from tests.helpers.files import write
 
 USER = """\
@@ -223,3 +223,22 @@ def test_loading_records_the_site_values(paths: AppPaths) -> None:
     write(paths.site_file, "[privacy]\nhide_after_seconds = 60\nmask_until_revealed = true\n")
     settings = load_settings(paths, {})
     assert dict(settings.site_values) == {"hide_after_seconds": 60, "mask_until_revealed": True}
+
+
+def test_adopting_saved_settings_keeps_what_only_the_running_app_knows(paths: AppPaths) -> None:
+    running = Settings(
+        demo=True,
+        graph_url="https://graph.microsoft.com/beta",
+        clipboard_clear_seconds=30,
+        origins=(("graph_url", Origin("environment", "TAPDESK_GRAPH_URL")),),
+    )
+    write(paths.site_file, "[privacy]\nhide_after_seconds = 60\n")
+    save_user_values(paths, {"clipboard_clear_seconds": 10})
+    fresh = load_settings(paths, {})
+    adopted = adopt(running, fresh)
+    assert (adopted.demo, adopted.graph_url) == (True, "https://graph.microsoft.com/beta")
+    assert (adopted.clipboard_clear_seconds, adopted.hide_after_seconds) == (10, 60)
+    assert adopted.origin("graph_url") == Origin("environment", "TAPDESK_GRAPH_URL")
+    assert adopted.origin("clipboard_clear_seconds").path == str(paths.user_file)  # type: ignore[union-attr]
+    assert adopted.site_values == (("hide_after_seconds", 60),)
+    assert adopted.sources == (str(paths.site_file), str(paths.user_file))
