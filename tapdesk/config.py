@@ -161,6 +161,8 @@ class Settings:
     sources: tuple[str, ...] = ()
     origins: tuple[tuple[str, Origin], ...] = ()  # field name -> where its value came from
     notices: tuple[str, ...] = ()  # settings held to the site file's (say once, visibly)
+    # The site file's values of the tighten-only settings (see :func:`tightened`).
+    site_values: tuple[tuple[str, Any], ...] = ()
 
     def origin(self, name: str) -> Origin | None:
         return dict(self.origins).get(name)
@@ -261,6 +263,24 @@ _TIGHTER: dict[str, Callable[[Any, Any], Any]] = {
     "idle_sign_out_minutes": _sooner,
     "sign_in_max_age_minutes": min,  # 0 is the strictest here: a fresh sign-in every time
 }
+
+
+def tightened(settings: Settings, name: str, value: Any) -> Any:
+    """``value`` as tapdesk would use it below the site file: the site's value where ``value``
+    is looser (the rule :func:`load_settings` applies; the Settings dialog offers no more)."""
+    site = dict(settings.site_values)
+    if name not in site or name not in _TIGHTER:
+        return value
+    return _TIGHTER[name](site[name], value)
+
+
+def file_key(name: str) -> tuple[str, str]:
+    """Where a Settings field is written in a tapdesk.toml: (section, key)."""
+    for place, (field_name, _kind) in _FILE_KEYS.items():
+        if field_name == name:
+            return place
+    raise KeyError(name)
+
 
 _ENV_KEYS: dict[str, tuple[str, str]] = {
     "TAPDESK_TENANT_ID": ("tenant_id", "tenant"),
@@ -549,9 +569,21 @@ def load_settings(
         sources=tuple(sources),
         origins=tuple(origins.items()),
         notices=tuple(notices),
+        site_values=tuple((name, site[name]) for name in _TIGHTER if name in site),
     )
     check_token_hosts(settings)
     return settings
+
+
+def reread(settings: Settings, paths: AppPaths, env: Mapping[str, str] | None = None) -> Settings:
+    """The layers read again (the user file has changed), with the command-line flags that
+    made ``settings``: they still win, as they did at the start."""
+    flags = {
+        name: getattr(settings, name)
+        for name, origin in settings.origins
+        if origin.layer == "command line"
+    }
+    return load_settings(paths, env, flags)
 
 
 def _hold_to_site(

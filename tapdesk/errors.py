@@ -117,6 +117,7 @@ class ConfigError(UsageError):
         if not full.endswith((".", "?", "!")):  # a sentence, so the hint after it reads apart
             full += "."
         super().__init__(full, hint=hint)
+        self.reason = message  # the problem without its place, to restate it of another file
         self.path = path
         self.line = line
         self.key = key

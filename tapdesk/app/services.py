@@ -67,6 +67,7 @@ class Backend:
         self._error: BaseException | None = None
         self._done = False
         self._lock = threading.Lock()
+        self._changes: list[Callable[[Settings], Settings]] = []  # for services not built yet
 
     @classmethod
     def of(cls, services: Services) -> Backend:
@@ -96,10 +97,28 @@ class Backend:
                 except BaseException as exc:  # kept, so every later caller sees the same error
                     self._error = exc
                 self._done = True
+                for change in self._changes:
+                    self._changed(change)
         if self._error is not None:
             raise self._error
         assert self._services is not None
         return self._services
+
+    def update_settings(self, change: Callable[[Settings], Settings]) -> Settings:
+        """Settings changed while running (the window's Tools > Settings…): ``change`` applies
+        to these settings and to the services' own (a demo's Graph URL filled in), now or
+        when they are built. Returns the new settings."""
+        with self._lock:
+            self.settings = change(self.settings)
+            if self._done:
+                self._changed(change)
+            else:
+                self._changes.append(change)
+            return self.settings
+
+    def _changed(self, change: Callable[[Settings], Settings]) -> None:
+        if self._services is not None:
+            self._services.settings = change(self._services.settings)
 
     def close(self) -> None:
         """Close what was built; never waits for (or forces) a build nobody used."""

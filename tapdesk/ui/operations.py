@@ -11,11 +11,12 @@ makes a newer call win over an older one.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from tapdesk.config import Settings, reread
 from tapdesk.core.audit import AuditEvent
 from tapdesk.core.clock import Clock
 from tapdesk.core.flows import Flow
@@ -404,6 +405,23 @@ class Operations:
             failed,
             channel=channel,
         )
+
+    # -- the technician's own settings ----------------------------------------------------------
+    def save_settings(
+        self, values: Mapping[str, Any], done: Done[Settings], failed: Failed
+    ) -> Task:
+        """Write ``values`` to the user file, then read the settings again (the site's limits
+        and the environment still win): ``done`` gets them, to apply at once."""
+        from tapdesk.workflows.preferences import save_user_values
+
+        backend = self.backend
+        paths, settings, wanted = backend.paths, backend.settings, dict(values)
+
+        def work() -> Settings:
+            save_user_values(paths, wanted)
+            return reread(settings, paths)
+
+        return self.runner.submit(work, done, failed, channel="settings", name="save settings")
 
     # -- the new-hire day -------------------------------------------------------------------------
     def read_roster(self, path: Path, done: Done[Roster], failed: Failed, *, channel: str) -> Task:

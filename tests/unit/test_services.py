@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,18 @@ def test_ready_made_services(tmp_path: Path) -> None:
     built = _services(tmp_path)
     backend = Backend.of(built)
     assert backend.ready and backend.services() is built
+
+
+def test_changed_settings_reach_the_services_built_before_or_after(tmp_path: Path) -> None:
+    """Tools > Settings…: the front end's settings and the services' own change alike, and the
+    services keep what only they have (a demo's Graph URL)."""
+    built = _services(tmp_path)
+    built.settings = replace(built.settings, graph_url="https://graph.microsoft.com/beta")
+    backend = Backend(Settings(demo=True), built.paths, built.clock, lambda: built)
+    assert backend.update_settings(lambda s: replace(s, hide_after_seconds=30)) is backend.settings
+    assert backend.services().settings.hide_after_seconds == 30  # built after the change
+    backend.update_settings(lambda s: replace(s, clipboard_clear_seconds=5))
+    assert backend.settings.clipboard_clear_seconds == 5
+    assert backend.settings.graph_url is None
+    assert built.settings.clipboard_clear_seconds == 5
+    assert built.settings.graph_url == "https://graph.microsoft.com/beta"

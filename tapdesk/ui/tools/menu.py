@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QToolButton
 
 from tapdesk.ui.operations import Operations
 from tapdesk.ui.roster.link import RosterLink
+from tapdesk.ui.window import keys
 
 if TYPE_CHECKING:
     from tapdesk.ui.roster.window import RosterWindow
@@ -31,11 +32,11 @@ class DayTools(QObject):
         self.roster: RosterWindow | None = None
         self.audit: AuditDialog | None = None
         bar = window.menuBar()
-        menu = bar.addMenu("&Tools")
+        menu = self.menu = bar.addMenu("&Tools")
         for button in bar.findChildren(QToolButton):  # Qt's "more menus" chevron, when narrow
             button.setAccessibleName(button.accessibleName() or "More menus")
         self.roster_action = QAction("&New-hire day…", window)
-        self.roster_action.setShortcut(QKeySequence("Ctrl+R"))
+        keys.set_keys(self.roster_action, "new_hire_day")
         self.roster_action.setStatusTip("Import the day's roster, pre-check it, work the queue")
         self.roster_action.triggered.connect(self.open_roster)
         self.audit_action = QAction("&Audit…", window)

@@ -222,10 +222,8 @@ class IssueForm(Section):
         """Bounds and defaults from the tenant policy (``loaded=False``: not read yet)."""
         self._policy = policy
         bounds = lifetime_bounds(policy)
-        wanted = self._default_lifetime or bounds.default
         self.lifetime.blockSignals(True)
         self.lifetime.setRange(bounds.minimum, bounds.maximum)
-        self.lifetime.setValue(min(bounds.maximum, max(bounds.minimum, wanted)))
         self.lifetime.blockSignals(False)
         span = f"{human_minutes(bounds.minimum)} to {human_minutes(bounds.maximum)}"
         self.policy_note.setToolTip("")
@@ -247,10 +245,27 @@ class IssueForm(Section):
             self.one_time_note.setText("The tenant policy makes every pass one-time.")
         else:
             self.one_time.setEnabled(True)
-            self.one_time.setChecked(bool(self._default_one_time))
             self.one_time_note.setText("")
+        self._take_defaults()
         self.reset_start()
         self._update()
+
+    def set_defaults(self, lifetime: int | None, one_time: bool | None) -> None:
+        """The technician's defaults changed (Tools > Settings): the form takes them now."""
+        self._default_lifetime = lifetime
+        self._default_one_time = one_time
+        self._take_defaults()
+        self._update()
+
+    def _take_defaults(self) -> None:
+        """Lifetime and one-time use from the technician's defaults, within the policy."""
+        bounds = lifetime_bounds(self._policy)
+        wanted = self._default_lifetime or bounds.default
+        self.lifetime.blockSignals(True)
+        self.lifetime.setValue(min(bounds.maximum, max(bounds.minimum, wanted)))
+        self.lifetime.blockSignals(False)
+        if one_time_choice(self._policy) != "forced":
+            self.one_time.setChecked(bool(self._default_one_time))
 
     def reset_start(self) -> None:
         now = self._clock.now()

@@ -426,6 +426,15 @@ class PassPanel(Section):
         self.qr.clear()
         self._clipboard.clear_now()
 
+    def set_privacy(self, *, mask_until_revealed: bool, qr_is_secret: bool) -> None:
+        """New settings, at once: a pass on show is masked if masking was turned on, and its
+        QR code is drawn again with what it now carries (built when painted, never kept)."""
+        self._mask_setting = mask_until_revealed
+        self._qr_is_secret = qr_is_secret
+        masked_now = mask_until_revealed and self.mask_pass(MASKED_UNTIL_SHOWN)
+        if not masked_now:
+            self._render()
+
     def copy(self) -> bool:
         if self._code is None or self._state is not PanelState.SHOWN:
             return False

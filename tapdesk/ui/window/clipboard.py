@@ -59,6 +59,15 @@ class ClipboardGuard(QObject):
     def clear_after_seconds(self) -> int:
         return self._clear_after
 
+    def set_clear_after(self, seconds: int) -> None:
+        """A new setting: the next copy clears after ``seconds`` (0: never); a copy waiting now
+        is cleared no later than that from now."""
+        self._clear_after = seconds
+        if self._deadline is not None and seconds > 0:
+            self._deadline = min(self._deadline, self._clock.monotonic() + seconds)
+        elif self._digest is not None and seconds > 0:
+            self._deadline = self._clock.monotonic() + seconds
+
     @property
     def holding(self) -> bool:
         return self._digest is not None

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from tapdesk.core import readiness
@@ -34,7 +34,9 @@ from tapdesk.ui.qr import qr_payload
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.text import Label
 from tapdesk.ui.theme import Tone
+from tapdesk.ui.tools import help as help_menu
 from tapdesk.ui.tools import menu as tools_menu
+from tapdesk.ui.tools import settings_dialog
 from tapdesk.ui.widgets.banner import Banner
 from tapdesk.ui.widgets.confirm import ConfirmDialog
 from tapdesk.ui.widgets.header import HeaderBar
@@ -45,17 +47,20 @@ from tapdesk.ui.widgets.search import SearchPanel
 from tapdesk.ui.widgets.user_card import UserCard
 from tapdesk.ui.widgets.user_strip import UserStrip
 from tapdesk.ui.widgets.work_area import WorkArea
+from tapdesk.ui.window import keys
 from tapdesk.ui.window.card_loader import CardLoader
 from tapdesk.ui.window.clipboard import ClipboardGuard
 from tapdesk.ui.window.finder import UserFinder
 from tapdesk.ui.window.idle import IdleWatch
 from tapdesk.ui.window.pass_watcher import PassWatcher
 from tapdesk.ui.window.signin import SignIn
+from tapdesk.workflows import preferences
 from tapdesk.workflows.issuing import Issued
 from tapdesk.workflows.reconcile import Settled
 
 if TYPE_CHECKING:
     from tapdesk.app.services import Backend
+    from tapdesk.config import Settings
     from tapdesk.ui.onboarding.controller import IssuePlan
     from tapdesk.ui.roster.link import RosterLink
     from tapdesk.workflows.onboarding import SessionSummary
@@ -159,6 +164,10 @@ class MainWindow(QMainWindow):
         self._connect()
         self._shortcuts()
         self.day_tools = tools_menu.install(self, self.ops, self.roster_link())
+        self.preferences = settings_dialog.install(
+            self, self.day_tools.menu, self.ops, self.apply_settings
+        )
+        self.help = help_menu.install(self, backend)
         self._set_signed_in(False)
 
         self.heartbeat = QTimer(self)
@@ -238,25 +247,35 @@ class MainWindow(QMainWindow):
         guide.pass_observed.connect(self.watcher.observed)
 
     def _shortcuts(self) -> None:
-        def bind(
-            keys: QKeySequence | QKeySequence.StandardKey | str,
-            slot: Any,
-            context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut,
-        ) -> QShortcut:
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(context)
-            shortcut.activated.connect(slot)
-            return shortcut
+        """The keys are in the one table (:mod:`tapdesk.ui.window.keys`); Help lists it."""
+        keys.bind(
+            self,
+            self.form,
+            {
+                "find": self.search.focus_search,
+                "copy_pass": self.passes.copy,
+                "escape": self.escape,
+                # Enter issues, and never replaces a live pass (enter_issue says so).
+                "issue": self.enter_issue,
+                # Enter anywhere in the form (the search box keeps Enter for its own lookup).
+                "issue_in_form": self.enter_issue,
+            },
+        )
 
-        bind(QKeySequence.StandardKey.Find, self.search.focus_search)
-        bind("Ctrl+Shift+C", self.passes.copy)
-        bind("Esc", self.escape)
-        bind("Ctrl+Return", self.enter_issue)
-        # Enter anywhere in the form issues (the search box keeps Enter for its own lookup).
-        for key in ("Return", "Enter"):
-            shortcut = QShortcut(QKeySequence(key), self.form)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.enter_issue)
+    def apply_settings(self, fresh: Settings) -> None:
+        """Tools > Settings… saved: the technician's settings apply now (large text at the next
+        start). The idle mask and the QR payload read ``self.settings`` when they act."""
+        old = self.settings
+        self.settings = self.backend.update_settings(lambda s: preferences.adopt(s, fresh))
+        new = self.settings
+        self.clipboard.set_clear_after(new.clipboard_clear_seconds)
+        self.passes.set_privacy(
+            mask_until_revealed=new.mask_until_revealed,
+            qr_is_secret=new.qr_payload.value == "pass",
+        )
+        defaults = (new.default_lifetime_minutes, new.default_one_time)
+        if defaults != (old.default_lifetime_minutes, old.default_one_time):
+            self.form.set_defaults(*defaults)  # else the form keeps what the technician set
 
     # -- start ----------------------------------------------------------------------------------
     def start(self) -> None:
