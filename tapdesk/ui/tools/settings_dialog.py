@@ -151,7 +151,15 @@ class SettingsDialog(QDialog):
         settings = self._settings
         if name in {"clipboard_clear_seconds", "hide_after_seconds"}:
             most = tightened(settings, name, TIMER_MOST)
-            return f"{where}: at most {most} s." if tightened(settings, name, 0) else ""
+            if tightened(settings, name, 0):
+                return f"{where}: at most {most} s." + (
+                    " It masks even while a checklist waits for the new hire to use the pass."
+                    if name == "hide_after_seconds"
+                    else ""
+                )
+            if name == "hide_after_seconds":
+                return "Not while a checklist waits for the new hire to use the pass."
+            return ""
         if name == "mask_until_revealed" and tightened(settings, name, False):
             return f"{where}: always masked."
         if name == "qr_payload" and tightened(settings, name, QrPayload.PASS) is QrPayload.SIGNIN:
