@@ -154,7 +154,12 @@ def issue(qtbot: Any, window: MainWindow) -> None:
     assert window.form.can_issue, window.form.blocked_note.text()
     window.form.issue_button.click()
     qtbot.waitUntil(
-        lambda: window.passes.has_value or not window.banner.isHidden(), timeout=WAIT_MS
+        lambda: (
+            window.passes.has_value
+            or not window.form.message.isHidden()  # an issue error shows by the Issue button
+            or not window.banner.isHidden()
+        ),
+        timeout=WAIT_MS,
     )
     wait_idle(qtbot, window)
 

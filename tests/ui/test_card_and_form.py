@@ -121,9 +121,10 @@ def test_built_in_paths_warn_of_nothing_until_the_flows_say_why(qtbot, clock):
 def test_a_graph_error_shows_inline_with_a_copyable_request_id(qtbot, window):
     open_user(qtbot, window, "alex", UPN["alex.admin"])  # an admin: Authentication Admin may not
     issue(qtbot, window)
-    banner = window.banner
-    assert not banner.isHidden()
+    banner = window.form.message  # by the Issue button, not at the top of the work
+    assert not banner.isHidden() and window.banner.isHidden()
     assert banner.title.text() == "Not permitted"
+    assert window.statusBar().currentMessage().startswith("Not permitted: ")
     rid = banner.request_id.property("rid")
     assert rid and rid in banner.request_id.text()
     banner.copy_id.click()
@@ -135,10 +136,10 @@ def test_an_outage_on_issue_is_an_error_banner_not_a_crash(qtbot, window, tenant
     open_user(qtbot, window, "ava", UPN["ava.newhire"])
     tenant.inject(Fault.unavailable(503, "0", times=None, method="POST"))
     issue(qtbot, window)
-    assert window.banner.title.text() == "Microsoft Graph is unavailable"
-    assert window.banner.request_id.property("rid")
+    assert window.form.message.title.text() == "Microsoft Graph is unavailable"
+    assert window.form.message.request_id.property("rid")
     assert not window.passes.has_value
     tenant.clear_faults()
     issue(qtbot, window)
     assert window.passes.has_value
-    assert window.banner.isHidden()
+    assert window.form.message.isHidden()  # it worked: the error no longer applies

@@ -165,7 +165,8 @@ def test_the_site_files_limit_is_the_most_the_spin_offers(qtbot, make_window, tm
     assert (dialog.hide_after.minimum(), dialog.hide_after.maximum()) == (1, 60)  # no "Never"
     assert dialog.hide_after.specialValueText() == ""
     assert read(dialog.notes["hide_after_seconds"]) == (
-        f"Limited by the site file ({site}): at most 60 s."
+        f"Limited by the site file ({site}): at most 60 s. It masks even while a checklist "
+        "waits for the new hire to use the pass."
     )
     assert (dialog.clipboard.minimum(), dialog.clipboard.maximum()) == (0, 86400)
     assert dialog.clipboard.specialValueText() == "Never"

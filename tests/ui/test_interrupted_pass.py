@@ -60,8 +60,9 @@ def test_without_a_trail_the_window_issues_nothing_and_says_why(qtbot, tenant, c
     window = show_window(qtbot, services)
     open_user(qtbot, window, "ava", AVA)
     window.issue()
-    qtbot.waitUntil(lambda: window.banner.title.text() == "No audit trail", timeout=WAIT_MS)
-    assert "No pass was issued" in window.banner.message.text()
+    message = window.form.message  # said by the Issue button
+    qtbot.waitUntil(lambda: message.title.text() == "No audit trail", timeout=WAIT_MS)
+    assert "No pass was issued" in message.message.text()
     assert tenant.users[AVA].tap is None and not window.passes.has_value
 
 
@@ -85,7 +86,7 @@ def test_a_refused_pass_leaves_its_new_checklist_closed_and_on_record(window, qt
     open_user(qtbot, window, "alex", alex)
     window.form.set_path("passkey-authenticator")
     window.issue()
-    qtbot.waitUntil(lambda: not window.banner.isHidden(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.form.message.isHidden(), timeout=WAIT_MS)
     wait_idle(qtbot, window)
     [summary] = window.session_summaries()
     assert summary.closed and summary.upn == alex

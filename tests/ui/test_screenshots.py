@@ -29,6 +29,9 @@ EXPECTED = [
     "16-checklist-done.png",
     "17-phone-refused.png",
     "18-dark-checklist-resumed.png",
+    "19-pass-shown-1024x700.png",
+    "20-checklist-scrolled-1024x700.png",
+    "21-pass-masked-1024x700.png",
 ]
 
 
@@ -43,8 +46,12 @@ def test_screenshots_of_the_main_states(qtbot, tenant, clock, tmp_path):
     for path in written:
         image = QImage(str(path))
         assert not image.isNull() and image.width() >= 600
-    shown = QImage(str(tmp_path / "shots" / "04-pass-shown.png"))
-    assert len(decode(shown)) == 1  # the QR on the page scans
+    shots = tmp_path / "shots"
+    for name in ("04-pass-shown.png", "19-pass-shown-1024x700.png"):
+        assert len(decode(QImage(str(shots / name)))) == 1, name  # the QR on the page scans
+    scrolled = QImage(str(shots / "20-checklist-scrolled-1024x700.png"))
+    assert len(decode(scrolled)) == 1  # the checklist scrolled, the pass still in view
+    assert decode(QImage(str(shots / "21-pass-masked-1024x700.png"))) == []
 
 
 def test_screenshots_refuse_a_real_tenant(qtbot, tenant, clock, tmp_path):

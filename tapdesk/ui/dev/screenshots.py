@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tapdesk.ui.window.main_window import MainWindow
 
 SIZE = (1280, 860)
+SMALL = (1024, 700)  # the least window tapdesk is laid out for
 TIMEOUT = 30.0
 
 Inspect = Callable[[QWidget, str], None]
@@ -165,7 +166,9 @@ def _write_screenshots(backend: Backend, out_dir: Path) -> list[Path]:
     # An Authentication Administrator may not issue a pass to an administrator: Graph says 403.
     _find(window, "alex", "alex.admin@")
     window.issue()
-    pump(lambda: not window.banner.isHidden())
+    pump(lambda: not window.form.message.isHidden())  # said by the Issue button
+    settle(window)
+    window.work.reveal(window.form.message)
     settle(window)
     written.append(save(window, out_dir / "07-error-banner.png"))
     window.close()
@@ -173,6 +176,7 @@ def _write_screenshots(backend: Backend, out_dir: Path) -> list[Path]:
     written.append(_dark(backend, out_dir))
     written.extend(_day_tools(backend, out_dir))
     written.extend(_onboarding(backend, out_dir))
+    written.extend(_pass_views(backend, out_dir))
     _tidy(backend, began)
     return written
 
@@ -274,6 +278,45 @@ def _day_tools(backend: Backend, out_dir: Path) -> list[Path]:
     pump(lambda: not window.runner.busy and "record" in audit.count.text())
     written.append(save(audit, out_dir / "11-audit.png"))
     audit.close()
+    window.close()
+    return written
+
+
+# --- the pass in the smallest window ------------------------------------------------------------
+def _pass_views(backend: Backend, out_dir: Path) -> list[Path]:
+    """At 1024x700, the least the window is made for: the pass beside the form, beside a
+    checklist scrolled to its end, and masked (Esc)."""
+    from tapdesk.ui.window.main_window import MainWindow
+
+    window = MainWindow(backend, clock=ShiftedClock(backend.clock), heartbeat_ms=0)
+    window.resize(*SMALL)
+    window.show()
+    window.start()
+    settle(window)
+    _find(window, "andy", "andy.app@")
+    window.form.set_path(None)  # a pass only
+    window.issue()
+    pump(lambda: window.passes.has_value or not window.form.message.isHidden())
+    settle(window)
+    written = [save(window, out_dir / "19-pass-shown-1024x700.png")]
+
+    _find(window, "sam", "sam.synced@")
+    window.form.set_path("passkey-authenticator")
+    panel = window.guide.panel
+    panel.start_button.click()
+    settle(window)
+    panel.rows["confirm-identity"].tick_button.click()
+    panel.rows["issue-pass"].issue_button.click()
+    pump(lambda: window.passes.has_value or not window.passes.error.isHidden())
+    settle(window)
+    bar = window.work.tasks.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    settle(window)
+    written.append(save(window, out_dir / "20-checklist-scrolled-1024x700.png"))
+
+    window.escape()  # masked: dots, no QR, and Show to bring it back
+    settle(window)
+    written.append(save(window, out_dir / "21-pass-masked-1024x700.png"))
     window.close()
     return written
 

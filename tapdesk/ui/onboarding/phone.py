@@ -23,13 +23,20 @@ from tapdesk.ui.text import Label, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.workflows.training_phone import ACTIONS
 
+INTRO = (
+    "Demo tenant only: play the new hire's phone and laptop. The checklist notices on its next "
+    "check, as with a real phone."
+)
+
 
 class PhonePanel(QDockWidget):
     """A dock; ``action_requested(key)`` asks the window to run an action on a worker.
 
     Docked at the bottom it is one compact row (the work area keeps its width for the form
     and the pass side by side), each group's buttons at most two abreast so a 1024-pixel
-    window holds it; docked at a side or floating, it stacks.
+    window holds it. Its texts are then one line each, cut with the whole text on hover, so
+    a long status never makes the row taller and moves the page above it. Docked at a side
+    or floating, it stacks and its texts wrap.
     """
 
     action_requested = Signal(str)
@@ -48,10 +55,7 @@ class PhonePanel(QDockWidget):
         self.target.setAccessibleName("Phone of")
         self.target.setWordWrap(True)
         self.target.setFont(theme.scaled_font(self, 1.05, bold=True))
-        self.intro = Label(
-            "Demo tenant only: play the new hire's phone and laptop. The checklist notices on "
-            "its next check, as with a real phone."
-        )
+        self.intro = Label(INTRO)
         self.intro.setWordWrap(True)
         self.status = Label()
         self.status.setAccessibleName("Phone status")
@@ -59,6 +63,7 @@ class PhonePanel(QDockWidget):
         self.buttons: dict[str, QPushButton] = {}
         # Each group's grid and buttons, and whether all their labels are short.
         self._grids: list[tuple[QGridLayout, list[QPushButton], bool]] = []
+        self._captions: list[Label] = []
 
         info = QVBoxLayout()
         info.setSpacing(4)
@@ -91,6 +96,7 @@ class PhonePanel(QDockWidget):
         caption = Label(group)
         caption.setWordWrap(True)
         theme.mute(caption)
+        self._captions.append(caption)
         column.addWidget(caption)
         grid = QGridLayout()
         grid.setSpacing(6)
@@ -127,6 +133,10 @@ class PhonePanel(QDockWidget):
         self._outer.setDirection(
             QBoxLayout.Direction.LeftToRight if across else QBoxLayout.Direction.TopToBottom
         )
+        for label in (self.target, self.status, *self._captions):
+            label.setWordWrap(not across)
+        self.intro.setVisible(not across)
+        self.target.setToolTip(INTRO if across else "")
         for grid, buttons, short in self._grids:
             _place(grid, buttons, 2 if across or short else 1)
 

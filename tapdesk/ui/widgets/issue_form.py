@@ -33,6 +33,7 @@ from tapdesk.core.text import one_line
 from tapdesk.ui import theme
 from tapdesk.ui.text import Label, fit_line, plain_tip
 from tapdesk.ui.theme import Tone
+from tapdesk.ui.widgets.banner import Banner
 from tapdesk.ui.widgets.section import Section
 from tapdesk.ui.widgets.spinner import Spinner
 
@@ -177,6 +178,10 @@ class IssueForm(Section):
         self.status = Label()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Issue status")
+        # Why the last Issue failed, under the button that was pressed (the window routes it).
+        self.message = Banner()
+        self.message.setAccessibleName("Issue error")
+        self.message.hide()
 
         lifetime_row = QHBoxLayout()
         lifetime_row.addWidget(self.lifetime)
@@ -207,6 +212,7 @@ class IssueForm(Section):
         layout.addSpacing(4)
         layout.addLayout(button_row)
         layout.addWidget(self.status)
+        layout.addWidget(self.message)
         layout.addStretch(1)
 
         self.lifetime.valueChanged.connect(self._update)

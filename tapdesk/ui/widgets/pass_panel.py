@@ -37,6 +37,7 @@ from tapdesk.ui.qr import QrView
 from tapdesk.ui.spell import spell_out
 from tapdesk.ui.text import Label, RichLabel, esc
 from tapdesk.ui.theme import Tone
+from tapdesk.ui.widgets.banner import Banner
 from tapdesk.ui.widgets.pass_text import PassText
 from tapdesk.ui.widgets.section import Section
 from tapdesk.ui.widgets.spinner import Spinner
@@ -183,6 +184,10 @@ class PassPanel(Section):
             # Never squeezed to "voke": the column is at least as wide as its actions.
             button.setMinimumWidth(button.sizeHint().width())
         self.spinner = Spinner(name="Working on the pass")
+        # Why a Replace, Revoke or the checklist's Issue failed (the window routes it here).
+        self.error = Banner()
+        self.error.setAccessibleName("Pass error")
+        self.error.hide()
         self.empty_note = Label(EMPTY_TEXT)
         self.empty_note.setAccessibleName("No pass")
         self.empty_note.setWordWrap(True)
@@ -248,6 +253,7 @@ class PassPanel(Section):
         column.addLayout(lower, 1)
         self.body.addWidget(self.empty_note, 1)
         self.body.addWidget(self._content, 1)
+        self.body.addWidget(self.error)
 
     # -- public state ---------------------------------------------------------------------------
     @property

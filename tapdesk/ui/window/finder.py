@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from tapdesk.core.models import User
 from tapdesk.core.upn import check_user_ref
-from tapdesk.errors import NotFound, TapdeskError
+from tapdesk.errors import TapdeskError
 from tapdesk.ui.operations import Operations
 from tapdesk.ui.widgets.search import SearchPanel
 
@@ -62,8 +62,7 @@ class UserFinder(QObject):
 
     def _on_search_failed(self, error: TapdeskError) -> None:
         self._panel.set_busy(False)
-        self._panel.set_status("Search failed; see the message on the right.")
-        self.failed.emit(error)
+        self.failed.emit(error)  # the window says it in this panel's status
 
     def _on_lookup(self, user: User) -> None:
         self._panel.set_busy(False)
@@ -72,7 +71,4 @@ class UserFinder(QObject):
 
     def _on_lookup_failed(self, error: TapdeskError) -> None:
         self._panel.set_busy(False)
-        self._panel.set_status(
-            f"{error.message} {error.hint}" if isinstance(error, NotFound) else ""
-        )
-        self.failed.emit(error)
+        self.failed.emit(error)  # the window says it in this panel's status

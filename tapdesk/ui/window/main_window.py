@@ -50,6 +50,7 @@ from tapdesk.ui.widgets.work_area import WorkArea
 from tapdesk.ui.window import keys
 from tapdesk.ui.window.card_loader import CardLoader
 from tapdesk.ui.window.clipboard import ClipboardGuard
+from tapdesk.ui.window.errors import ErrorRouter
 from tapdesk.ui.window.finder import UserFinder
 from tapdesk.ui.window.idle import IdleWatch
 from tapdesk.ui.window.pass_watcher import PassWatcher
@@ -146,6 +147,11 @@ class MainWindow(QMainWindow):
         self.loader = CardLoader(self.ops, self)
         self.watcher = PassWatcher(self.ops, self.clock, self)
         self._build_layout()
+        self.errors = ErrorRouter(
+            self.statusBar(), self.banner, lambda: self.card.user.id if self.card.user else None
+        )
+        self.errors.add_spot(self.form.message)
+        self.errors.add_spot(self.passes.error)
         # The onboarding checklist, session list and simulated phone.
         self.guide = Guide(
             self.ops,
@@ -219,22 +225,24 @@ class MainWindow(QMainWindow):
         )
         self.card.continue_button.clicked.connect(self.signin.continue_as_saved)
         self.finder.found.connect(self.select_user)
-        self.finder.failed.connect(self.show_error)
+        self.finder.failed.connect(self._on_find_failed)
         self.search.user_chosen.connect(self.select_user)
         self.loader.status_loaded.connect(self._on_status)
         self.loader.status_failed.connect(self._on_status_failed)
         self.loader.facts_changed.connect(lambda _facts: self._recheck())
         self.card.sign_in_button.clicked.connect(self._sign_in_clicked)
         self.card.revoke_button.clicked.connect(self._revoke_from_card)
-        self.form.issue_requested.connect(self.request_issue)
+        self.form.issue_requested.connect(lambda: self.request_issue(self.form.message))
         self.passes.revoke_requested.connect(self.revoke)
         self.passes.emptied.connect(self.work.set_pass_empty)
-        self.passes.replace_requested.connect(self.request_issue)
+        self.passes.replace_requested.connect(lambda: self.request_issue(self.passes.error))
         self.passes.masked.connect(self._on_pass_masked)
         self.watcher.updated.connect(self._on_watched)
         self.watcher.gone.connect(self._on_pass_gone)
         guide = self.guide
-        guide.issue_requested.connect(self.request_issue)
+        # The checklist's pass actions fail in the pass column: always in view, where the pass
+        # would have been.
+        guide.issue_requested.connect(lambda: self.request_issue(self.passes.error))
         guide.revoke_requested.connect(self._revoke_session_pass)
         guide.close_requested.connect(self._close_session)
         guide.open_session_requested.connect(self.open_session)
@@ -384,6 +392,7 @@ class MainWindow(QMainWindow):
         self.passes.forget_all(SIGNED_OUT_TEXT)
         self.guide.signed_out()
         self.banner.dismiss()
+        self.errors.clear()
         self.search.clear_results()
         self._set_signed_in(False)
         # The way back in is on the card: in view, wherever the tasks were scrolled to.
@@ -419,6 +428,7 @@ class MainWindow(QMainWindow):
         self.banner.dismiss()
         self.form.status.clear()  # what the last Issue did was about the previous user
         self.card.show_user(user)
+        self.errors.user_changed(user.id)
         self.strip.show_user(user)
         self.work.to_top()  # each user opens with their card in view, not at the last scroll
         if self.passes.open_user(user):  # their pass, kept masked while they were not open
@@ -441,6 +451,7 @@ class MainWindow(QMainWindow):
         self._leave_user()
         self.card.clear()
         self.strip.show_user(None)
+        self.errors.user_changed(None)
         self.loader.clear()
         self.guide.show_user(None)
 
@@ -490,13 +501,14 @@ class MainWindow(QMainWindow):
         user = self.card.user
         return user is not None and self.passes.has_value and self.passes.user == user
 
-    def request_issue(self) -> None:
-        """Issue with the form's settings; a live pass is replaced only after asking once."""
+    def request_issue(self, spot: Banner | None = None) -> None:
+        """Issue with the form's settings; a live pass is replaced only after asking once.
+        ``spot``: where a failure is said (next to the button that asked)."""
         user, live = self.card.user, self._live_pass()
         if user is None or not self.form.can_issue:
             return
         if live is None:
-            self.issue()
+            self.issue(spot)
             return
         name = user.display_name or user.user_principal_name
         self._confirm(
@@ -504,7 +516,7 @@ class MainWindow(QMainWindow):
             f"{name}'s current pass ({_pass_words(live)}) stops working at once, and a new "
             "pass is issued with the form's settings.",
             "Replace the pass",
-            self.issue,
+            lambda: self.issue(spot),
         )
 
     def enter_issue(self) -> None:
@@ -535,10 +547,11 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(finished)
         dialog.open()
 
-    def issue(self) -> None:
+    def issue(self, spot: Banner | None = None) -> None:
         user = self.card.user
         if user is None or not self.form.can_issue:
             return
+        spot = spot or self.form.message
         try:
             request = validate_request(
                 self.form.request(),
@@ -546,7 +559,7 @@ class MainWindow(QMainWindow):
                 self.clock.now(),
             )
         except TapdeskError as error:
-            self.show_error(error)
+            self._user_error(error, user, spot)
             return
         self.banner.dismiss()
         self.form.set_busy(True)
@@ -560,7 +573,7 @@ class MainWindow(QMainWindow):
             request,
             plan.for_session(self._methods_read_for(user)) if plan is not None else None,
             lambda issued: self._on_issued(user, plan, issued, old.id if old else ""),
-            lambda error: self._on_issue_failed(error, plan),
+            lambda error: self._on_issue_failed(error, user, spot, plan),
             first_save=plan.first_save if plan is not None else None,
             replaces=old.id if old is not None else "",
         )
@@ -579,6 +592,7 @@ class MainWindow(QMainWindow):
             self.guide.record_issued(plan, user, issued)
         self.form.set_busy(False)
         self.passes.set_busy(False)
+        self.errors.settled(user.id)
         for warning in issued.warnings:
             self.banner.show_notice("Audit trail", warning, tone=Tone.WARNING)
         if self.card.user is None or self.card.user.id != user.id:
@@ -606,7 +620,9 @@ class MainWindow(QMainWindow):
         self.passes.copy_button.setFocus()  # not Issue: a second Enter must not reach it
         self.statusBar().showMessage(f"Pass issued for {user.user_principal_name}.", 8000)
 
-    def _on_issue_failed(self, error: TapdeskError, plan: IssuePlan | None = None) -> None:
+    def _on_issue_failed(
+        self, error: TapdeskError, user: User, spot: Banner, plan: IssuePlan | None = None
+    ) -> None:
         if plan is not None and isinstance(error, SessionNotSaved):
             self.guide.onboarding.first_save_failed(plan, error)
         elif plan is not None and plan.first_save is not None:
@@ -615,7 +631,15 @@ class MainWindow(QMainWindow):
             self.guide.onboarding.abandon(plan.session_id, f"The pass was refused: {error.title}")
         self.form.set_busy(False)
         self.passes.set_busy(False)
-        self.show_error(error)
+        if isinstance(error, SessionNotSaved):
+            self.show_error(error)  # the database's problem, not this user's
+        else:
+            self._user_error(error, user, spot)
+
+    def _user_error(self, error: TapdeskError, user: User, spot: Banner) -> None:
+        self.errors.show(
+            error, spot, user_id=user.id, name=user.display_name or user.user_principal_name
+        )
 
     def revoke(self) -> None:
         """Revoke the pass on the panel, after asking (a checklist's pass is recorded by its
@@ -666,7 +690,7 @@ class MainWindow(QMainWindow):
             pass_id,
             session_id,
             lambda warnings: self._on_revoked(user, session_id, warnings, then),
-            self._on_revoke_failed,
+            lambda error: self._on_revoke_failed(error, user),
         )
 
     def _close_session(self, session_id: str, reason: str, revoke: bool) -> None:
@@ -695,6 +719,7 @@ class MainWindow(QMainWindow):
         if session_id:  # then Graph confirms it on the checklist's next look
             self.guide.record_revoked(session_id)
         self.passes.set_busy(False)
+        self.errors.settled(user.id)
         self.statusBar().showMessage(f"Pass revoked for {user.user_principal_name}.", 8000)
         for warning in warnings:
             self.banner.show_notice("Audit trail", warning, tone=Tone.WARNING)
@@ -706,9 +731,9 @@ class MainWindow(QMainWindow):
         if then is not None:
             then()
 
-    def _on_revoke_failed(self, error: TapdeskError) -> None:
+    def _on_revoke_failed(self, error: TapdeskError, user: User) -> None:
         self.passes.set_busy(False)
-        self.show_error(error)
+        self._user_error(error, user, self.passes.error)
 
     # -- the heartbeat: countdown, clipboard, idle, polling -------------------------------------
     def tick(self) -> None:
@@ -793,10 +818,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Pass masked. {reason}", 10000)
 
     def show_error(self, error: TapdeskError) -> None:
+        """An error of the whole window (sign-in, the policy): the banner and the status bar."""
         log.info(
             "shown to the technician: %s (request-id %s)", error.title, error.request_id or "-"
         )
-        self.banner.show_error(error)
+        self.errors.show(error)
+
+    def _on_find_failed(self, error: TapdeskError) -> None:
+        """A search or lookup failed: said in the search column (and the status bar), not above
+        the card of the user who is still open."""
+        log.info("search failed: %s (request-id %s)", error.title, error.request_id or "-")
+        self.search.set_status(" ".join(p for p in (error.message, error.hint) if p))
+        self.statusBar().showMessage(f"{error.title}: {error.message}", 15_000)
 
     def focusNextPrevChild(self, next: bool) -> bool:
         # Tab follows the page, the checklist rows built since the last press included.
