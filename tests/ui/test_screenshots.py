@@ -29,6 +29,7 @@ EXPECTED = [
     "16-checklist-done.png",
     "17-phone-refused.png",
     "18-dark-checklist-resumed.png",
+    "22-new-hire-view.png",
 ]
 
 
@@ -45,6 +46,9 @@ def test_screenshots_of_the_main_states(qtbot, tenant, clock, tmp_path):
         assert not image.isNull() and image.width() >= 600
     shown = QImage(str(tmp_path / "shots" / "04-pass-shown.png"))
     assert len(decode(shown)) == 1  # the QR on the page scans
+    new_hire = QImage(str(tmp_path / "shots" / "22-new-hire-view.png"))
+    assert (new_hire.width(), new_hire.height()) == (1280, 800)
+    assert len(decode(new_hire)) == 1  # theirs scans too
 
 
 def test_screenshots_refuse_a_real_tenant(qtbot, tenant, clock, tmp_path):
