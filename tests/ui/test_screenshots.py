@@ -32,6 +32,7 @@ EXPECTED = [
     "19-pass-shown-1024x700.png",
     "20-checklist-scrolled-1024x700.png",
     "21-pass-masked-1024x700.png",
+    "22-new-hire-view.png",
 ]
 
 
@@ -52,6 +53,9 @@ def test_screenshots_of_the_main_states(qtbot, tenant, clock, tmp_path):
     scrolled = QImage(str(shots / "20-checklist-scrolled-1024x700.png"))
     assert len(decode(scrolled)) == 1  # the checklist scrolled, the pass still in view
     assert decode(QImage(str(shots / "21-pass-masked-1024x700.png"))) == []
+    new_hire = QImage(str(shots / "22-new-hire-view.png"))
+    assert (new_hire.width(), new_hire.height()) == (1280, 800)
+    assert len(decode(new_hire)) == 1  # theirs scans too
 
 
 def test_screenshots_refuse_a_real_tenant(qtbot, tenant, clock, tmp_path):

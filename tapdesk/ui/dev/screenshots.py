@@ -177,6 +177,7 @@ def _write_screenshots(backend: Backend, out_dir: Path) -> list[Path]:
     written.extend(_day_tools(backend, out_dir))
     written.extend(_onboarding(backend, out_dir))
     written.extend(_pass_views(backend, out_dir))
+    written.append(_new_hire(backend, out_dir))
     _tidy(backend, began)
     return written
 
@@ -433,6 +434,34 @@ def _resumed(backend: Backend, session_id: str, path: Path) -> Path:
         window.guide.onboarding.abandon(session_id, "Screenshot run")
         settle(window)
         return shot
+
+
+def _new_hire(backend: Backend, out_dir: Path) -> Path:
+    """The new hire's own view of their pass (full screen on their monitor; a window here)."""
+    from tapdesk.ui.window.main_window import MainWindow
+
+    window = MainWindow(backend, heartbeat_ms=0)
+    window.resize(*SIZE)
+    window.show()
+    window.start()
+    settle(window)
+    _find(window, "ava", "ava.newhire@")
+    window.issue()
+    pump(lambda: window.passes.has_value or not window.banner.isHidden())
+    settle(window)
+    window.tick()
+    window.show_new_hire()  # as the button does; then a window of the README's size
+    view = window.new_hire
+    if view is None:
+        raise TapdeskError("The new hire's view did not open.", title="Screenshots")
+    view.show_on(QApplication.primaryScreen(), full_screen=False)
+    view.resize(1280, 800)
+    for _ in range(3):  # the pass is sized to the view's height, then laid out again
+        QApplication.processEvents()
+    try:
+        return save(view, out_dir / "22-new-hire-view.png")
+    finally:
+        window.close()
 
 
 def _tidy(backend: Backend, since: datetime) -> None:

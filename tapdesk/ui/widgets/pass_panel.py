@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QScreen
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +44,7 @@ from tapdesk.ui.widgets.pass_text import PassText
 from tapdesk.ui.widgets.section import Section
 from tapdesk.ui.widgets.spinner import Spinner
 from tapdesk.ui.window.clipboard import ClipboardGuard
+from tapdesk.ui.window.screens import pick_screen, screen_choices, screen_label
 
 GROUP = 4
 QR_LEAST = 150  # still scans from a phone held at arm's length
@@ -76,6 +79,20 @@ class PanelState(StrEnum):
     FINAL = "final"  # expired, used or revoked
 
 
+@dataclass(frozen=True, slots=True, repr=False)
+class ForNewHire:
+    """What the new hire's view may show, and nothing of the technician (no repr: it may hold
+    the pass). ``code`` and ``payload`` are there only while the panel paints the pass."""
+
+    state: PanelState
+    masked: bool
+    pass_id: str
+    upn: str
+    code: PassCode | None
+    payload: str | None  # what the QR code carries
+    countdown: CountdownView | None
+
+
 @dataclass(slots=True, repr=False)
 class _Parked:
     """A pass kept, masked, while the technician works on another user (no repr: it holds it)."""
@@ -90,6 +107,8 @@ class PassPanel(Section):
     replace_requested = Signal()
     masked = Signal(str)  # why
     emptied = Signal(bool)  # True: nothing on show (the work area then gives the tasks room)
+    changed = Signal(bool)  # True: what is shown changed; False: only the countdown moved
+    new_hire_requested = Signal(object)  # the QScreen to show the new hire's view on
 
     def __init__(
         self,
@@ -192,6 +211,7 @@ class PassPanel(Section):
         self.empty_note.setAccessibleName("No pass")
         self.empty_note.setWordWrap(True)
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._build_new_hire_button()
 
         self._urgency_tone: Tone | None = None  # the countdown's colour, once it has one
         self._build_layout()
@@ -203,6 +223,57 @@ class PassPanel(Section):
         self._clipboard.cleared.connect(self._on_clipboard_cleared)
         theme.follow_palette(self, self._restyle)
         self._render()
+
+    def _build_new_hire_button(self) -> None:
+        """Beside the heading: the pass full screen for the new hire, on a screen from its
+        menu when there are several (the one not holding this window by default)."""
+        self._screen_name: str | None = None  # the last screen chosen, for this run
+        button = QToolButton()
+        button.setText("Show to the new hire")
+        button.setAccessibleName("Show the pass to the new hire")
+        button.setToolTip(
+            "The pass, its QR code and countdown full screen, without your details "
+            "(Ctrl+Shift+N); Esc closes it"
+        )
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._screens_menu = QMenu(button)
+        self._screens_menu.setAccessibleName("Screens")
+        self._screens_menu.aboutToShow.connect(self._list_screens)
+        button.clicked.connect(lambda: self.new_hire_requested.emit(self.new_hire_screen()))
+        self.new_hire_button = button
+        self.heading_row.addWidget(button)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):  # a monitor plugged in or out changes the menu
+            app.screenAdded.connect(self._offer_screens)
+            app.screenRemoved.connect(self._offer_screens)
+        self._offer_screens()
+
+    def _offer_screens(self, *_screen: object) -> None:
+        several = len(QGuiApplication.screens()) > 1
+        # One screen: no menu to offer (PySide's stubs miss that None removes it).
+        self.new_hire_button.setMenu(self._screens_menu if several else None)  # type: ignore[arg-type]
+        self.new_hire_button.setPopupMode(
+            QToolButton.ToolButtonPopupMode.MenuButtonPopup
+            if several
+            else QToolButton.ToolButtonPopupMode.DelayedPopup
+        )
+
+    def _list_screens(self) -> None:
+        menu = self._screens_menu
+        menu.clear()
+        screens = QGuiApplication.screens()
+        here = self.window().screen()
+        for screen in screen_choices(screens, here):
+            action = menu.addAction(screen_label(screens, screen, here))
+            action.triggered.connect(lambda _=False, s=screen: self._choose_screen(s))
+
+    def _choose_screen(self, screen: QScreen) -> None:
+        self._screen_name = screen.name()
+        self.new_hire_requested.emit(screen)
+
+    def new_hire_screen(self) -> QScreen | None:
+        """Where the new hire's view opens unless one is chosen from the menu."""
+        return pick_screen(QGuiApplication.screens(), self.window().screen(), self._screen_name)
 
     def _build_layout(self) -> None:
         # Top: the pass across the full width (it is what people read aloud); below it the
@@ -275,6 +346,24 @@ class PassPanel(Section):
 
     def view(self) -> CountdownView | None:
         return self._countdown.view() if self._countdown else None
+
+    def for_new_hire(self) -> ForNewHire:
+        """What the new hire's view may show now: the value and QR payload only while they are
+        painted here (built on each call, as the panel's own QR code is)."""
+        painted = self._state is PanelState.SHOWN and self._revealed and self.user is not None
+        code = self._code if painted else None
+        tap = self.tap
+        return ForNewHire(
+            state=self._state,
+            masked=self.is_masked,
+            pass_id=tap.id if tap is not None else "",
+            upn=self.user.user_principal_name if self.user is not None else "",
+            code=code,
+            payload=self._payload_for(self.user, code)
+            if code is not None and self.user is not None
+            else None,
+            countdown=self.view(),
+        )
 
     def kept_for(self, user_id: str) -> TemporaryAccessPass | None:
         """The pass kept (masked) for a user not on screen, if any: its facts, never the value."""
@@ -479,6 +568,7 @@ class PassPanel(Section):
             self._colour(view.urgency.value, theme.urgency_tone(view.urgency))
         self.progress.setAccessibleDescription(view.text)
         self._render_details(view)
+        self.changed.emit(False)
 
     def _colour(self, urgency: str, tone: Tone) -> None:
         """Green, then amber, then red as expiry nears (restyled only when that changes)."""
@@ -509,6 +599,7 @@ class PassPanel(Section):
         shown = state is PanelState.SHOWN
         for widget in (self.reveal_button, self.copy_button, self.forget_button, self.copy_note):
             widget.setVisible(shown)
+        self.new_hire_button.setVisible(shown)
         self.reveal_button.setText("Mask" if self._revealed else "Show")
         self.code_label.setVisible(shown)
         self.spelled.setVisible(shown and self._revealed)
@@ -538,6 +629,7 @@ class PassPanel(Section):
         else:
             self.qr.clear()
             self.qr_caption.setText("")
+        self.changed.emit(True)
 
     def _fit_countdown(self, lifetime_minutes: int) -> None:
         """Wide enough for this pass's longest countdown ("Expires in 0:59:59", up to

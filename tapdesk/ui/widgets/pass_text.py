@@ -41,6 +41,13 @@ class PassText(QLabel):
         self._layout = None
         self._fit()
 
+    def set_largest(self, largest: float) -> None:
+        """The most points the pass may take (a full-screen view sizes it to the screen)."""
+        if largest != self._largest:
+            self._largest = largest
+            self._layout = None
+            self._fit()
+
     def clear(self) -> None:  # also drops the value held for re-layout
         self._groups = []
         self._layout = None

@@ -50,6 +50,11 @@ SHORTCUTS = (
         "Mask the pass on screen (Show brings it back), else dismiss the message",
     ),
     Shortcut(
+        "new_hire_view",
+        ("Ctrl+Shift+N",),
+        "Show the pass to the new hire, full screen on the other screen (Esc there closes it)",
+    ),
+    Shortcut(
         "issue", ("Ctrl+Return",), "Issue a pass with the form's settings (never replaces one)"
     ),
     Shortcut(

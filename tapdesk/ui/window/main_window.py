@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from tapdesk.core import readiness
@@ -53,6 +53,7 @@ from tapdesk.ui.window.clipboard import ClipboardGuard
 from tapdesk.ui.window.errors import ErrorRouter
 from tapdesk.ui.window.finder import UserFinder
 from tapdesk.ui.window.idle import IdleWatch
+from tapdesk.ui.window.new_hire import NewHireView
 from tapdesk.ui.window.pass_watcher import PassWatcher
 from tapdesk.ui.window.signin import SignIn
 from tapdesk.workflows import preferences
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
             mask_until_revealed=self.settings.mask_until_revealed,
             qr_is_secret=self.settings.qr_payload.value == "pass",
         )
+        self.new_hire: NewHireView | None = None  # the new hire's full-screen view, once opened
         self.idle = IdleWatch(self.clock, self)
         app = QApplication.instance()
         if app is not None:
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
         self.passes.emptied.connect(self.work.set_pass_empty)
         self.passes.replace_requested.connect(lambda: self.request_issue(self.passes.error))
         self.passes.masked.connect(self._on_pass_masked)
+        self.passes.new_hire_requested.connect(self.show_new_hire)
         self.watcher.updated.connect(self._on_watched)
         self.watcher.gone.connect(self._on_pass_gone)
         guide = self.guide
@@ -263,6 +266,7 @@ class MainWindow(QMainWindow):
                 "find": self.search.focus_search,
                 "copy_pass": self.passes.copy,
                 "escape": self.escape,
+                "new_hire_view": self.show_new_hire,
                 # Enter issues, and never replaces a live pass (enter_issue says so).
                 "issue": self.enter_issue,
                 # Enter anywhere in the form (the search box keeps Enter for its own lookup).
@@ -389,6 +393,7 @@ class MainWindow(QMainWindow):
         self.policy = None
         self._select_none()
         # Every value goes, kept ones too, and a copy leaves the clipboard.
+        self._close_new_hire()
         self.passes.forget_all(SIGNED_OUT_TEXT)
         self.guide.signed_out()
         self.banner.dismiss()
@@ -445,6 +450,7 @@ class MainWindow(QMainWindow):
         (kept masked, so coming back to them finds it)."""
         self.loader.cancel()
         self.watcher.stop()
+        self._close_new_hire()
         self.passes.leave()
 
     def _select_none(self) -> None:
@@ -766,10 +772,13 @@ class MainWindow(QMainWindow):
             panel.warn_idle(after - idle if step is IdleStep.WARN else None)
 
     def _pass_in_use(self) -> bool:
-        """The pass on screen is the one an open checklist waits for the new hire to use."""
+        """The new hire is using the pass on screen: their own view shows it, or an open
+        checklist waits for them to use it."""
         origin = self.settings.origin("hide_after_seconds")
         if origin is not None and origin.layer == "site":
             return False  # the administrator's time is a promise: it holds regardless
+        if self.new_hire is not None and self.new_hire.isVisible():
+            return True  # the new hire is reading it off their screen
         user, tap = self.passes.user, self.passes.tap
         return user is not None and tap is not None and self.guide.pass_in_use(user.id, tap.id)
 
@@ -796,6 +805,21 @@ class MainWindow(QMainWindow):
             self.loader.merge(tap=None, tap_shown=False)
 
     # -- privacy, errors, closing ---------------------------------------------------------------
+    def show_new_hire(self, screen: QScreen | None = None) -> None:
+        """The pass full screen for the new hire, on ``screen`` (by default one that does not
+        hold this window). Showing it to them is showing it: a masked pass is shown again."""
+        panel = self.passes
+        if panel.state is not PanelState.SHOWN:
+            return
+        panel.reveal()
+        if self.new_hire is None:
+            self.new_hire = NewHireView(panel, self)
+        self.new_hire.show_on(screen or panel.new_hire_screen())
+
+    def _close_new_hire(self) -> None:
+        if self.new_hire is not None:
+            self.new_hire.close()
+
     def escape(self) -> None:
         """Esc masks the pass on show (Show brings it back); else it dismisses the banner."""
         if self.passes.mask_pass("You masked the pass (Esc)."):
@@ -849,6 +873,7 @@ class MainWindow(QMainWindow):
         self.heartbeat.stop()
         self.watcher.stop()
         self.guide.shutdown()
+        self._close_new_hire()
         self.passes.forget_all()
         self.clipboard.clear_now()
         self.signin.shutdown()
