@@ -41,8 +41,8 @@ def main() -> None:
     window.issue()
     pump(lambda: window.passes.has_value and not window.runner.busy)
     panel = window.passes
-    panel._list_screens()  # what the button's menu offers
-    menu = [action.text() for action in panel._screens_menu.actions()]
+    panel.new_hire_button.list_screens()  # what the button's menu offers
+    menu = [action.text() for action in panel.new_hire_button.screens_menu.actions()]
     panel.new_hire_button.click()
     view = window.new_hire
     assert view is not None
@@ -59,13 +59,19 @@ def main() -> None:
         "decoded": len(decode_widget(view)),
     }
     # The technician's own screen, chosen from the menu: the view moves there.
-    mine = next(a for a in panel._screens_menu.actions() if a.text().endswith("(this window)"))
+    mine = next(
+        a
+        for a in panel.new_hire_button.screens_menu.actions()
+        if a.text().endswith("(this window)")
+    )
     mine.trigger()
     for _ in range(3):
         QGuiApplication.processEvents()
     chosen = view.screen()
     seen["chosen"] = chosen.name() if chosen else None
-    remembered = panel.new_hire_screen()  # the button's default for the rest of the run
+    remembered = (
+        panel.new_hire_button.screen_for_view()
+    )  # the button's default for the rest of the run
     seen["remembered"] = remembered.name() if remembered else None
     print(json.dumps(seen), flush=True)
     window.close()

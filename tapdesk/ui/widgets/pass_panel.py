@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent, QScreen
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QMenu,
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,11 +38,11 @@ from tapdesk.ui.spell import spell_out
 from tapdesk.ui.text import Label, RichLabel, esc
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.banner import Banner
+from tapdesk.ui.widgets.new_hire_button import NewHireButton
 from tapdesk.ui.widgets.pass_text import PassText
 from tapdesk.ui.widgets.section import Section
 from tapdesk.ui.widgets.spinner import Spinner
 from tapdesk.ui.window.clipboard import ClipboardGuard
-from tapdesk.ui.window.screens import pick_screen, screen_choices, screen_label
 
 GROUP = 4
 QR_LEAST = 150  # still scans from a phone held at arm's length
@@ -211,7 +209,10 @@ class PassPanel(Section):
         self.empty_note.setAccessibleName("No pass")
         self.empty_note.setWordWrap(True)
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._build_new_hire_button()
+        # Beside the heading: the pass full screen for the new hire (its own module).
+        self.new_hire_button = NewHireButton()
+        self.new_hire_button.requested.connect(self.new_hire_requested)
+        self.heading_row.addWidget(self.new_hire_button)
 
         self._urgency_tone: Tone | None = None  # the countdown's colour, once it has one
         self._build_layout()
@@ -223,57 +224,6 @@ class PassPanel(Section):
         self._clipboard.cleared.connect(self._on_clipboard_cleared)
         theme.follow_palette(self, self._restyle)
         self._render()
-
-    def _build_new_hire_button(self) -> None:
-        """Beside the heading: the pass full screen for the new hire, on a screen from its
-        menu when there are several (the one not holding this window by default)."""
-        self._screen_name: str | None = None  # the last screen chosen, for this run
-        button = QToolButton()
-        button.setText("Show to the new hire")
-        button.setAccessibleName("Show the pass to the new hire")
-        button.setToolTip(
-            "The pass, its QR code and countdown full screen, without your details "
-            "(Ctrl+Shift+N); Esc closes it"
-        )
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self._screens_menu = QMenu(button)
-        self._screens_menu.setAccessibleName("Screens")
-        self._screens_menu.aboutToShow.connect(self._list_screens)
-        button.clicked.connect(lambda: self.new_hire_requested.emit(self.new_hire_screen()))
-        self.new_hire_button = button
-        self.heading_row.addWidget(button)
-        app = QGuiApplication.instance()
-        if isinstance(app, QGuiApplication):  # a monitor plugged in or out changes the menu
-            app.screenAdded.connect(self._offer_screens)
-            app.screenRemoved.connect(self._offer_screens)
-        self._offer_screens()
-
-    def _offer_screens(self, *_screen: object) -> None:
-        several = len(QGuiApplication.screens()) > 1
-        # One screen: no menu to offer (PySide's stubs miss that None removes it).
-        self.new_hire_button.setMenu(self._screens_menu if several else None)  # type: ignore[arg-type]
-        self.new_hire_button.setPopupMode(
-            QToolButton.ToolButtonPopupMode.MenuButtonPopup
-            if several
-            else QToolButton.ToolButtonPopupMode.DelayedPopup
-        )
-
-    def _list_screens(self) -> None:
-        menu = self._screens_menu
-        menu.clear()
-        screens = QGuiApplication.screens()
-        here = self.window().screen()
-        for screen in screen_choices(screens, here):
-            action = menu.addAction(screen_label(screens, screen, here))
-            action.triggered.connect(lambda _=False, s=screen: self._choose_screen(s))
-
-    def _choose_screen(self, screen: QScreen) -> None:
-        self._screen_name = screen.name()
-        self.new_hire_requested.emit(screen)
-
-    def new_hire_screen(self) -> QScreen | None:
-        """Where the new hire's view opens unless one is chosen from the menu."""
-        return pick_screen(QGuiApplication.screens(), self.window().screen(), self._screen_name)
 
     def _build_layout(self) -> None:
         # Top: the pass across the full width (it is what people read aloud); below it the

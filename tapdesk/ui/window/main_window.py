@@ -814,7 +814,7 @@ class MainWindow(QMainWindow):
         panel.reveal()
         if self.new_hire is None:
             self.new_hire = NewHireView(panel, self)
-        self.new_hire.show_on(screen or panel.new_hire_screen())
+        self.new_hire.show_on(screen or panel.new_hire_button.screen_for_view())
 
     def _close_new_hire(self) -> None:
         if self.new_hire is not None:
