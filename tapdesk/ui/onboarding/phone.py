@@ -136,7 +136,7 @@ class PhonePanel(QDockWidget):
         for label in (self.target, self.status, *self._captions):
             label.setWordWrap(not across)
         self.intro.setVisible(not across)
-        self.target.setToolTip(INTRO if across else "")
+        self.target.setToolTip(plain_tip(INTRO if across else ""))
         for grid, buttons, short in self._grids:
             _place(grid, buttons, 2 if across or short else 1)
 
