@@ -67,6 +67,7 @@ def build_services(
         settings.client_id,
         settings.graph_base_url,
     )
+    browser_simulated = False
     if settings.demo:
         from tapdesk import demo
 
@@ -79,6 +80,8 @@ def build_services(
         authority, client_id = demo.DEMO_AUTHORITY, demo.DEMO_CLIENT_ID
         if open_browser is None:
             from tapdesk.demo.browser import DemoBrowser
+
+            browser_simulated = True
 
             open_browser = DemoBrowser(transport).open
         graph_url = settings.graph_url or demo.DEMO_GRAPH_URL
@@ -106,7 +109,17 @@ def build_services(
     notices = [*settings.notices, *_site_notices(paths)]
     notices += [f"{n.title}: {n.message} {n.hint}".strip() for n in store_notices]
     return Services(
-        settings, paths, graph, auth, clock, demo_tenant, http, authority, store, notices
+        settings,
+        paths,
+        graph,
+        auth,
+        clock,
+        demo_tenant,
+        http,
+        authority,
+        store,
+        notices,
+        browser_simulated=browser_simulated,
     )
 
 

@@ -39,6 +39,8 @@ class Services:
     authority: str | None = None  # sign-in authority in use (demo or the tenant's)
     store: Store | None = None  # sessions and the audit trail
     notices: list[str] = field(default_factory=list)  # say once, visibly (database set aside)
+    # The demo tenant's own sign-in page answers in-process: no browser opens.
+    browser_simulated: bool = False
 
     def close(self) -> None:
         self.graph.close()

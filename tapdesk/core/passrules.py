@@ -54,6 +54,36 @@ def lifetime_bounds(policy: TapPolicy) -> LifetimeBounds:
     return LifetimeBounds(low, high, default, policy.known)
 
 
+@dataclass(frozen=True, slots=True)
+class LifetimeRange:
+    """The lifetimes a pass may be issued with: the tenant's range, or Microsoft's whole range
+    when the policy could not be read (Entra then has the last word)."""
+
+    low: int
+    high: int
+    by_policy: bool
+
+    def allows(self, minutes: int) -> bool:
+        return self.low <= minutes <= self.high
+
+    @property
+    def source(self) -> str:
+        return "The tenant policy allows" if self.by_policy else "Microsoft allows"
+
+    def sentence(self) -> str:
+        """ "The tenant policy allows 60 to 480 minutes (1 h to 8 h).": what a form shows."""
+        hours = f"{human_minutes(self.low)} to {human_minutes(self.high)}"
+        return f"{self.source} {self.low} to {self.high} minutes ({hours})."
+
+
+def allowed_lifetimes(policy: TapPolicy) -> LifetimeRange:
+    """The one lifetime rule: :func:`validate_request` refuses, and the form flags, outside it."""
+    if not policy.known:
+        return LifetimeRange(API_MIN_LIFETIME, API_MAX_LIFETIME, by_policy=False)
+    bounds = lifetime_bounds(policy)
+    return LifetimeRange(bounds.minimum, bounds.maximum, by_policy=True)
+
+
 def one_time_choice(policy: TapPolicy) -> str:
     """'forced' when the tenant makes every pass one-time, else 'allowed'."""
     return "forced" if policy.one_time_forced else "allowed"
@@ -69,16 +99,11 @@ def validate_request(request: IssueRequest, policy: TapPolicy, now: datetime) ->
         )
     lifetime = request.lifetime_minutes
     if lifetime is not None:
-        bounds = lifetime_bounds(policy)
-        low, high = (
-            (bounds.minimum, bounds.maximum)
-            if policy.known
-            else (API_MIN_LIFETIME, API_MAX_LIFETIME)
-        )
-        if not low <= lifetime <= high:
-            source = "The tenant policy allows" if policy.known else "Microsoft allows"
+        allowed = allowed_lifetimes(policy)
+        if not allowed.allows(lifetime):
+            low, high = allowed.low, allowed.high
             raise LifetimeOutOfRange(
-                f"{source} {low} to {high} minutes; {lifetime} was asked for.",
+                f"{allowed.source} {low} to {high} minutes; {lifetime} was asked for.",
                 hint=f"Choose a lifetime between {low} and {high} minutes.",
             )
     usable_once = request.usable_once

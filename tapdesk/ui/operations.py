@@ -157,6 +157,13 @@ class Operations:
         auth = self.backend.services().auth
         return auth is not None and auth.uses_broker
 
+    def browser_opens(self) -> bool:
+        """Whether an interactive sign-in opens a browser: not on the demo tenant, whose own
+        sign-in page answers in-process (the settings say demo until the services exist)."""
+        if not self.backend.ready:
+            return not self.backend.settings.demo
+        return not self.backend.services().browser_simulated
+
     def cancel_interactive(self) -> None:
         if self.backend.ready:  # never built: nothing is waiting
             self._run("cancel sign-in", lambda s: _auth(s).cancel_interactive())

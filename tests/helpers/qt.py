@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from tapdesk.app.services import Backend, Services
 from tapdesk.config import Settings
+from tapdesk.core.flows import Action
 from tapdesk.core.models import User
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DEMO_TENANT_ID, DemoTenant
 from tapdesk.graph.client import GraphClient
@@ -151,8 +152,11 @@ def open_user(qtbot: Any, window: MainWindow, text: str, upn: str) -> User:
 
 
 def issue(qtbot: Any, window: MainWindow) -> None:
+    """Issue with the form's settings; on a checklist path, as a technician then does: tick
+    what comes before the pass (who the new hire is) and issue from the checklist's step."""
     assert window.form.can_issue, window.form.blocked_note.text()
     window.form.issue_button.click()
+    through_checklist(qtbot, window)
     qtbot.waitUntil(
         lambda: (
             window.passes.has_value
@@ -162,6 +166,26 @@ def issue(qtbot: Any, window: MainWindow) -> None:
         timeout=WAIT_MS,
     )
     wait_idle(qtbot, window)
+
+
+def through_checklist(qtbot: Any, window: MainWindow) -> None:
+    """The form's Issue started a checklist at its steps before the pass (no pass issued):
+    tick them and click the checklist's Issue. Nothing to do when the form issued."""
+    session = window.guide.panel.session
+    if session is None or session.closed or session.pass_facts is not None:
+        return
+    waiting = session.checklist.unfinished_before_issue()
+    if not waiting:
+        return
+    rows = window.guide.panel.rows
+    for step in waiting:
+        qtbot.waitUntil(lambda step=step: rows[step.id].tick_button.isVisible(), timeout=WAIT_MS)
+        rows[step.id].tick_button.click()
+    step = session.flow.action_step(Action.ISSUE_PASS)
+    assert step is not None
+    button = rows[step.id].issue_button
+    qtbot.waitUntil(lambda: button.isVisible() and button.isEnabled(), timeout=WAIT_MS)
+    button.click()
 
 
 def confirm(qtbot: Any, window: MainWindow, *, accept: bool = True) -> str:

@@ -58,20 +58,21 @@ def test_issue_and_revoke_from_the_window_are_listed_and_exported(
     loaded(qtbot, dialog)
     assert dialog.windowTitle() == "tapdesk: audit trail · Demo tenant"  # this tenant's only
     rows = cells(dialog)
-    assert [r[col("Action")] for r in rows] == ["Issued pass", "Revoked pass"]
-    issued, revoked = rows
+    # The recommended path: who the new hire is was confirmed before the pass, and says so.
+    assert [r[col("Action")] for r in rows] == ["Confirmed step", "Issued pass", "Revoked pass"]
+    _confirmed, issued, revoked = rows
     assert issued[col("Technician")] == "tess.tech@northwind.example"
     assert issued[col("Target")] == revoked[col("Target")] == UPN["ava.newhire"]
     assert issued[col("Pass id")] == revoked[col("Pass id")] == pass_id
     assert (issued[col("Lifetime")], issued[col("One-time")]) == ("60 min", "yes")
-    assert dialog.count.text().startswith("2 records, ")
+    assert dialog.count.text().startswith("3 records, ")
 
     target = tmp_path / "export" / "audit.csv"
     target.parent.mkdir()
     dialog.choose_path = lambda parent, suggested: target
     dialog.export()
     qtbot.waitUntil(lambda: not dialog.export_note.isHidden(), timeout=WAIT_MS)
-    assert seen(dialog.export_note) == f"✓ Exported 2 records to {target}"
+    assert seen(dialog.export_note) == f"✓ Exported 3 records to {target}"
     with target.open(encoding="utf-8-sig", newline="") as handle:
         exported = list(csv.reader(handle))
     header, *body = exported
@@ -80,7 +81,7 @@ def test_issue_and_revoke_from_the_window_are_listed_and_exported(
     assert [(r[1], r[3], r[5]) for r in body] == [
         (rec.event.kind.value, rec.event.target_upn, rec.event.pass_id) for rec in records
     ]
-    assert body[0][6:8] == ["60", "yes"]
+    assert body[1][6:8] == ["60", "yes"]
 
 
 def test_the_range_defaults_to_today_and_can_reach_back(store_window, qtbot) -> None:

@@ -38,6 +38,7 @@ def test_gui_thread_stall_with_one_second_of_graph_latency(qtbot, tenant, clock,
     window.select_user(window.search.users()[0])
     qtbot.waitUntil(lambda: window.facts is not None and window.facts.tap_known, timeout=15_000)
     wait_idle(qtbot, window, timeout=15_000)
+    window.form.set_path(None)  # the pass alone: the form's Issue asks Graph at once
     window.form.issue_button.click()
     qtbot.waitUntil(lambda: window.passes.has_value, timeout=10_000)
     wait_idle(qtbot, window)

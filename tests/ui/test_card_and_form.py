@@ -69,11 +69,14 @@ def test_the_form_follows_the_tenant_policy(qtbot, tenant, make_window):
     )
     window = make_window()
     form = window.form
+    # The box takes any lifetime Graph does; the policy's range is the note and the check.
     assert (form.lifetime.minimum(), form.lifetime.maximum(), form.lifetime.value()) == (
-        30,
-        240,
+        10,
+        43200,
         90,
     )
+    assert form.policy_note.text() == "Tenant policy: 30 min to 4 h, default 1 h 30 min."
+    assert form.lifetime_problem.isHidden()
     assert form.one_time.isChecked() and not form.one_time.isEnabled()
     assert "every pass one-time" in form.one_time_note.text()
     assert form.request().usable_once is True
@@ -83,11 +86,8 @@ def test_a_policy_that_cannot_be_read_falls_back_to_the_documented_defaults(qtbo
     window = make_window(scopes=["User.Read.All", "UserAuthenticationMethod.ReadWrite.All"])
     assert window.policy is not None and not window.policy.known
     form = window.form
-    assert (form.lifetime.minimum(), form.lifetime.maximum(), form.lifetime.value()) == (
-        60,
-        480,
-        60,
-    )
+    assert form.lifetime.value() == 60
+    assert form.policy_note.text() == "Policy not readable: documented defaults, 1 h to 8 h."
     assert "not readable" in form.policy_note.text()
     assert "could not be read" in form.policy_note.toolTip()
     assert not form.policy_note.isHidden()
@@ -99,7 +99,10 @@ def test_one_time_against_a_reusable_suggestion_warns_with_the_flows_reason(qtbo
     assert suggestion is not None and suggestion.usable_once is False and suggestion.reason
     open_user(qtbot, window, "ava", UPN["ava.newhire"])
     form = window.form
+    assert form.one_time.isChecked()  # as the recommended path suggests
     form.set_path(SetupPath.OOBE)
+    assert not form.warning.isHidden()  # the form says so at once, before any Issue
+    form.one_time.setChecked(False)
     assert form.warning.isHidden()
     form.one_time.setChecked(True)
     assert not form.warning.isHidden()

@@ -362,6 +362,7 @@ def test_the_window_renders_the_words_from_the_form_the_card_and_the_pass(
     window.form.one_time.setChecked(True)
     issue_step = flow.action_step(Action.ISSUE_PASS)
     assert issue_step is not None
+    panel.rows["confirm-identity"].tick_button.click()  # who the new hire is, first
     panel.rows[issue_step.id].issue_button.click()
     qtbot.waitUntil(lambda: ava.pass_facts is not None, timeout=WAIT_MS)
     settle(qtbot, window)

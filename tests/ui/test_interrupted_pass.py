@@ -18,6 +18,7 @@ from tests.helpers.qt import (
     issue,
     open_user,
     show_window,
+    through_checklist,
     token_services,
     wait_idle,
 )
@@ -59,8 +60,9 @@ def test_without_a_trail_the_window_issues_nothing_and_says_why(qtbot, tenant, c
     services.store = Store.in_memory()  # what a locked database leaves tapdesk with
     window = show_window(qtbot, services)
     open_user(qtbot, window, "ava", AVA)
-    window.issue()
-    message = window.form.message  # said by the Issue button
+    window.issue()  # the checklist starts at the identity check
+    through_checklist(qtbot, window)  # ticked, then its Issue
+    message = window.passes.error  # the checklist's Issue fails in the pass column
     qtbot.waitUntil(lambda: message.title.text() == "No audit trail", timeout=WAIT_MS)
     assert "No pass was issued" in message.message.text()
     assert tenant.users[AVA].tap is None and not window.passes.has_value
@@ -79,21 +81,22 @@ def test_a_site_that_allows_it_gets_the_pass_and_is_told_the_trail_is_off(
     assert window.banner.message.text() == TRAIL_OFF
 
 
-def test_a_refused_pass_leaves_its_new_checklist_closed_and_on_record(window, qtbot, tenant):
-    """The checklist is saved before the pass is asked for; Graph refusing it (an admin target)
-    closes that checklist with the reason, and the refusal is in the trail."""
+def test_a_refused_pass_leaves_its_checklist_open_and_on_record(window, qtbot, tenant):
+    """The form's Issue starts the checklist at the identity check (saved, as one started by
+    hand); Graph then refusing the checklist's pass (an admin target) is in the trail, and the
+    checklist stays open at its issue step for the technician to close or retry."""
     alex = UPN["alex.admin"]
     open_user(qtbot, window, "alex", alex)
     window.form.set_path("passkey-authenticator")
     window.issue()
-    qtbot.waitUntil(lambda: not window.form.message.isHidden(), timeout=WAIT_MS)
+    through_checklist(qtbot, window)
+    qtbot.waitUntil(lambda: not window.passes.error.isHidden(), timeout=WAIT_MS)
     wait_idle(qtbot, window)
     [summary] = window.session_summaries()
-    assert summary.closed and summary.upn == alex
+    assert not summary.closed and summary.upn == alex
     store = window.backend.services().store
     span = (window.clock.now() - timedelta(days=1), window.clock.now() + timedelta(days=1))
     events = [r.event for r in store.audit(*span)]
-    assert [e.kind for e in events] == [AuditKind.REFUSE, AuditKind.ABANDON]
-    assert events[0].error_code and events[0].request_id
-    assert events[1].detail.startswith("The pass was refused")
+    assert [e.kind for e in events] == [AuditKind.CONFIRM, AuditKind.REFUSE]
+    assert events[1].error_code and events[1].request_id
     assert tenant.users[alex].tap is None

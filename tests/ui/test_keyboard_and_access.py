@@ -61,6 +61,7 @@ def test_ctrl_f_then_keys_only_from_search_to_a_shown_pass(qtbot, window):
     qtbot.waitUntil(lambda: window.facts is not None and window.facts.tap_known)
     wait_idle(qtbot, window)
     assert window.form.issue_button.hasFocus()
+    window.form.set_path(None)  # the pass alone (a checklist path begins with the identity check)
     qtbot.keyClick(window.form.issue_button, Qt.Key.Key_Return)  # Enter issues
     qtbot.waitUntil(lambda: window.passes.has_value)
     assert window.passes.state is PanelState.SHOWN

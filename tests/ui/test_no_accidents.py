@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from tapdesk.core.audit import AuditKind
 from tapdesk.ui.widgets.pass_panel import EMPTY_TEXT, PanelState
 from tests.helpers.demo import UPN, IssuedPasses
-from tests.helpers.qt import WAIT_MS, confirm, issue, open_user, wait_idle
+from tests.helpers.qt import WAIT_MS, confirm, issue, open_user, through_checklist, wait_idle
 from tests.ui.onboarding_helpers import FLOWS, onboarding_window, row, settle, start_flow
 
 AVA, ERIN, NORA = UPN["ava.newhire"], UPN["erin.existing"], UPN["nora.newhire"]
@@ -25,7 +25,8 @@ def test_enter_twice_issues_one_pass_and_says_so(qtbot: Any, make_window: Any, t
     window = make_window(hide_after_seconds=0, transport=issued)
     open_user(qtbot, window, "ava", AVA)
     window.form.lifetime.setFocus()
-    qtbot.keyClick(window.form.lifetime, Qt.Key.Key_Return)
+    qtbot.keyClick(window.form.lifetime, Qt.Key.Key_Return)  # starts the checklist: identity
+    through_checklist(qtbot, window)
     qtbot.waitUntil(lambda: window.passes.has_value, timeout=WAIT_MS)
     wait_idle(qtbot, window)
     first = tenant.users[AVA].tap.id

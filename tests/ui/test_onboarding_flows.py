@@ -96,7 +96,11 @@ def test_each_shipped_flow_walks_to_done(qtbot, tenant, clock, tmp_path, caplog,
     assert len(code) == 8 and all(code not in r.getMessage() for r in caplog.records)
 
 
-def test_issuing_from_the_form_starts_the_chosen_flow(qtbot, tenant, clock, tmp_path):
+def test_issuing_from_the_form_starts_the_chosen_flow_at_the_identity_check(
+    qtbot, tenant, clock, tmp_path
+):
+    """The form's Issue on a checklist path issues nothing yet: the checklist starts at "Confirm
+    who the new hire is", and its own Issue step issues once that is ticked."""
     window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
     open_user(qtbot, window, "ava", AVA)
     panel = window.guide.panel
@@ -106,21 +110,29 @@ def test_issuing_from_the_form_starts_the_chosen_flow(qtbot, tenant, clock, tmp_
     window.form.set_path("web-sign-in")
     window.form.one_time.setChecked(True)
     window.form.issue_button.click()
-    qtbot.waitUntil(lambda: window.passes.has_value, timeout=WAIT_MS)
     settle(qtbot, window)
 
     session = session_of(window)
     assert session.flow.id == "web-sign-in"
-    assert state(session, "issue-pass") is StepState.DONE
-    assert state(session, "confirm-identity") is StepState.ACTIVE  # still the technician's
+    assert tenant.users[AVA].tap is None and not window.passes.has_value  # no pass yet
+    assert state(session, "confirm-identity") is StepState.ACTIVE
+    assert state(session, "issue-pass") is StepState.PENDING
     assert not row(window, "confirm-identity").body.isHidden()
-    assert row(window, "issue-pass").body.isHidden()  # finished steps fold away
-    # While the session is open, the form's path is the session's, and issuing replaces.
+    # While the session is open, the form's path is the session's.
     assert window.form.flow_id == "web-sign-in"
     assert not window.form.path_buttons["passkey-authenticator"].isEnabled()
-    assert window.form.issue_button.text() == "Replace the current pass…"
     assert [s.session_id for s in window.guide.onboarding.sessions()] == [session.session_id]
     assert window.guide.session_list.session_ids() == [session.session_id]
+
+    row(window, "confirm-identity").tick_button.click()
+    row(window, "issue-pass").issue_button.click()
+    qtbot.waitUntil(lambda: window.passes.has_value, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert state(session, "issue-pass") is StepState.DONE
+    assert tenant.users[AVA].tap is not None
+    assert row(window, "issue-pass").body.isHidden()  # finished steps fold away
+    assert window.form.issue_button.text() == "Replace the current pass…"
+    assert [s.session_id for s in window.guide.onboarding.sessions()] == [session.session_id]
 
 
 def test_registration_window_counts_down_from_the_first_use_of_the_pass(

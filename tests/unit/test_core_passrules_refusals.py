@@ -10,6 +10,8 @@ from tapdesk.core.models import TapPolicy
 from tapdesk.core.passrules import (
     IssueRequest,
     LifetimeBounds,
+    LifetimeRange,
+    allowed_lifetimes,
     lifetime_bounds,
     one_time_choice,
     validate_request,
@@ -85,6 +87,18 @@ def test_without_the_policy_microsofts_absolute_range_applies() -> None:
         "Microsoft allows 10 to 43200 minutes; 43201 was asked for.",
         "Choose a lifetime between 10 and 43200 minutes.",
     )
+
+
+def test_the_allowed_range_is_the_policys_or_microsofts_whole_range_and_says_so() -> None:
+    """The one rule the form shows and validate_request enforces (both ends included)."""
+    policy = TapPolicy(minimum_lifetime_minutes=60, maximum_lifetime_minutes=480)
+    allowed = allowed_lifetimes(policy)
+    assert allowed == LifetimeRange(60, 480, by_policy=True)
+    assert [allowed.allows(m) for m in (59, 60, 480, 481)] == [False, True, True, False]
+    assert allowed.sentence() == "The tenant policy allows 60 to 480 minutes (1 h to 8 h)."
+    unread = allowed_lifetimes(TapPolicy.documented_defaults())
+    assert unread == LifetimeRange(10, 43200, by_policy=False)
+    assert unread.sentence() == "Microsoft allows 10 to 43200 minutes (10 min to 30 d)."
 
 
 def test_a_reusable_pass_under_a_one_time_policy_is_refused_with_the_way_out() -> None:

@@ -147,7 +147,7 @@ def _write_screenshots(backend: Backend, out_dir: Path) -> list[Path]:
     _find(window, "ava", "ava.newhire@")
     written.append(save(window, out_dir / "03-user-found.png"))
 
-    window.issue()
+    _issue(window)
     pump(lambda: window.passes.has_value or not window.banner.isHidden())
     settle(window)
     window.tick()
@@ -165,7 +165,7 @@ def _write_screenshots(backend: Backend, out_dir: Path) -> list[Path]:
 
     # An Authentication Administrator may not issue a pass to an administrator: Graph says 403.
     _find(window, "alex", "alex.admin@")
-    window.issue()
+    _issue(window)
     pump(lambda: not window.form.message.isHidden())  # said by the Issue button
     settle(window)
     window.work.reveal(window.form.message)
@@ -229,11 +229,25 @@ def _dark_window(backend: Backend) -> Iterator[MainWindow]:
         app.setPalette(light)
 
 
+def _issue(window: MainWindow) -> None:
+    """Issue as a technician does: on a checklist path the form's Issue starts the checklist
+    at who the new hire is; tick what comes before the pass, then issue from the checklist."""
+    window.issue()
+    session = window.guide.panel.session
+    if session is None or session.closed or session.pass_facts is not None:
+        return
+    waiting = session.checklist.unfinished_before_issue()
+    for step in waiting:
+        window.guide.onboarding.tick(session.session_id, step.id)
+    if waiting:
+        window.issue()
+
+
 def _dark(backend: Backend, out_dir: Path) -> Path:
     with _dark_window(backend) as window:
         settle(window)
         _find(window, "priya", "priya.passkey@")
-        window.issue()
+        _issue(window)
         pump(lambda: window.passes.has_value or not window.banner.isHidden())
         settle(window)
         return save(window, out_dir / "08-dark-pass-shown.png")
@@ -384,7 +398,7 @@ def _onboarding(backend: Backend, out_dir: Path) -> list[Path]:
     _find(window, "priya", "priya.passkey@")
     window.form.set_path("oobe-pass")
     window.form.one_time.setChecked(False)
-    window.issue()
+    _issue(window)
     pump(lambda: window.passes.has_value or not window.banner.isHidden())
     settle(window)
     left_open = panel.session.session_id if panel.session is not None else ""

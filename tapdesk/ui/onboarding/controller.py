@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from tapdesk.core.checklist import ChecklistError
 from tapdesk.core.clock import Clock
-from tapdesk.core.flows import Flow, FlowError, load_flows
+from tapdesk.core.flows import Flow, FlowError, Step, load_flows
 from tapdesk.core.models import AuthMethod, User
 from tapdesk.core.polling import PollPhase, Visibility
 from tapdesk.core.verify import GraphRead, Observation
@@ -52,6 +52,14 @@ class IssuePlan:
 
     def for_session(self, known_methods: tuple[AuthMethod, ...] | None) -> ForSession:
         return ForSession(self.session_id, self.flow.id, self.replacing, known_methods)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmFirst:
+    """No pass yet: the session's steps before the pass (the identity check) come first."""
+
+    session_id: str
+    steps: tuple[Step, ...]  # unfinished, in order (never empty)
 
 
 class Onboarding(QObject):
@@ -326,10 +334,15 @@ class Onboarding(QObject):
         self._changed(session, save=False)
 
     # -- issuing and revoking -------------------------------------------------------------------
-    def plan_issue(self, user: User, flow_id: str | None) -> IssuePlan | None:
-        """None: a pass without a checklist (the form's "pass only")."""
+    def plan_issue(self, user: User, flow_id: str | None) -> IssuePlan | ConfirmFirst | None:
+        """None: a pass without a checklist (the form's "pass only"). ConfirmFirst: the chosen
+        checklist starts (or the open one stays) at its steps before the pass, and no pass is
+        issued: whoever issues from the form walks the same order as from the checklist."""
         session = self.open_for(user.id)
         if session is not None:
+            waiting = _before_pass(session)
+            if waiting:
+                return ConfirmFirst(session.session_id, waiting)
             replacing = session.pass_facts is not None
             return IssuePlan(session.flow, session.session_id, replacing)
         flow = self.flow(flow_id)
@@ -342,7 +355,11 @@ class Onboarding(QObject):
             clock=self._clock,
             session_id=uuid.uuid4().hex,
         )
+        waiting = _before_pass(session)
         self._add(session)
+        if waiting:  # saved as any checklist started by hand; Graph is not asked anything
+            self._changed(session)
+            return ConfirmFirst(session.session_id, waiting)
         plan = IssuePlan(flow, session.session_id, False, session.begin_save())
         self._changed(session, save=False)  # shown now; the issue request saves it first
         return plan
@@ -493,3 +510,10 @@ class Onboarding(QObject):
                 self._ops.save_now(final)
             except TapdeskError as error:
                 log.error("session not saved on exit: %s", error.title)
+
+
+def _before_pass(session: OnboardingSession) -> tuple[Step, ...]:
+    """The steps still to do before the session's first pass (none once it has one)."""
+    if session.pass_facts is not None:
+        return ()
+    return session.checklist.unfinished_before_issue()

@@ -21,7 +21,7 @@ from tapdesk.core.flow_text import TextFacts
 from tapdesk.core.flows import Flow
 from tapdesk.core.models import AuthMethod, User
 from tapdesk.core.roles import Technician
-from tapdesk.ui.onboarding.controller import IssuePlan, Onboarding
+from tapdesk.ui.onboarding.controller import ConfirmFirst, IssuePlan, Onboarding
 from tapdesk.ui.onboarding.panel import ChecklistPanel
 from tapdesk.ui.onboarding.session_list import SessionList
 from tapdesk.ui.operations import Operations
@@ -46,6 +46,7 @@ class Guide(QObject):
     status = Signal(str, int)  # a passing status-bar message, milliseconds
     sessions_changed = Signal()
     pass_observed = Signal(str, object)  # user id, TemporaryAccessPass | None (a poll read it)
+    account_changed = Signal(str)  # user id: Graph showed a step done (a method added…)
 
     def __init__(
         self,
@@ -172,9 +173,20 @@ class Guide(QObject):
         session = self.onboarding.get(session_id)
         return session.user if session is not None else None
 
-    def plan_issue(self, user: User, flow_id: str | None) -> IssuePlan | None:
-        """A checklist's pass (None: a pass only, as the form's path says)."""
+    def plan_issue(self, user: User, flow_id: str | None) -> IssuePlan | ConfirmFirst | None:
+        """A checklist's pass (None: a pass only, as the form's path says; ConfirmFirst: its
+        steps before the pass come first, see :meth:`show_first_step`)."""
         return self.onboarding.plan_issue(user, flow_id)
+
+    def show_first_step(self, confirm: ConfirmFirst) -> None:
+        """Show the checklist at its first step still to do, with the keyboard on its tick."""
+        session = self.onboarding.get(confirm.session_id)
+        if session is None or self._user is None or session.user_id != self._user.id:
+            return
+        self._render()
+        row = self.panel.rows.get(confirm.steps[0].id)
+        if row is not None:
+            row.tick_button.setFocus()
 
     def record_issued(self, plan: IssuePlan, user: User, issued: Issued) -> None:
         self.onboarding.record_issued(plan, user, issued)
@@ -441,6 +453,8 @@ class Guide(QObject):
             return
         step = session.flow.step(step_id)
         self.status.emit(f"✓ {session.name}: {step.title}", 10_000)
+        if step.check is not None:  # what Graph saw changed the account the card describes
+            self.account_changed.emit(session.user_id)
 
     def _on_resumed(self, count: int) -> None:
         noun = "session" if count == 1 else "sessions"

@@ -19,6 +19,7 @@ from tapdesk.ui.roster.link import RosterLink
 from tapdesk.ui.window import keys
 
 if TYPE_CHECKING:
+    from tapdesk.core.roster import RosterEntry
     from tapdesk.ui.roster.window import RosterWindow
     from tapdesk.ui.tools.audit_dialog import AuditDialog
 
@@ -62,6 +63,13 @@ class DayTools(QObject):
             self.audit = None
         if self.roster is not None:
             self.roster.hide()
+
+    def roster_entry(self, upn: str) -> RosterEntry | None:
+        """The loaded roster's row for ``upn`` (device, notes), if the day's roster has one."""
+        if self.roster is None:
+            return None
+        wanted = upn.strip().lower()
+        return next((r.entry for r in self.roster.model.rows if r.upn.lower() == wanted), None)
 
     def open_roster(self) -> RosterWindow:
         """From the menu, enabled only while signed in (tests and screenshots call it too)."""

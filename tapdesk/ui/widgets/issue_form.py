@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
 from tapdesk.core.clock import Clock
 from tapdesk.core.flows import Flow
 from tapdesk.core.models import TapPolicy
-from tapdesk.core.passrules import IssueRequest, human_minutes, lifetime_bounds, one_time_choice
+from tapdesk.core.passrules import (
+    API_MAX_LIFETIME,
+    API_MIN_LIFETIME,
+    IssueRequest,
+    allowed_lifetimes,
+    human_minutes,
+    lifetime_bounds,
+    one_time_choice,
+)
 from tapdesk.core.text import one_line
 from tapdesk.ui import theme
 from tapdesk.ui.text import Label, fit_line, plain_tip
@@ -84,6 +92,7 @@ class PathChoice:
     # Shown when a one-time pass is chosen for a path whose flow suggests a reusable one: the
     # flow's own reason ([pass] reason). Built-in paths (before flows load) have none.
     one_time_warning: str = ""
+    suggests_one_time: bool | None = None  # the flow's [pass] usable_once (None: no word)
 
     @classmethod
     def of(cls, flow: Flow) -> PathChoice:
@@ -92,7 +101,8 @@ class PathChoice:
         if suggestion is not None and suggestion.usable_once is False:
             warning = suggestion.reason
         label = f"{flow.title} (recommended)" if flow.recommended else flow.title
-        return cls(flow.id, label, " ".join(flow.summary.split()), warning)
+        once = suggestion.usable_once if suggestion is not None else None
+        return cls(flow.id, label, " ".join(flow.summary.split()), warning, once)
 
 
 _BUILT_IN = [PathChoice(path.value, path.label, path.description) for path in SetupPath]
@@ -125,6 +135,11 @@ class IssueForm(Section):
         self.lifetime.setSingleStep(10)
         self.lifetime_human = Label()
         self.lifetime_human.setAccessibleName("Lifetime in hours")
+        # A lifetime outside the policy stays as typed (never quietly changed) and says why
+        # Issue is off; the one rule is passrules.allowed_lifetimes.
+        self.lifetime_problem = Label()
+        self.lifetime_problem.setWordWrap(True)
+        self.lifetime_problem.setAccessibleName("Lifetime outside the policy")
         self.policy_note = Label()
         self.policy_note.setWordWrap(True)
         self.policy_note.setAccessibleName("Policy note")
@@ -197,6 +212,7 @@ class IssueForm(Section):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._form = form
         form.addRow(Label("Lifetime"), lifetime_row)
+        form.addRow(Label(), self.lifetime_problem)
         form.addRow(Label(), self.policy_note)
         form.addRow(Label("Use"), self.one_time)
         form.addRow(Label(), self.one_time_note)
@@ -229,7 +245,8 @@ class IssueForm(Section):
         self._policy = policy
         bounds = lifetime_bounds(policy)
         self.lifetime.blockSignals(True)
-        self.lifetime.setRange(bounds.minimum, bounds.maximum)
+        # Any lifetime Graph takes can be typed; one outside the policy is flagged (_update).
+        self.lifetime.setRange(API_MIN_LIFETIME, API_MAX_LIFETIME)
         self.lifetime.blockSignals(False)
         span = f"{human_minutes(bounds.minimum)} to {human_minutes(bounds.maximum)}"
         self.policy_note.setToolTip("")
@@ -263,15 +280,32 @@ class IssueForm(Section):
         self._take_defaults()
         self._update()
 
+    def reset_for_user(self) -> None:
+        """Another person: the defaults again (settings, else policy and recommended flow),
+        starting now, on the recommended path. A path fixed by that person's open checklist is
+        set after this (:meth:`follow_session`)."""
+        self.blockSignals(True)  # one "changed" at the end, not one per field
+        self._take_defaults()
+        self.reset_start()
+        if self._choices:
+            self.path_buttons[self._choices[0].flow_id].setChecked(True)
+        self.blockSignals(False)
+        self._update()
+
     def _take_defaults(self) -> None:
-        """Lifetime and one-time use from the technician's defaults, within the policy."""
+        """Lifetime and one-time use from the technician's defaults, within the policy; one-time
+        without a default as the recommended path suggests (a reusable pass without one)."""
         bounds = lifetime_bounds(self._policy)
         wanted = self._default_lifetime or bounds.default
         self.lifetime.blockSignals(True)
         self.lifetime.setValue(min(bounds.maximum, max(bounds.minimum, wanted)))
         self.lifetime.blockSignals(False)
         if one_time_choice(self._policy) != "forced":
-            self.one_time.setChecked(bool(self._default_one_time))
+            once = self._default_one_time
+            if once is None:
+                recommended = self._choices[0] if self._choices else None
+                once = recommended.suggests_one_time if recommended is not None else None
+            self.one_time.setChecked(bool(once))
 
     def reset_start(self) -> None:
         now = self._clock.now()
@@ -298,6 +332,8 @@ class IssueForm(Section):
         choices = [PathChoice.of(flow) for flow in flows]
         choices.append(PathChoice(None, PASS_ONLY_LABEL, PASS_ONLY_HELP))
         self._set_choices(choices, keep=chosen)
+        self._take_defaults()  # the recommended path may suggest one-time use
+        self._update()
 
     def follow_session(self, flow_id: str | None, name: str = "") -> None:
         """Fix the path to an open checklist's flow (None: the technician chooses again)."""
@@ -363,6 +399,10 @@ class IssueForm(Section):
         for note in (self.policy_note, self.one_time_note):
             self._form.setRowVisible(note, bool(note.text()))
         self.lifetime_human.setText(f"= {human_minutes(self.lifetime.value())}")
+        allowed = allowed_lifetimes(self._policy)
+        out_of_range = not allowed.allows(self.lifetime.value())
+        self.lifetime_problem.setText(allowed.sentence() if out_of_range else "")
+        self._form.setRowVisible(self.lifetime_problem, out_of_range)
         self.start_at.setEnabled(self.start_later.isChecked())
         choice = self.choice
         if self._following is not None:
@@ -385,7 +425,9 @@ class IssueForm(Section):
             self.issue_button.setText("Issue pass")
         self.blocked_note.setText(self._blocked)
         self.blocked_note.setVisible(bool(self._blocked) and self._has_user)
-        self.issue_button.setEnabled(self._has_user and not self._blocked and not busy)
+        self.issue_button.setEnabled(
+            self._has_user and not self._blocked and not busy and not out_of_range
+        )
         self.changed.emit()
 
     def _set_choices(self, choices: list[PathChoice], keep: str | None = "") -> None:
@@ -422,4 +464,6 @@ class IssueForm(Section):
             f" background: {theme.css(theme.tint(palette, Tone.WARNING, 0.12))};"
             " padding: 6px; border-radius: 4px;"
         )
-        self.blocked_note.setStyleSheet(f"color: {theme.css(theme.ink(palette, Tone.ERROR))};")
+        error = f"color: {theme.css(theme.ink(palette, Tone.ERROR))};"
+        self.blocked_note.setStyleSheet(error)
+        self.lifetime_problem.setStyleSheet(error)

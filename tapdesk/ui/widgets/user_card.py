@@ -23,9 +23,10 @@ from tapdesk.core.bench import last_to_sign_in
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import AuthMethod, MethodKind, TemporaryAccessPass, User
 from tapdesk.core.readiness import Finding
+from tapdesk.core.roster import RosterEntry
 from tapdesk.core.text import one_line
 from tapdesk.ui import theme
-from tapdesk.ui.text import Label, RichLabel, esc
+from tapdesk.ui.text import Label, RichLabel, esc, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.chips import Chip
 from tapdesk.ui.widgets.spinner import Spinner
@@ -46,6 +47,14 @@ def method_line(method: AuthMethod) -> str:
     if method.kind is MethodKind.PHONE and method.display_name:
         return f"Phone {method.display_name}"
     return method.kind.label
+
+
+def roster_line(entry: RosterEntry | None) -> str:
+    """ "Roster: LAP-0141 · desk 4.12": the day's roster row for the person ("" without)."""
+    if entry is None:
+        return ""
+    parts = [part for part in (entry.device.strip(), entry.notes.strip()) if part]
+    return f"Roster: {' · '.join(parts)}" if parts else ""
 
 
 def pass_line(tap: TemporaryAccessPass | None, now: datetime, *, shown_here: bool = False) -> str:
@@ -81,6 +90,10 @@ class UserCard(QFrame):
         self.details = Label()
         self.details.setAccessibleName("Department, job title and hire date")
         self.details.setWordWrap(True)
+        # One line from the roster file (data: plain text, elided, the whole of it on hover).
+        self.roster = Label()
+        self.roster.setAccessibleName("Device and notes from the roster")
+        self.roster.hide()
         self.methods = Label()
         self.methods.setAccessibleName("Registered sign-in methods")
         self.methods.setWordWrap(True)
@@ -141,6 +154,7 @@ class UserCard(QFrame):
         body.addWidget(self.upn)
         body.addLayout(chips)
         body.addWidget(self.details)
+        body.addWidget(self.roster)
         body.addSpacing(4)
         body.addLayout(facts)
         body.addLayout(self.problem_box)
@@ -186,6 +200,7 @@ class UserCard(QFrame):
         self.user = None
         self._tap = None
         self.revoke_button.hide()
+        self.show_roster(None)
         self.body.hide()
         self.empty.show()
         self.set_problems([])
@@ -224,6 +239,12 @@ class UserCard(QFrame):
         self.existing.setText("Loading…")
         self._tap = None
         self.revoke_button.hide()
+
+    def show_roster(self, entry: RosterEntry | None) -> None:
+        text = roster_line(entry)
+        self.roster.setText(text)
+        self.roster.setToolTip(plain_tip(text) if text else "")
+        self.roster.setVisible(bool(text))
 
     def show_methods(self, methods: list[AuthMethod] | None) -> None:
         if methods is None:

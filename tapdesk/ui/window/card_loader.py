@@ -7,6 +7,7 @@ wrong card. The facts merge as they arrive and ``facts_changed`` fires after eac
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from tapdesk.core.models import TapPolicy, User, UserStatus
 from tapdesk.core.readiness import TargetFacts
 from tapdesk.ui.operations import Operations
 
+log = logging.getLogger(__name__)
 CHANNELS = ("card.status", "card.scope", "card.admin")
 
 
@@ -43,6 +45,19 @@ class CardLoader(QObject):
             lambda found: self.merge(target_role=found),
             lambda _error: None,
             channel="card.admin",
+        )
+
+    def refresh(self) -> None:
+        """Read the user's status again (methods, pass), keeping every other fact: the account
+        changed (a checklist saw it) or the user was opened again. A failure keeps the card's
+        last read; the next refresh or opening tries again."""
+        if self.facts is None:
+            return
+        self._ops.user_status(
+            self.facts.user.id,
+            self._on_status,
+            lambda error: log.info("card not refreshed: %s", error.title),
+            channel="card.status",
         )
 
     def load_scope(self, policy: TapPolicy) -> None:

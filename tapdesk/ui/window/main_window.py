@@ -28,6 +28,7 @@ from tapdesk.core.readiness import Finding, TargetFacts
 from tapdesk.core.roles import Technician
 from tapdesk.errors import SessionNotSaved, TapdeskError
 from tapdesk.ui import focus, theme
+from tapdesk.ui.onboarding.controller import ConfirmFirst
 from tapdesk.ui.onboarding.guide import Guide
 from tapdesk.ui.operations import Operations
 from tapdesk.ui.qr import qr_payload
@@ -256,6 +257,7 @@ class MainWindow(QMainWindow):
         guide.status.connect(self.statusBar().showMessage)
         guide.sessions_changed.connect(self.sessions_changed)
         guide.pass_observed.connect(self.watcher.observed)
+        guide.account_changed.connect(self._on_account_changed)
 
     def _shortcuts(self) -> None:
         """The keys are in the one table (:mod:`tapdesk.ui.window.keys`); Help lists it."""
@@ -427,13 +429,18 @@ class MainWindow(QMainWindow):
 
     def select_user(self, user: User) -> None:
         if self.card.user is not None and self.card.user.id == user.id:
+            # Opened again: the account may have changed since (the form keeps its settings).
+            self.loader.refresh()
+            self.card.show_roster(self.day_tools.roster_entry(user.user_principal_name))
             self.form.issue_button.setFocus()
             return
         self._leave_user()
         self.banner.dismiss()
         self.form.status.clear()  # what the last Issue did was about the previous user
+        self.form.reset_for_user()  # the last person's lifetime, use and path are not theirs
         self.card.show_user(user)
         self.errors.user_changed(user.id)
+        self.card.show_roster(self.day_tools.roster_entry(user.user_principal_name))
         self.strip.show_user(user)
         self.work.to_top()  # each user opens with their card in view, not at the last scroll
         if self.passes.open_user(user):  # their pass, kept masked while they were not open
@@ -468,6 +475,11 @@ class MainWindow(QMainWindow):
         self.card.show_methods(list(status.methods))
         self.passes.confirm_live(status.user, status.tap)
         self.card.show_existing(status.tap, self.clock.now(), shown_here=self._value_here())
+
+    def _on_account_changed(self, user_id: str) -> None:
+        """A checklist saw the open user's account change: the card reads it again."""
+        if self.card.user is not None and self.card.user.id == user_id:
+            self.loader.refresh()
 
     def _on_status_failed(self, error: TapdeskError) -> None:
         self.card.set_loading(False)
@@ -568,9 +580,12 @@ class MainWindow(QMainWindow):
             self._user_error(error, user, spot)
             return
         self.banner.dismiss()
+        plan = self.guide.plan_issue(user, self.form.flow_id)  # None: a pass without a checklist
+        if isinstance(plan, ConfirmFirst):
+            self._confirm_first(user, plan)
+            return
         self.form.set_busy(True)
         self.passes.set_busy(True)
-        plan = self.guide.plan_issue(user, self.form.flow_id)  # None: a pass without a checklist
         facts = self.loader.facts
         old = facts.tap if facts is not None and facts.user.id == user.id else None
         self.ops.issue(
@@ -583,6 +598,15 @@ class MainWindow(QMainWindow):
             first_save=plan.first_save if plan is not None else None,
             replaces=old.id if old is not None else "",
         )
+
+    def _confirm_first(self, user: User, confirm: ConfirmFirst) -> None:
+        """No pass yet: the checklist shows its first step to do (who the new hire is)."""
+        self.guide.show_first_step(confirm)
+        name = user.display_name or user.user_principal_name
+        title = confirm.steps[0].title
+        text = f"{title} ({name}) first, then issue from the checklist."
+        self.form.status.setText(text)
+        self.statusBar().showMessage(text, 15000)
 
     def _methods_read_for(self, user: User) -> tuple[AuthMethod, ...] | None:
         """The card's methods, if they are this user's (the checklist's baseline, no re-read)."""

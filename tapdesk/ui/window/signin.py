@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CHANNEL = "signin"
 BROWSER_BUSY = "Finish signing in in your browser…"
+# The demo tenant answers sign-in itself: no browser opens, so none is named.
+DEMO_BUSY = "Signing in to the demo tenant…"
 # WAM's window belongs to Windows: MSAL's public API cannot close it from here, so no Cancel.
 BROKER_BUSY = "Finish signing in in the Windows sign-in window (Alt+Tab if it is hidden)…"
 
@@ -181,6 +183,8 @@ class SignIn(QObject):
     def _show_waiting(self) -> None:
         if self._ops.uses_broker():
             self._header.set_busy(True, BROKER_BUSY)
+        elif not self._ops.browser_opens():
+            self._header.set_busy(True, DEMO_BUSY)
         else:
             self._header.set_busy(True, BROWSER_BUSY, cancellable=True)
 
