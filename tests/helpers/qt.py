@@ -161,6 +161,7 @@ def issue(qtbot: Any, window: MainWindow) -> None:
         lambda: (
             window.passes.has_value
             or not window.form.message.isHidden()  # an issue error shows by the Issue button
+            or not window.passes.error.isHidden()  # the checklist's Issue: in the pass column
             or not window.banner.isHidden()
         ),
         timeout=WAIT_MS,

@@ -123,6 +123,7 @@ def test_built_in_paths_warn_of_nothing_until_the_flows_say_why(qtbot, clock):
 
 def test_a_graph_error_shows_inline_with_a_copyable_request_id(qtbot, window):
     open_user(qtbot, window, "alex", UPN["alex.admin"])  # an admin: Authentication Admin may not
+    window.form.set_path(None)  # the form's own Issue
     issue(qtbot, window)
     banner = window.form.message  # by the Issue button, not at the top of the work
     assert not banner.isHidden() and window.banner.isHidden()
@@ -137,6 +138,7 @@ def test_a_graph_error_shows_inline_with_a_copyable_request_id(qtbot, window):
 
 def test_an_outage_on_issue_is_an_error_banner_not_a_crash(qtbot, window, tenant):
     open_user(qtbot, window, "ava", UPN["ava.newhire"])
+    window.form.set_path(None)  # the form's own Issue
     tenant.inject(Fault.unavailable(503, "0", times=None, method="POST"))
     issue(qtbot, window)
     assert window.form.message.title.text() == "Microsoft Graph is unavailable"
