@@ -277,3 +277,18 @@ def test_a_reusable_pass_is_never_called_one_time_in_the_checklist(qtbot, tenant
     text = words()
     assert "reusable" in text or "temporary" in text
     assert "one-time" not in text
+
+
+def test_after_the_identity_tick_the_keyboard_is_on_the_checklists_issue(
+    qtbot, tenant, clock, tmp_path
+):
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
+    open_user(qtbot, window, "ava", AVA)
+    window.form.set_path("web-sign-in")
+    window.form.issue_button.click()  # starts the checklist at who the new hire is
+    tick = row(window, "confirm-identity").tick_button
+    settle(qtbot, window)
+    assert window.focusWidget() is tick
+    qtbot.keyClick(tick, Qt.Key.Key_Space)  # ticked from the keyboard
+    issue_button = row(window, "issue-pass").issue_button
+    qtbot.waitUntil(lambda: window.focusWidget() is issue_button, timeout=WAIT_MS)

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from tapdesk.core.clock import Clock
 from tapdesk.core.flow_text import TextFacts
-from tapdesk.core.flows import Flow
+from tapdesk.core.flows import Action, Flow
 from tapdesk.core.models import AuthMethod, User
 from tapdesk.core.roles import Technician
 from tapdesk.ui.onboarding.controller import ConfirmFirst, IssuePlan, Onboarding
@@ -100,7 +100,7 @@ class Guide(QObject):
         ob.pass_observed.connect(self.pass_observed)
         ob.resumed.connect(self._on_resumed)
         panel.start_requested.connect(self.start_checklist)
-        panel.tick_requested.connect(lambda step: self._with_session(ob.tick, step))
+        panel.tick_requested.connect(self._tick)
         panel.override_requested.connect(self.ask_override)
         panel.skip_requested.connect(self.ask_skip)
         panel.issue_requested.connect(self.issue_requested)
@@ -455,6 +455,24 @@ class Guide(QObject):
         self.status.emit(f"✓ {session.name}: {step.title}", 10_000)
         if step.check is not None:  # what Graph saw changed the account the card describes
             self.account_changed.emit(session.user_id)
+
+    def _tick(self, step_id: str) -> None:
+        self._with_session(self.onboarding.tick, step_id)
+        session = self.panel.session
+        upcoming = session.checklist.active_step if session is not None else None
+        if upcoming is not None and upcoming.action is Action.ISSUE_PASS:
+            # Identity confirmed: the keyboard goes on to the checklist's Issue (once redrawn).
+            QTimer.singleShot(0, self, lambda: self._focus_issue(upcoming.id))
+
+    def _focus_issue(self, step_id: str, turns: int = 20) -> None:
+        row = self.panel.rows.get(step_id)
+        if row is None:
+            return
+        if (self.panel.revealing or not row.issue_button.isVisible()) and turns:
+            # The checklist redraws a row per event-loop turn: after it has.
+            QTimer.singleShot(0, self, lambda: self._focus_issue(step_id, turns - 1))
+        elif row.issue_button.isVisible():
+            row.issue_button.setFocus()
 
     def _on_resumed(self, count: int) -> None:
         noun = "session" if count == 1 else "sessions"
