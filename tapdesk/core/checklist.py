@@ -275,14 +275,10 @@ class Checklist:
     def unfinished_before_issue(self) -> tuple[Step, ...]:
         """The required steps before the pass is issued that are not finished: the identity
         check above all. A pass is issued only once they are (no issue step: none)."""
-        issue = self.flow.action_step(Action.ISSUE_PASS)
-        if issue is None:
-            return ()
-        before = self.flow.steps[: self.flow.steps.index(issue)]
         return tuple(
             step
-            for step in before
-            if not step.optional and not self._records[step.id].state.finished
+            for step in self.flow.steps_before_issue()
+            if not self._records[step.id].state.finished
         )
 
     def result(self, step_id: str) -> CheckResult | None:

@@ -201,6 +201,13 @@ class Flow:
     def action_step(self, action: Action) -> Step | None:
         return next((s for s in self.steps if s.action is action), None)
 
+    def steps_before_issue(self) -> tuple[Step, ...]:
+        """The required steps that come before the pass is issued (who the new hire is)."""
+        issue = self.action_step(Action.ISSUE_PASS)
+        if issue is None:
+            return ()
+        return tuple(s for s in self.steps[: self.steps.index(issue)] if not s.optional)
+
 
 # --- locating lines (tomllib reports none for valid TOML) -------------------------------------
 _HEADER = re.compile(r"^\s*\[{1,2}\s*([^\]]*?)\s*\]{1,2}")

@@ -164,3 +164,24 @@ def test_every_panel_state_says_something(qtbot: Any, make_window: Any, tenant: 
         *(s for s in PanelState if s is not PanelState.EMPTY and s is not PanelState.SHOWN),
     }
     assert all(text.strip() for text in said.values()), said
+
+
+def test_replacing_on_a_checklist_path_asks_when_the_pass_is_about_to_go(
+    qtbot: Any, tenant: Any, clock: Any, tmp_path: Path
+):
+    """Erin has a live pass. The form's Issue on a checklist path replaces nothing yet (the
+    checklist starts at who she is), so it asks nothing; the checklist's Issue then asks."""
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home", hide_after_seconds=0)
+    open_user(qtbot, window, "erin", ERIN)
+    wait_idle(qtbot, window)
+    before = tenant.users[ERIN].tap.id
+    window.form.set_path("web-sign-in")
+    window.form.issue_button.click()
+    settle(qtbot, window)
+    assert window.confirm_dialog is None and tenant.users[ERIN].tap.id == before
+    row(window, "confirm-identity").tick_button.click()
+    settle(qtbot, window)
+    row(window, "issue-pass").issue_button.click()
+    assert "Erin" in confirm(qtbot, window)
+    qtbot.waitUntil(lambda: window.passes.has_value, timeout=WAIT_MS)
+    assert tenant.users[ERIN].tap.id != before

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tapdesk.core.checklist import Checklist, StepState
-from tapdesk.core.flows import parse_flow
+from tapdesk.core.flows import load_flows, parse_flow
+from tapdesk.runtime.resources import flows_dir
 from tests.helpers.clock import FakeClock
 
 
@@ -81,3 +82,16 @@ def test_a_flow_without_an_issue_step_waits_for_nothing() -> None:
 def test_a_flow_that_issues_first_waits_for_nothing() -> None:
     checklist = start(step("issue-pass", issue=True), step("confirm-identity"))
     assert checklist.unfinished_before_issue() == ()
+
+
+def test_every_shipped_flow_confirms_who_the_new_hire_is_before_the_pass() -> None:
+    flows = load_flows(flows_dir())[0]
+    first = {f.id: [s.id for s in f.steps_before_issue()] for f in flows}
+    assert first == {
+        "passkey-authenticator": ["confirm-identity"],
+        "oobe-pass": ["confirm-identity"],
+        "web-sign-in": ["confirm-identity"],
+        "security-key": ["confirm-identity"],
+        # A lost phone's methods go before a pass lets anyone add new ones.
+        "recover-method": ["confirm-identity", "remove-lost-method"],
+    }

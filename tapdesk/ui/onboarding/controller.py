@@ -334,6 +334,15 @@ class Onboarding(QObject):
         self._changed(session, save=False)
 
     # -- issuing and revoking -------------------------------------------------------------------
+    def steps_first(self, user: User, flow_id: str | None) -> bool:
+        """Whether Issue would start (or show) a checklist at its steps before the pass rather
+        than issue: what :meth:`plan_issue` decides, without starting anything."""
+        session = self.open_for(user.id)
+        if session is not None:
+            return bool(_before_pass(session))
+        flow = self.flow(flow_id)
+        return flow is not None and bool(flow.steps_before_issue())
+
     def plan_issue(self, user: User, flow_id: str | None) -> IssuePlan | ConfirmFirst | None:
         """None: a pass without a checklist (the form's "pass only"). ConfirmFirst: the chosen
         checklist starts (or the open one stays) at its steps before the pass, and no pass is

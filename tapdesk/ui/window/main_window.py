@@ -525,8 +525,8 @@ class MainWindow(QMainWindow):
         user, live = self.card.user, self._live_pass()
         if user is None or not self.form.can_issue:
             return
-        if live is None:
-            self.issue(spot)
+        if live is None or self.guide.onboarding.steps_first(user, self.form.flow_id):
+            self.issue(spot)  # nothing replaced yet: the checklist starts at who they are
             return
         name = user.display_name or user.user_principal_name
         self._confirm(
