@@ -174,7 +174,6 @@ class IssueForm(Section):
         self.path_help = Label()
         self.path_help.setWordWrap(True)
         self.path_help.setAccessibleName("About this path")
-        path_box.addWidget(self.path_help)
         self._set_choices(_BUILT_IN)
 
         self.warning = Label()
@@ -218,6 +217,9 @@ class IssueForm(Section):
         form.addRow(Label(), self.one_time_note)
         form.addRow(Label("Starts"), start_row)
         form.addRow(Label("Setup path"), path_box)
+        # A row of its own under the paths: the form gives a wrapped label the height its
+        # width needs, which a label inside the paths' box did not always get.
+        form.addRow(Label(), self.path_help)
         button_row = QHBoxLayout()
         button_row.addWidget(self.issue_button, 1)
         button_row.addWidget(self.spinner)

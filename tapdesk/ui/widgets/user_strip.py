@@ -6,7 +6,7 @@ marks for control characters) and elided to the width, the whole in a plain-text
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from tapdesk.core.models import User
 from tapdesk.ui import theme
@@ -22,11 +22,21 @@ class UserStrip(QWidget):
         self.name.setFont(theme.scaled_font(self, 1.15, bold=True))
         self.detail = Label()
         self.detail.setAccessibleName("Sign-in name")
+        # The form's Issue, here while the form's own button is scrolled out of view (the
+        # window keeps the two alike: one route, one text, one enabled state).
+        self.issue_button = QPushButton("Issue pass")
+        self.issue_button.setAccessibleName("Issue pass (above the work)")
+        # Its room is kept while hidden: the strip never changes height and moves the work.
+        policy = self.issue_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.issue_button.setSizePolicy(policy)
+        self.issue_button.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
         row.setSpacing(10)
         row.addWidget(self.name)
         row.addWidget(self.detail, 1)
+        row.addWidget(self.issue_button)
         theme.mute(self.detail)
         self.hide()
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent, QScreen
+from PySide6.QtGui import QCloseEvent, QRegion, QResizeEvent, QScreen
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from tapdesk.core import readiness
@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
         self._reconciled = False
         self._pass_final = False
         self.confirm_dialog: ConfirmDialog | None = None
+        self._mirror = QTimer(self)  # the strip's Issue follows the form's, once per turn
+        self._mirror.setSingleShot(True)
+        self._mirror.setInterval(0)
         self.setWindowTitle("tapdesk: Temporary Access Passes")
         self.setAccessibleName("tapdesk")
         self.setMinimumSize(980, 640)
@@ -236,6 +239,14 @@ class MainWindow(QMainWindow):
         self.card.sign_in_button.clicked.connect(self._sign_in_clicked)
         self.card.revoke_button.clicked.connect(self._revoke_from_card)
         self.form.issue_requested.connect(lambda: self.request_issue(self.form.message))
+        # The strip's Issue stands in while the form's is out of view: its errors go to the pass
+        # column, which always is in view.
+        self.strip.issue_button.clicked.connect(lambda: self.request_issue(self.passes.error))
+        self._mirror.timeout.connect(self._mirror_issue)
+        self.form.changed.connect(self._mirror.start)
+        bar = self.work.tasks.verticalScrollBar()
+        bar.valueChanged.connect(self._mirror.start)
+        bar.rangeChanged.connect(self._mirror.start)
         self.passes.revoke_requested.connect(self.revoke)
         self.passes.emptied.connect(self.work.set_pass_empty)
         self.passes.replace_requested.connect(lambda: self.request_issue(self.passes.error))
@@ -536,6 +547,20 @@ class MainWindow(QMainWindow):
             "Replace the pass",
             lambda: self.issue(spot),
         )
+
+    def _mirror_issue(self) -> None:
+        """Issue above the work while the form's own button is out of view: a card full of
+        findings at 1024x700 pushes it below the fold."""
+        button, mirror = self.form.issue_button, self.strip.issue_button
+        out_of_view = (
+            self.card.user is not None
+            and self.form.isVisible()
+            and not (QRegion(button.rect()) - button.visibleRegion()).isEmpty()
+        )
+        mirror.setText(button.text())
+        mirror.setEnabled(button.isEnabled())
+        if mirror.isHidden() == out_of_view:
+            mirror.setVisible(out_of_view)
 
     def enter_issue(self) -> None:
         """Enter (or Ctrl+Enter) issues a pass, and never replaces a live one."""
@@ -888,6 +913,7 @@ class MainWindow(QMainWindow):
         """The search column gives up width first on a small screen: the tasks and the pass
         beside them need it more."""
         super().resizeEvent(event)
+        self._mirror.start()
         if event.size().width() != event.oldSize().width():
             total = self._columns.width()
             left = max(SEARCH_LEAST, min(SEARCH_MOST, round(total * 0.24)))
