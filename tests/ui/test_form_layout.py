@@ -78,3 +78,21 @@ def test_while_the_forms_issue_is_out_of_view_the_strip_offers_it(
     window.work.reveal(window.form.issue_button)  # the form's own button in view: one is enough
     qtbot.waitUntil(lambda: not mirror.isVisible(), timeout=WAIT_MS)
     assert fully_visible(window, window.form.issue_button)
+
+
+def test_the_strip_offers_issue_only_while_the_forms_is_out_of_view_even_with_focus_on_it(
+    qtbot: Any, tenant: Any, clock: Any, tmp_path: Path
+) -> None:
+    """The focus ring lies over the focused button: it does not make the button 'out of view'."""
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
+    window.resize(1024, 700)
+    open_user(qtbot, window, "andy", ANDY)
+    wait_idle(qtbot, window)
+    for _ in range(3):  # the card's findings in place
+        QApplication.processEvents()
+    window.work.reveal(window.form.issue_button)
+    window.form.issue_button.setFocus()
+    for _ in range(3):
+        QApplication.processEvents()
+    assert window.work.shows_whole(window.form.issue_button)
+    assert not window.strip.issue_button.isVisible()  # at once, on the next turn of the loop

@@ -62,8 +62,9 @@ def pump(until: Callable[[], bool], timeout: float = TIMEOUT) -> None:
 
 def settle(window: MainWindow) -> None:
     pump(lambda: not window.runner.busy)
+    app = QApplication.instance()
     for _ in range(2):  # what the last answers posted (a deferred re-layout), then its effects
-        QApplication.processEvents()
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)  # type: ignore[union-attr]
 
 
 def _confirm(window: MainWindow) -> None:

@@ -10,7 +10,7 @@ panel shows, so a ticking countdown cannot move the page.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
@@ -101,6 +101,15 @@ class WorkArea(QWidget):
         if moved and widget is not None and self._content.isAncestorOf(widget):
             self.tasks.ensureWidgetVisible(widget, 0, FOCUS_MARGIN)
         return moved
+
+    def shows_whole(self, widget: QWidget) -> bool:
+        """Whether a task widget lies wholly inside the scrolled view (by geometry: an overlay
+        such as the focus ring does not count as hiding it)."""
+        viewport = self.tasks.viewport()
+        if not widget.isVisible() or not self._content.isAncestorOf(widget):
+            return False
+        place = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+        return viewport.rect().contains(place)
 
     def to_top(self) -> None:
         self.tasks.verticalScrollBar().setValue(0)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QRegion, QResizeEvent, QScreen
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from tapdesk.core import readiness
@@ -243,10 +243,11 @@ class MainWindow(QMainWindow):
         # column, which always is in view.
         self.strip.issue_button.clicked.connect(lambda: self.request_issue(self.passes.error))
         self._mirror.timeout.connect(self._mirror_issue)
-        self.form.changed.connect(self._mirror.start)
+        # Through a lambda: QTimer.start(int) would take the scroll position as its interval.
+        self.form.changed.connect(lambda: self._mirror.start())
         bar = self.work.tasks.verticalScrollBar()
-        bar.valueChanged.connect(self._mirror.start)
-        bar.rangeChanged.connect(self._mirror.start)
+        bar.valueChanged.connect(lambda _value: self._mirror.start())
+        bar.rangeChanged.connect(lambda _low, _high: self._mirror.start())
         self.passes.revoke_requested.connect(self.revoke)
         self.passes.emptied.connect(self.work.set_pass_empty)
         self.passes.replace_requested.connect(lambda: self.request_issue(self.passes.error))
@@ -555,7 +556,7 @@ class MainWindow(QMainWindow):
         out_of_view = (
             self.card.user is not None
             and self.form.isVisible()
-            and not (QRegion(button.rect()) - button.visibleRegion()).isEmpty()
+            and not self.work.shows_whole(button)
         )
         mirror.setText(button.text())
         mirror.setEnabled(button.isEnabled())
