@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QScreen
@@ -575,7 +575,7 @@ class MainWindow(QMainWindow):
             return
         self.issue()
 
-    def _confirm(self, title: str, text: str, action: str, then: Any) -> None:
+    def _confirm(self, title: str, text: str, action: str, then: Callable[[], object]) -> None:
         """Ask once before destroying a pass; Cancel is the default answer."""
         if self.confirm_dialog is not None:
             self.confirm_dialog.reject()
