@@ -9,7 +9,7 @@ import pytest
 
 from tapdesk.app.main import _flag_overrides
 from tapdesk.cli.parser import build_parser
-from tapdesk.config import load_settings
+from tapdesk.config import Origin, QrPayload, file_key, load_settings, reread
 from tapdesk.runtime.paths import AppPaths
 from tests.helpers.files import write
 
@@ -43,3 +43,27 @@ def test_the_higher_layer_wins_the_same_key(paths: AppPaths, lower: str, higher:
 
 def test_with_no_layer_setting_it_the_default_stands(paths: AppPaths) -> None:
     assert load_with(paths, ("default",)) is None
+
+
+def test_reading_again_keeps_the_command_lines_values_and_takes_the_files_new_ones(
+    paths: AppPaths,
+) -> None:
+    """Tools > Settings… saved the user file: read again, its new values apply, and a flag
+    given at the start still wins, as it did then."""
+    write(paths.user_file, "[privacy]\nclipboard_clear_seconds = 20\nhide_after_seconds = 90\n")
+    first = load_settings(paths, {}, {"clipboard_clear_seconds": 5})
+    write(paths.user_file, "[privacy]\nclipboard_clear_seconds = 10\nhide_after_seconds = 60\n")
+    again = reread(first, paths, {"TAPDESK_QR_PAYLOAD": "signin"})
+    assert again.clipboard_clear_seconds == 5  # the flag
+    assert again.origin("clipboard_clear_seconds") == Origin(
+        "command line", "clipboard_clear_seconds"
+    )
+    assert again.hide_after_seconds == 60  # the file's new value
+    assert again.qr_payload is QrPayload.SIGNIN  # the environment given to it, not os.environ
+
+
+def test_a_setting_without_a_file_key_is_named_in_the_error() -> None:
+    assert file_key("hide_after_seconds") == ("privacy", "hide_after_seconds")
+    with pytest.raises(KeyError) as raised:
+        file_key("access_token")  # the environment's only
+    assert raised.value.args == ("access_token",)

@@ -83,3 +83,7 @@ def test_a_revoked_pass_or_a_closed_session_is_not_in_use() -> None:
     other = _issued(once=False)
     other.abandon("the new hire went home")
     assert not other.waiting_for_pass_use
+
+
+def test_a_one_second_timer_still_masks() -> None:
+    assert idle_step(1, 1, exempt=False) is IdleStep.MASK
