@@ -230,3 +230,14 @@ def follow_system_palette(app: QApplication) -> None:
         return
     app.setProperty("tapdeskFollowsPalette", True)
     app.paletteChanged.connect(restyle_all)
+
+
+def code_box_sheet(object_name: str, radius: int) -> str:
+    """The framed box a pass is written in (the panel's and the new hire's view)."""
+    colours = palette()
+    base = colours.color(colours.ColorRole.Base)
+    return (
+        f"#{object_name} {{ background: {css(base)};"
+        f" border: 1px solid {css(tint(colours, Tone.INFO, 0.45))};"
+        f" border-radius: {radius}px; }}"
+    )

@@ -18,6 +18,7 @@ from tapdesk._version import __version__
 from tapdesk.config import Settings
 from tapdesk.ui import theme
 from tapdesk.ui.text import Label
+from tapdesk.ui.tools.closing import close_row
 
 if TYPE_CHECKING:
     from tapdesk.app.services import Backend
@@ -57,13 +58,7 @@ class AboutDialog(QDialog):
         form.addRow(Label("Log folder"), logs)
         for name in ("Qt", "Python"):
             form.addRow(Label(name), self._value(name))
-        close = QPushButton("Close")
-        close.setAccessibleName("Close")
-        close.setDefault(True)
-        close.clicked.connect(self.close)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(close)
+        buttons = close_row(self)
         layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 12)
         layout.setSpacing(12)

@@ -656,12 +656,7 @@ class PassPanel(Section):
 
     def _style(self) -> None:
         palette = theme.palette()
-        base = palette.color(palette.ColorRole.Base)
-        self._code_box.setStyleSheet(
-            f"#codeBox {{ background: {theme.css(base)};"
-            f" border: 1px solid {theme.css(theme.tint(palette, Tone.INFO, 0.45))};"
-            " border-radius: 8px; }"
-        )
+        self._code_box.setStyleSheet(theme.code_box_sheet("codeBox", 8))
         muted = theme.css(theme.muted(palette))
         for label in (self.spelled, self.details, self.qr_caption, self.copy_note):
             label.setStyleSheet(f"color: {muted};")

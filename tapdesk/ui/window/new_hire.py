@@ -191,12 +191,7 @@ class NewHireView(QWidget):
 
     def _style(self) -> None:
         palette = theme.palette()
-        base = palette.color(palette.ColorRole.Base)
-        self._code_box.setStyleSheet(
-            f"#newHireCode {{ background: {theme.css(base)};"
-            f" border: 1px solid {theme.css(theme.tint(palette, Tone.INFO, 0.45))};"
-            " border-radius: 12px; }"
-        )
+        self._code_box.setStyleSheet(theme.code_box_sheet("newHireCode", 12))
         value = self.progress.property("tone")
         tone = Tone(value) if isinstance(value, str) else Tone.OK
         self.countdown_label.setStyleSheet(f"color: {theme.css(theme.ink(palette, tone))};")
