@@ -47,12 +47,12 @@ def save_user_values(paths: AppPaths, values: Mapping[str, Any]) -> Path:
     if foreign:
         raise ValueError(f"not a technician's setting: {', '.join(foreign)}")
     target = paths.user_file.resolve() if paths.user_file.is_symlink() else paths.user_file
-    read_file(target, site=False)  # a file tapdesk cannot read is not rewritten
+    before = read_file(target, site=False)  # a file tapdesk cannot read is not rewritten
     changes = {
         file_key(name): None if value is None else toml_literal(value)
         for name, value in values.items()
     }
-    _replace_checked(target, set_keys(_text_of(target), changes), values)
+    _replace_checked(target, set_keys(_text_of(target), changes), values, before)
     return target
 
 
@@ -168,7 +168,9 @@ def _text_of(target: Path) -> str:
         raise _not_written(target, exc) from None
 
 
-def _replace_checked(target: Path, text: str, values: Mapping[str, Any]) -> None:
+def _replace_checked(
+    target: Path, text: str, values: Mapping[str, Any], before: Mapping[str, Any]
+) -> None:
     folder = target.parent
     temp = folder / f".{target.name}.{secrets.token_hex(4)}.new"
     try:
@@ -177,7 +179,7 @@ def _replace_checked(target: Path, text: str, values: Mapping[str, Any]) -> None
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        _check(temp, target, values)
+        _check(temp, target, values, before)
         temp.replace(target)
     except OSError as exc:
         raise _not_written(target, exc) from None
@@ -185,8 +187,9 @@ def _replace_checked(target: Path, text: str, values: Mapping[str, Any]) -> None
         temp.unlink(missing_ok=True)
 
 
-def _check(temp: Path, target: Path, values: Mapping[str, Any]) -> None:
-    """The new file reads back as tapdesk reads the user file, with each value as written."""
+def _check(temp: Path, target: Path, values: Mapping[str, Any], before: Mapping[str, Any]) -> None:
+    """The new file reads back as tapdesk reads the user file, with each value as written and
+    every other value as it was (an edit inside a multi-line string could change another)."""
     try:
         read = read_file(temp, site=False)
     except ConfigError as exc:
@@ -201,6 +204,10 @@ def _check(temp: Path, target: Path, values: Mapping[str, Any]) -> None:
     for name, value in values.items():
         if (value is None and name in read) or (value is not None and read.get(name) != value):
             raise _layout_refused(target, {name: value})
+    if {k: v for k, v in read.items() if k not in values} != {
+        k: v for k, v in before.items() if k not in values
+    }:
+        raise _layout_refused(target, values)
 
 
 def _layout_refused(target: Path, values: Mapping[str, Any]) -> ConfigError:

@@ -1068,6 +1068,73 @@ REASONS: tuple[Reason, ...] = (
         r"log\.warning\(field\(line\)\)",
         "With no arguments logging does not %-format the message (LogRecord.getMessage formats only when args are given), so a line holding '%' is logged the same either way.",
     ),
+    # issue 14: workflows.preferences (Tools > Settings… writes the user file)
+    Reason(
+        "tapdesk.workflows.preferences._check",
+        r"read_file\(temp, site=False\)",
+        r"read_file\(temp, site=True\)",
+        "Reading the new file as a site file differs only if it holds a key only the site file may set (allow_plaintext_cache and two more). save_user_values has just read the file as a user file, so it held none, and the edit writes only technician keys; one can appear only when the rewritten line re-pairs the triple quotes of a scopes value built for the purpose (checked by hand with such a 9-line file: the mutant then saves allow_plaintext_cache into the user file), not a file anyone writes by accident.",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._escaped",
+        r"if ord\(char\) <= 0xFFFF else",
+        r"if ord\(char\) <= 65536 else",
+        "The two bounds disagree only on U+10000 (LINEAR B SYLLABLE B008 A), which is printable: it is written as itself and never reaches this line.",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._replace_checked",
+        r'newline=""',
+        r'newline=None|encoding="utf-8", opener=private\.opener',
+        "Differs only on Windows. On Linux and macOS newline translation writes '\\n' as '\\n', so the text goes out as set_keys made it. On Windows each '\\n' would become '\\r\\n' (and a '\\r\\n' file's '\\r\\r\\n'); test_a_key_is_set_in_place_and_everything_else_is_kept reads the bytes back and fails on a Windows run (checked here with newline='\\r\\n', what Windows' default writes).",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._replace_checked",
+        r'encoding="utf-8"',
+        r'encoding=None|open\(temp, "x", newline=""',
+        "Differs only where the locale's encoding is not UTF-8 (Windows' cp1252; this machine's is UTF-8): there the 'é' in the test file's comment would be written in cp1252, the read-back would refuse the file as not UTF-8, and test_a_key_is_set_in_place_and_everything_else_is_kept fails (checked here with encoding='cp1252').",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._replace_checked",
+        r'encoding="utf-8"',
+        r'encoding="UTF-8"',
+        "Python's codec lookup is case-insensitive: both names encode with the same codec.",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._replace_checked",
+        r"secrets\.token_hex\(4\)",
+        r"secrets\.token_hex\((None|5)\)",
+        "The random part only keeps the temporary name clear of a file already there; its length shows nowhere: the file is renamed over the user file or removed before save_user_values returns (tests check that no temporary file is left).",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._section_span",
+        r'_HEADER\.match\(line\.rstrip\("\\r\\n"\)\)',
+        r'_HEADER\.match\(line\.(rstrip\(None\)|lstrip\("\\r\\n"\))\)',
+        "_HEADER allows blanks after the header and its $ also matches before a final '\\n' (a '\\r' before that is one of the blanks, or part of the comment), so a header line is recognised the same with its line end or other trailing blanks left on; no line starts with a line end.",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._section_span",
+        r'_HEADER\.match\(line\.rstrip\("\\r\\n"\)\)',
+        r'_HEADER\.match\(line\.rstrip\("XX\\r\\nXX"\)\)',
+        "A header line can end in X only inside its comment (TOML allows nothing else after ']'), and _HEADER accepts any comment, so the same headers are recognised; only a line of a multi-line scopes string such as '[privacy] X' would read differently.",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._set_key",
+        r'line = lines\[index\]\.rstrip\("\\r\\n"\)',
+        r"line = lines\[index\]\.rstrip\(None\)",
+        "Differs only in spaces or tabs after the comment on the line being rewritten: the original keeps them, the mutant drops them; TOML ignores them and no reader sees them (a value with trailing blanks and no comment is rewritten the same either way).",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._set_key",
+        r"for index in range\(start, end\):",
+        r"for index in range\(end\):",
+        "In the loop that finds the section's last key: the line before start is the section's header, neither blank nor a comment, so scanning from the file's start ends on the same last line that last = start - 1 starts from. The same change to the loop that looks for the key (the same diff) is killed by test_a_line_of_a_multi_line_string_is_not_taken_for_a_key.",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences.set_keys",
+        r'endswith\(\("\\n", "\\r"\)\)',
+        r'endswith\(\("\\n", "XX\\rXX"\)\)',
+        "The last line ends in a bare '\\r' only in a file with old Mac line ends, which TOML does not allow (tomllib refuses a bare CR): save_user_values, set_keys' only caller, reads the file first and refuses it, so set_keys never sees one.",
+    ),
 )
 
 
