@@ -124,3 +124,17 @@ def test_the_pass_column_keeps_its_place_as_the_countdown_ticks(
         QApplication.processEvents()
         assert panel.countdown_label.text().startswith("Expires in")
         assert (panel.geometry(), panel.qr.geometry()) == before
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_tasks_beside_the_pass_are_never_cut_at_the_right(
+    qtbot: Any, tenant: Any, clock: Any, tmp_path: Any, route: str
+) -> None:
+    """At 1024x700 the card, the form and the checklist fit beside the pass: the tasks column
+    has no horizontal scroll bar, so anything wider than it would be cut off unseen."""
+    window, _ = issued_window(qtbot, tenant, clock, tmp_path, SIZES[0], route)
+    tasks = window.work.tasks
+    content = tasks.widget()
+    assert content is not None
+    assert content.minimumSizeHint().width() <= tasks.viewport().width()
+    assert content.width() <= tasks.viewport().width()

@@ -1,4 +1,4 @@
-""" "Show to the new hire": the button beside the pass's heading, with a menu of screens when
+""" "Show to new hire": the button beside the pass's heading, with a menu of screens when
 there are several (benches often have a second monitor facing the new hire)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ class NewHireButton(QToolButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._screen_name: str | None = None  # the last screen chosen, for this run
-        self.setText("Show to the new hire")
+        self.setText("Show to new hire")
         self.setAccessibleName("Show the pass to the new hire")
         self.setToolTip(
             "The pass, its QR code and countdown full screen, without your details "

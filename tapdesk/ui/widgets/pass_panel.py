@@ -176,7 +176,7 @@ class PassPanel(Section):
 
         self.countdown_label = Label()
         self.countdown_label.setAccessibleName("Time left")
-        self.countdown_label.setFont(theme.scaled_font(self, 1.5, bold=True))
+        self.countdown_label.setFont(theme.scaled_font(self, 1.35, bold=True))
         self._fit_countdown(60)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Lifetime left")

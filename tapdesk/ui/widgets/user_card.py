@@ -225,7 +225,7 @@ class UserCard(QFrame):
         else:
             self.enabled_chip.set_chip("State unknown", Tone.INFO)
         self.synced_chip.set_chip(
-            "Synced from on-premises AD" if user.is_synced else "Cloud account", Tone.INFO
+            "Synced from AD" if user.is_synced else "Cloud account", Tone.INFO
         )
         self.type_chip.set_chip(
             "Guest" if user.is_guest else "Member", Tone.WARNING if user.is_guest else Tone.INFO

@@ -71,7 +71,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-SEARCH_LEAST, SEARCH_MOST = 220, 320  # the search column's width
+SEARCH_LEAST, SEARCH_MOST = 190, 320  # the search column's width
+SEARCH_SHARE = 0.18  # of the window: at 1024 px the tasks and the pass need the rest
 
 
 def _pass_words(tap: TemporaryAccessPass) -> str:
@@ -917,7 +918,7 @@ class MainWindow(QMainWindow):
         self._mirror.start()
         if event.size().width() != event.oldSize().width():
             total = self._columns.width()
-            left = max(SEARCH_LEAST, min(SEARCH_MOST, round(total * 0.24)))
+            left = max(SEARCH_LEAST, min(SEARCH_MOST, round(total * SEARCH_SHARE)))
             self._columns.setSizes([left, max(0, total - left)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
