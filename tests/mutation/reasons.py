@@ -1073,7 +1073,13 @@ REASONS: tuple[Reason, ...] = (
         "tapdesk.workflows.preferences._check",
         r"read_file\(temp, site=False\)",
         r"read_file\(temp, site=True\)",
-        "Reading the new file as a site file differs only if it holds a key only the site file may set (allow_plaintext_cache and two more). save_user_values has just read the file as a user file, so it held none, and the edit writes only technician keys; one can appear only when the rewritten line re-pairs the triple quotes of a scopes value built for the purpose (checked by hand with such a 9-line file: the mutant then saves allow_plaintext_cache into the user file), not a file anyone writes by accident.",
+        "Reading the new file as a site file differs only if it holds a key only the site file may set (allow_plaintext_cache and two more). save_user_values has just read the file as a user file, so it held none, and the edit writes only technician keys; one can appear only when the rewritten line re-pairs the triple quotes of a scopes value built for the purpose, and then the check that every other value reads back as it was refuses the file whichever way it was read (test_an_edit_that_would_change_another_setting_is_refused).",
+    ),
+    Reason(
+        "tapdesk.workflows.preferences._check",
+        r"\(value is not None and read\.get\(name\) != value\)",
+        r"\(value is None and read\.get\(name\) != value\)",
+        "A value asked for that does not read back means the edit landed elsewhere: inside a multi-line string, which then changes that string, so the check that every other value reads back as it was refuses the file first in every layout tested (test_a_layout_tapdesk_cannot_edit_is_refused). The line stays as the plain statement of the rule the file must keep.",
     ),
     Reason(
         "tapdesk.workflows.preferences._escaped",
