@@ -185,3 +185,15 @@ def test_replacing_on_a_checklist_path_asks_when_the_pass_is_about_to_go(
     assert "Erin" in confirm(qtbot, window)
     qtbot.waitUntil(lambda: window.passes.has_value, timeout=WAIT_MS)
     assert tenant.users[ERIN].tap.id != before
+
+
+def test_the_question_shows_a_directory_name_as_text(qtbot: Any) -> None:
+    """The confirmation names the user from the directory: markup there is shown, not run."""
+    from tapdesk.ui.widgets.confirm import ConfirmDialog
+
+    name = '<b>Eve</b><img src="file:///etc/passwd">'
+    dialog = ConfirmDialog(f"Revoke the pass for {name}?", f"{name}'s pass stops.", action="Revoke")
+    qtbot.addWidget(dialog)
+    assert dialog.question.textFormat() is Qt.TextFormat.PlainText
+    assert dialog.question.text() == f"{name}'s pass stops."
+    assert dialog.windowTitle() == f"Revoke the pass for {name}?"  # titles are never markup
