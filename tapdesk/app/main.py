@@ -56,7 +56,6 @@ def build_services(
     transport: httpx.BaseTransport | None = None,
 ) -> Services:
     """Everything a front end needs. ``transport`` replaces the network (tests)."""
-    from tapdesk.auth import Authenticator
     from tapdesk.graph.client import GraphClient
     from tapdesk.graph.http import build_http_client
     from tapdesk.store import open_store
@@ -91,6 +90,8 @@ def build_services(
     if settings.access_token:
         token: Any = _StaticToken(settings.access_token)
     else:
+        from tapdesk.auth import Authenticator  # MSAL and the keyring: only to sign in here
+
         auth = Authenticator(
             settings,
             paths,

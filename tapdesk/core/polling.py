@@ -41,10 +41,13 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from tapdesk.core.checklist import Checklist
 from tapdesk.core.clock import SYSTEM_CLOCK, Clock
 from tapdesk.core.verify import GraphRead
+
+if TYPE_CHECKING:
+    from tapdesk.core.checklist import Checklist
 
 # The identity-and-access bucket of the smallest tenant size (graph-tap §5.2).
 TENANT_UNITS_PER_10S = 3_500

@@ -9,7 +9,7 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,9 @@ def application(argv: Sequence[str] | None = None, *, large_text: bool = False) 
     """The one QApplication (created once; tests and screenshots reuse it)."""
     from PySide6.QtWidgets import QApplication
 
+    from tapdesk.ui import pyside_imports
+
+    pyside_imports.skip_feature_scan()  # before the window's modules load: no source kept
     from tapdesk.ui import focus, theme
 
     # Worker threads (Graph, MSAL, the store) share the GIL with the GUI thread: handing it over
@@ -69,22 +72,22 @@ def run(backend: Backend, args: Any = None) -> int:
 
         return run_self_test(backend, app)
 
-    from PySide6.QtCore import QTimer
-
+    from tapdesk.ui.first_paint import after_first_paint
     from tapdesk.ui.window.main_window import MainWindow
 
-    window = MainWindow(backend)
+    window = MainWindow(backend, guide_later=True)  # window.start builds it
     _install_excepthook(window)
     window.resize(1280, 860)
     window.show()
+    first: list[Callable[[], object]] = []
     if os.environ.get("TAPDESK_QUIT_AFTER_FIRST_PAINT") or os.environ.get(
         "TAPDESK_QUIT_WHEN_READY"
     ):
         from tapdesk.ui.dev import bench
 
-        bench.install_probes(app, window)  # first in the queue: it reads the first paint
-    QTimer.singleShot(0, window.start)  # first paint first; sign-in and the policy after
-    QTimer.singleShot(0, _settle_memory)
+        first.append(bench.probe(app, window))  # first: it stamps the moment of the first paint
+    # Sign-in, the policy and the sessions after the first frame; the collector settles last.
+    after_first_paint(window, *first, window.start, _settle_memory)
     try:
         return int(app.exec())
     finally:

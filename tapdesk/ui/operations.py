@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tapdesk.config import Settings, reread
 from tapdesk.core.audit import AuditEvent
 from tapdesk.core.clock import Clock
-from tapdesk.core.flows import Flow
 from tapdesk.core.models import TapPolicy, User, UserStatus
 from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import Roles, TargetRole, Technician
@@ -27,8 +26,7 @@ from tapdesk.core.verify import GraphRead, Observation
 from tapdesk.errors import SessionNotSaved, StorageError, TapdeskError
 from tapdesk.ui.tasks import Task, TaskRunner
 from tapdesk.workflows import target
-from tapdesk.workflows.issuing import ForSession, Issued, Issuer
-from tapdesk.workflows.onboarding import Resumed, SaveBatch
+from tapdesk.workflows.issuing import Issued, Issuer
 from tapdesk.workflows.reconcile import Settled, reconcile
 
 if TYPE_CHECKING:
@@ -37,9 +35,12 @@ if TYPE_CHECKING:
     from tapdesk.auth import Authenticator
     from tapdesk.auth import DeviceFlow as DeviceFlow
     from tapdesk.auth import SavedSignIn as SavedSignIn
+    from tapdesk.core.flows import Flow
     from tapdesk.core.roster import Roster
     from tapdesk.graph.client import GraphClient
     from tapdesk.workflows.day import DaySessions
+    from tapdesk.workflows.issuing import ForSession
+    from tapdesk.workflows.onboarding import Resumed, SaveBatch
     from tapdesk.workflows.precheck import Precheck
     from tapdesk.workflows.training_phone import PhoneAction
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import qrcode
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
-from qrcode.constants import ERROR_CORRECT_M
 
 from tapdesk.config import QrPayload, Settings
 
@@ -33,6 +31,9 @@ def qr_payload(settings: Settings, upn: str, code: str) -> str:
 
 def qr_matrix(payload: str) -> list[list[bool]]:
     """Dark modules as True, quiet zone included; error correction M suits a screen."""
+    import qrcode  # with the first code drawn: the window's first paint does without it
+    from qrcode.constants import ERROR_CORRECT_M
+
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
     qr.add_data(payload)
     qr.make(fit=True)

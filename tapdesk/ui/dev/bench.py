@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,28 +14,22 @@ if TYPE_CHECKING:
     from tapdesk.ui.window.main_window import MainWindow
 
 
-def install_probes(app: QApplication, window: MainWindow) -> None:
-    from PySide6.QtCore import QTimer
+def probe(app: QApplication, window: MainWindow) -> Callable[[], None]:
+    """What to run right after the first paint (``ui.first_paint``): stamp it, and quit or watch
+    for "ready"."""
 
-    if os.environ.get("TAPDESK_QUIT_AFTER_FIRST_PAINT"):
-        QTimer.singleShot(0, lambda: first_paint(app))
-    if os.environ.get("TAPDESK_QUIT_WHEN_READY"):
-        quit_when_ready(app, window)
+    def after_paint() -> None:
+        if os.environ.get("TAPDESK_QUIT_AFTER_FIRST_PAINT"):
+            print(f"first-paint {time.time():.6f}", flush=True)
+            app.quit()
+        elif os.environ.get("TAPDESK_QUIT_WHEN_READY"):
+            quit_when_ready(app, window)
 
-
-def first_paint(app: QApplication) -> None:
-    """Benchmarks read the wall-clock moment the window was first painted, then we leave."""
-    import time
-
-    app.processEvents()  # the paint the window's show() asked for
-    print(f"first-paint {time.time():.6f}", flush=True)
-    app.quit()
+    return after_paint
 
 
 def quit_when_ready(app: QApplication, window: MainWindow) -> None:
     """Benchmarks: the moment a technician could issue (signed in, policy read), then leave."""
-    import time
-
     from PySide6.QtCore import QTimer
 
     probe = QTimer(window)

@@ -8,12 +8,16 @@ as well, so a test that moves a fake clock gets its poll on the next beat.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from tapdesk.core.checklist import Checklist
 from tapdesk.core.clock import Clock
 from tapdesk.core.polling import DEFAULT_SETTINGS, Poller, PollPhase, PollSettings, Visibility
 from tapdesk.core.verify import GraphRead
+
+if TYPE_CHECKING:
+    from tapdesk.core.checklist import Checklist
 
 MAX_SLEEP_MS = 60_000  # re-read the clock at least this often (a suspended laptop, a clock jump)
 

@@ -1,6 +1,6 @@
 """The main window's way into the new-hire day and the audit trail: a Tools menu.
 
-``install(window, ops, link)`` adds "New-hire day…" (Ctrl+R) and "Audit…" and owns the two windows they
+``install(window, ops, link)`` (``link`` builds the roster's view of the window) adds "New-hire day…" (Ctrl+R) and "Audit…" and owns the two windows they
 open. Both are built on first use (the main window's first paint does not pay for them) and
 kept, so closing the roster and opening it again finds the day's queue as it was; the audit view
 reads its records again each time it is opened.
@@ -8,6 +8,7 @@ reads its records again each time it is opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
@@ -15,17 +16,19 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QToolButton
 
 from tapdesk.ui.operations import Operations
-from tapdesk.ui.roster.link import RosterLink
 from tapdesk.ui.window import keys
 
 if TYPE_CHECKING:
     from tapdesk.core.roster import RosterEntry
+    from tapdesk.ui.roster.link import RosterLink
     from tapdesk.ui.roster.window import RosterWindow
     from tapdesk.ui.tools.audit_dialog import AuditDialog
 
 
 class DayTools(QObject):
-    def __init__(self, window: QMainWindow, ops: Operations, link: RosterLink) -> None:
+    def __init__(
+        self, window: QMainWindow, ops: Operations, link: Callable[[], RosterLink]
+    ) -> None:
         super().__init__(window)
         self.window = window
         self._ops = ops
@@ -76,7 +79,7 @@ class DayTools(QObject):
         if self.roster is None:
             from tapdesk.ui.roster.window import RosterWindow
 
-            self.roster = RosterWindow(self._link, parent=self.window)
+            self.roster = RosterWindow(self._link(), parent=self.window)
         _bring_up(self.roster)
         return self.roster
 
@@ -109,5 +112,5 @@ def _bring_up(widget: RosterWindow | AuditDialog) -> None:
     widget.activateWindow()
 
 
-def install(window: QMainWindow, ops: Operations, link: RosterLink) -> DayTools:
+def install(window: QMainWindow, ops: Operations, link: Callable[[], RosterLink]) -> DayTools:
     return DayTools(window, ops, link)

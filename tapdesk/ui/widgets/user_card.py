@@ -7,6 +7,7 @@ the technician reads the name while the rest loads.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,11 +24,13 @@ from tapdesk.core.bench import last_to_sign_in
 from tapdesk.core.lifecycle import countdown
 from tapdesk.core.models import AuthMethod, MethodKind, TemporaryAccessPass, User
 from tapdesk.core.readiness import Finding
-from tapdesk.core.roster import RosterEntry
 from tapdesk.core.text import one_line
 from tapdesk.ui import theme
 from tapdesk.ui.text import Label, RichLabel, esc, plain_tip
 from tapdesk.ui.theme import Tone
+
+if TYPE_CHECKING:
+    from tapdesk.core.roster import RosterEntry  # the roster's modules load when it opens
 from tapdesk.ui.widgets.chips import Chip
 from tapdesk.ui.widgets.spinner import Spinner
 

@@ -22,16 +22,20 @@ from tapdesk.core import readiness
 from tapdesk.core.audit import IntentState
 from tapdesk.core.clock import Clock
 from tapdesk.core.lifecycle import IdleStep, idle_step, pass_state
-from tapdesk.core.models import AuthMethod, TapPolicy, TemporaryAccessPass, User, UserStatus
+from tapdesk.core.models import (
+    AuthMethod,
+    PassCode,
+    TapPolicy,
+    TemporaryAccessPass,
+    User,
+    UserStatus,
+)
 from tapdesk.core.passrules import validate_request
 from tapdesk.core.readiness import Finding, TargetFacts
 from tapdesk.core.roles import Technician
 from tapdesk.errors import SessionNotSaved, TapdeskError
 from tapdesk.ui import focus, theme
-from tapdesk.ui.onboarding.controller import ConfirmFirst
-from tapdesk.ui.onboarding.guide import Guide
 from tapdesk.ui.operations import Operations
-from tapdesk.ui.qr import qr_payload
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.text import Label
 from tapdesk.ui.theme import Tone
@@ -64,7 +68,8 @@ from tapdesk.workflows.reconcile import Settled
 if TYPE_CHECKING:
     from tapdesk.app.services import Backend
     from tapdesk.config import Settings
-    from tapdesk.ui.onboarding.controller import IssuePlan
+    from tapdesk.ui.onboarding.controller import ConfirmFirst, IssuePlan
+    from tapdesk.ui.onboarding.guide import Guide
     from tapdesk.ui.roster.link import RosterLink
     from tapdesk.workflows.onboarding import SessionSummary
 
@@ -104,7 +109,10 @@ class MainWindow(QMainWindow):
         clock: Clock | None = None,
         runner: TaskRunner | None = None,
         heartbeat_ms: int = 1000,
+        guide_later: bool = False,
     ) -> None:
+        """``guide_later``: build the checklist's part on first use (the app's start-up does, after
+        the first paint) instead of now."""
         super().__init__()
         self.backend = backend
         self.settings = backend.settings
@@ -138,9 +146,7 @@ class MainWindow(QMainWindow):
         self.passes = PassPanel(
             self.clock,
             self.clipboard,
-            payload_for=lambda user, code: qr_payload(
-                self.settings, user.user_principal_name, code.reveal()
-            ),
+            payload_for=self._qr_payload,
             mask_until_revealed=self.settings.mask_until_revealed,
             qr_is_secret=self.settings.qr_payload.value == "pass",
         )
@@ -159,29 +165,17 @@ class MainWindow(QMainWindow):
         )
         self.errors.add_spot(self.form.message)
         self.errors.add_spot(self.passes.error)
-        # The onboarding checklist, session list and simulated phone.
-        self.guide = Guide(
-            self.ops,
-            self.clock,
-            self.form,
-            self.work,
-            technician=lambda: self.technician,
-            demo=demo,
-            parent=self,
-            known_methods=self._methods_read_for,
-        )
-        self.left_layout.addWidget(self.guide.session_list)
-        if self.guide.phone is not None:
-            # Along the bottom: the form and the pass keep the width to sit side by side.
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.guide.phone)
+        self._guide: Guide | None = None  # built after the first paint, or when first needed
         self._connect()
         self._shortcuts()
-        self.day_tools = tools_menu.install(self, self.ops, self.roster_link())
+        self.day_tools = tools_menu.install(self, self.ops, self.roster_link)
         self.preferences = settings_dialog.install(
             self, self.day_tools.menu, self.ops, self.apply_settings
         )
         self.help = help_menu.install(self, backend)
         self._set_signed_in(False)
+        if not guide_later:
+            self._guide = self._build_guide()
 
         self.heartbeat = QTimer(self)
         self.heartbeat.setInterval(heartbeat_ms)
@@ -256,7 +250,33 @@ class MainWindow(QMainWindow):
         self.passes.new_hire_requested.connect(self.show_new_hire)
         self.watcher.updated.connect(self._on_watched)
         self.watcher.gone.connect(self._on_pass_gone)
-        guide = self.guide
+
+    @property
+    def guide(self) -> Guide:
+        """The onboarding checklist, session list and simulated phone (built on first use)."""
+        if self._guide is None:
+            self._guide = self._build_guide()
+        return self._guide
+
+    def _build_guide(self) -> Guide:
+        # Its modules (the checklist machinery, flows, the phone) load here, after the first
+        # paint: the window shows without them.
+        from tapdesk.ui.onboarding.guide import Guide
+
+        guide = Guide(
+            self.ops,
+            self.clock,
+            self.form,
+            self.work,
+            technician=lambda: self.technician,
+            demo=self.backend.demo,
+            parent=self,
+            known_methods=self._methods_read_for,
+        )
+        self.left_layout.addWidget(guide.session_list)
+        if guide.phone is not None:
+            # Along the bottom: the form and the pass keep the width to sit side by side.
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, guide.phone)
         # The checklist's pass actions fail in the pass column: always in view, where the pass
         # would have been.
         guide.issue_requested.connect(lambda: self.request_issue(self.passes.error))
@@ -271,6 +291,12 @@ class MainWindow(QMainWindow):
         guide.sessions_changed.connect(self.sessions_changed)
         guide.pass_observed.connect(self.watcher.observed)
         guide.account_changed.connect(self._on_account_changed)
+        return guide
+
+    def _qr_payload(self, user: User, code: PassCode) -> str:
+        from tapdesk.ui.qr import qr_payload  # the QR code's modules load with the first pass
+
+        return qr_payload(self.settings, user.user_principal_name, code.reveal())
 
     def _shortcuts(self) -> None:
         """The keys are in the one table (:mod:`tapdesk.ui.window.keys`); Help lists it."""
@@ -608,6 +634,8 @@ class MainWindow(QMainWindow):
             return
         self.banner.dismiss()
         plan = self.guide.plan_issue(user, self.form.flow_id)  # None: a pass without a checklist
+        from tapdesk.ui.onboarding.controller import ConfirmFirst
+
         if isinstance(plan, ConfirmFirst):
             self._confirm_first(user, plan)
             return
@@ -805,7 +833,8 @@ class MainWindow(QMainWindow):
         self.clipboard.tick()
         self._mask_when_idle()
         self.watcher.check()
-        self.guide.tick()
+        if self._guide is not None:
+            self._guide.tick()
         self._sign_out_when_idle()
 
     def _mask_when_idle(self) -> None:
@@ -924,13 +953,16 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.heartbeat.stop()
         self.watcher.stop()
-        self.guide.shutdown()
+        guide = self._guide
+        if guide is not None:
+            guide.shutdown()
         self._close_new_hire()
         self.passes.forget_all()
         self.clipboard.clear_now()
         self.signin.shutdown()
         self.runner.wait_for_done(5000)
-        self.guide.flush()  # the last checklist changes, if a save had not yet run
+        if guide is not None:
+            guide.flush()  # the last checklist changes, if a save had not yet run
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
