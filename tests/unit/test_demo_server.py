@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +18,12 @@ from tapdesk.demo import DEMO_GRAPH_URL, DemoTenant
 from tapdesk.demo.relay import DemoServer, DemoServerError
 from tapdesk.demo.wire import CONTROL_PATH, SECRET_HEADER, hello, read_hello
 from tapdesk.graph.client import GraphClient
-from tests.helpers.demo import UPN, user_path
+from tests.helpers.demo import UPN, tap_path, user_path
 
 pytestmark = pytest.mark.slow  # child processes
 
-AVA = UPN["ava.newhire"]
+AVA, NORA = UPN["ava.newhire"], UPN["nora.newhire"]
+HELLO = "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod"
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +131,29 @@ def test_the_pass_is_in_no_output_or_log(tmp_path: Path, caplog: pytest.LogCaptu
     assert value not in errors.read_text(encoding="utf-8")
     assert caplog.records and all(value not in r.getMessage() for r in caplog.records)
     assert value not in state.read_text(encoding="utf-8")
+
+
+def test_this_process_and_the_server_write_at_once_and_lose_nothing(
+    state: Path, server: DemoServer
+) -> None:
+    """The simulated phone writes here while Graph writes there: one lock on the state file."""
+    tenant = DemoTenant(state_path=state)
+    auth = {"authorization": f"Bearer {tenant.access_token()}"}
+    before = sum(m["@odata.type"] == HELLO for m in tenant.users[NORA].methods)
+    statuses: list[int] = []
+
+    def issue_and_revoke() -> None:
+        with httpx.Client(transport=server.transport(), headers=auth) as graph:
+            for _ in range(20):
+                created = graph.post(DEMO_GRAPH_URL + tap_path(AVA), json={})
+                gone = graph.delete(f"{DEMO_GRAPH_URL}{tap_path(AVA)}/{created.json()['id']}")
+                statuses.extend([created.status_code, gone.status_code])
+
+    relayed = threading.Thread(target=issue_and_revoke)
+    relayed.start()
+    for _ in range(30):
+        tenant.phone(NORA).register_windows_hello()
+    relayed.join()
+    assert statuses == [201, 204] * 20
+    assert sum(m["@odata.type"] == HELLO for m in tenant.users[NORA].methods) == before + 30
+    assert tenant.users[AVA].tap is None
