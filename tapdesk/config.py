@@ -158,6 +158,8 @@ class Settings:
     idle_sign_out_minutes: int | None = None  # None: 15 on a shared bench, else off
     sign_in_max_age_minutes: int | None = None  # None: 60 on a shared bench, else not asked
     demo: bool = False
+    # The demo tenant answers from a child process over loopback HTTP, not on our own threads.
+    demo_process: bool = False
     sources: tuple[str, ...] = ()
     origins: tuple[tuple[str, Origin], ...] = ()  # field name -> where its value came from
     notices: tuple[str, ...] = ()  # settings held to the site file's (say once, visibly)
@@ -299,6 +301,7 @@ _ENV_KEYS: dict[str, tuple[str, str]] = {
     "TAPDESK_SHARED_BENCH": ("shared_bench", "bool"),
     "TAPDESK_IDLE_SIGN_OUT_MINUTES": ("idle_sign_out_minutes", "minutes"),
     "TAPDESK_SIGN_IN_MAX_AGE_MINUTES": ("sign_in_max_age_minutes", "minutes"),
+    "TAPDESK_DEMO_PROCESS": ("demo_process", "bool"),
 }
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import keyring.backend
 
     from tapdesk.demo import DemoTenant
+    from tapdesk.demo.relay import DemoServer
 
 log = logging.getLogger(__name__)
 
@@ -67,61 +68,92 @@ def build_services(
         settings.graph_base_url,
     )
     browser_simulated = False
-    if settings.demo:
-        from tapdesk import demo
+    with contextlib.ExitStack() as undo:  # a build that fails stops what it started
+        demo_server = None
+        if settings.demo:
+            from tapdesk import demo
 
-        if demo_tenant is None:
-            # Separate CLI runs (issue, then status, then revoke) share one demo tenant on disk.
-            demo_tenant = demo.DemoTenant(
-                state_path=paths.data_dir / "demo-tenant.json", clock=clock
+            if demo_tenant is None:
+                # Separate CLI runs (issue, then status, then revoke) share one demo tenant on disk.
+                demo_tenant = demo.DemoTenant(
+                    state_path=paths.data_dir / "demo-tenant.json", clock=clock
+                )
+            demo_server = _start_demo_server(settings, demo_tenant)
+            if demo_server is not None:
+                undo.callback(demo_server.close)
+            transport = demo_server.transport() if demo_server else demo_tenant.transport()
+            authority, client_id = demo.DEMO_AUTHORITY, demo.DEMO_CLIENT_ID
+            if open_browser is None:
+                from tapdesk.demo.browser import DemoBrowser
+
+                browser_simulated = True
+                # The browser closes its transport after each page: it gets a pool of its own.
+                browser = demo_server.transport() if demo_server else transport
+                open_browser = DemoBrowser(browser).open
+            graph_url = settings.graph_url or demo.DEMO_GRAPH_URL
+            settings = replace(settings, graph_url=graph_url)
+        http = build_http_client(transport)
+        auth = None
+        if settings.access_token:
+            token: Any = _StaticToken(settings.access_token)
+        else:
+            from tapdesk.auth import Authenticator  # MSAL and the keyring: only to sign in here
+
+            auth = Authenticator(
+                settings,
+                paths,
+                http_client=http,
+                keyring_backend=keyring_backend,
+                authority=authority,
+                client_id=client_id,
+                open_browser=open_browser,
+                clock=clock,
+                tenant=tenant_key(settings),
             )
-        transport = demo_tenant.transport()
-        authority, client_id = demo.DEMO_AUTHORITY, demo.DEMO_CLIENT_ID
-        if open_browser is None:
-            from tapdesk.demo.browser import DemoBrowser
-
-            browser_simulated = True
-
-            open_browser = DemoBrowser(transport).open
-        graph_url = settings.graph_url or demo.DEMO_GRAPH_URL
-        settings = replace(settings, graph_url=graph_url)
-    http = build_http_client(transport)
-    auth = None
-    if settings.access_token:
-        token: Any = _StaticToken(settings.access_token)
-    else:
-        from tapdesk.auth import Authenticator  # MSAL and the keyring: only to sign in here
-
-        auth = Authenticator(
+            token = auth.access_token
+        graph = GraphClient(graph_url, token, http=http, clock=clock)
+        store, store_notices = open_store(paths, clock=clock)
+        store.tenant_id = tenant_key(settings)
+        notices = [*settings.notices, *_site_notices(paths)]
+        notices += [f"{n.title}: {n.message} {n.hint}".strip() for n in store_notices]
+        undo.pop_all()  # the services own the demo server now: Services.close stops it
+        return Services(
             settings,
             paths,
-            http_client=http,
-            keyring_backend=keyring_backend,
-            authority=authority,
-            client_id=client_id,
-            open_browser=open_browser,
-            clock=clock,
-            tenant=tenant_key(settings),
+            graph,
+            auth,
+            clock,
+            demo_tenant,
+            http,
+            authority,
+            store,
+            notices,
+            browser_simulated=browser_simulated,
+            demo_server=demo_server,
         )
-        token = auth.access_token
-    graph = GraphClient(graph_url, token, http=http, clock=clock)
-    store, store_notices = open_store(paths, clock=clock)
-    store.tenant_id = tenant_key(settings)
-    notices = [*settings.notices, *_site_notices(paths)]
-    notices += [f"{n.title}: {n.message} {n.hint}".strip() for n in store_notices]
-    return Services(
-        settings,
-        paths,
-        graph,
-        auth,
-        clock,
-        demo_tenant,
-        http,
-        authority,
-        store,
-        notices,
-        browser_simulated=browser_simulated,
-    )
+
+
+def _start_demo_server(settings: Settings, tenant: DemoTenant) -> DemoServer | None:
+    """The demo tenant's own process, when ``demo_process`` asks for one. It serves the state
+    file ``tenant`` keeps, so ``tenant`` (the simulated phone) sees what it does. It runs on the
+    system clock; ``tenant``'s latency is passed on at the start, while knobs set on ``tenant``
+    later (faults, latency) stay in this process."""
+    if not settings.demo_process:
+        return None
+    if getattr(sys, "frozen", False):
+        from tapdesk.config import Origin
+
+        origin = settings.origin("demo_process") or Origin("settings", "demo_process")
+        raise origin.error(
+            "asks for the demo tenant in a process of its own, which the packaged app cannot "
+            "start (it has no Python to run it with).",
+            f"{origin.undo()}: the packaged app runs the demo tenant in process.",
+        )
+    if tenant.state_path is None:
+        raise ValueError("a demo tenant in memory cannot be shared with another process")
+    from tapdesk.demo.relay import DemoServer
+
+    return DemoServer.start(tenant.state_path, latency=tenant.latency)
 
 
 def tenant_key(settings: Settings) -> str:
@@ -160,7 +192,7 @@ def _self_test_settings(settings: Settings, options: dict[str, Any]) -> Settings
 
     tenant = options.get("demo_tenant") or DemoTenant(clock=options["clock"])
     options["demo_tenant"] = tenant
-    return replace(settings, demo=True, access_token=tenant.access_token())
+    return replace(settings, demo=True, demo_process=False, access_token=tenant.access_token())
 
 
 def _flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -171,6 +203,8 @@ def _flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
     }
     if args.demo:
         overrides["demo"] = True
+    if args.demo_process:
+        overrides["demo_process"] = True
     return overrides
 
 
@@ -297,6 +331,10 @@ def main(
 
             gc.enable()  # __main__ turned it off for the window's start-up only
         settings = _choose_demo(load_settings(paths, env, _flag_overrides(args)), gui=gui)
+        if args.screenshots and settings.demo_process:
+            # Their throttled check injects a fault, which only an in-process tenant obeys.
+            log.info("screenshots run the demo tenant in process (demo_process ignored)")
+            settings = replace(settings, demo_process=False)
         if (
             not gui
             and args.command not in {"doctor", "audit"}  # local only: no tenant needed

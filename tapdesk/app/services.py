@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the window imports this module before httpx and MSAL are lo
 
     from tapdesk.auth import Authenticator
     from tapdesk.demo import DemoTenant
+    from tapdesk.demo.relay import DemoServer
     from tapdesk.graph.client import GraphClient
     from tapdesk.store import Store
 
@@ -41,11 +42,15 @@ class Services:
     notices: list[str] = field(default_factory=list)  # say once, visibly (database set aside)
     # The demo tenant's own sign-in page answers in-process: no browser opens.
     browser_simulated: bool = False
+    # The demo tenant's own process (``demo_process``), which ``http`` talks to.
+    demo_server: DemoServer | None = None
 
     def close(self) -> None:
         self.graph.close()
         if self.http is not None:
             self.http.close()
+        if self.demo_server is not None:  # after the client: no request of ours is in flight
+            self.demo_server.close()
         if self.store is not None:
             self.store.close()
 

@@ -49,7 +49,8 @@ def _config(services: Services) -> list[Check]:
             )
         )
     if s.demo:
-        checks.append(Check("tenant", "ok", "demo tenant (training; no real passes)"))
+        own = ", served by a process of its own" if services.demo_server else ""
+        checks.append(Check("tenant", "ok", f"demo tenant (training; no real passes){own}"))
     elif s.access_token:
         checks.append(
             Check("tenant", "ok", f"token from TAPDESK_ACCESS_TOKEN, Graph at {s.graph_base_url}")

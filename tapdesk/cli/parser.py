@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshots", metavar="DIR", help="write PNGs of the main window states and exit"
     )
+    parser.add_argument(
+        "--demo-process",
+        action="store_true",
+        help="run the demo tenant in a separate process (benchmarks)",
+    )
     parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     # "tapdesk doctor --demo" reads as naturally as "tapdesk --demo doctor": accept both.
     # SUPPRESS keeps a sub-command's default from overwriting the global flag.

@@ -73,6 +73,11 @@ class DemoTenant:
             with self._store.transaction():
                 pass  # seeds a missing file now: "tenant start" is this moment
 
+    @property
+    def state_path(self) -> Path | None:
+        """The state file (None: in memory only, so no other process can share this tenant)."""
+        return self._store.path
+
     # --- serving ---------------------------------------------------------------------------
 
     def transport(self) -> httpx.MockTransport:

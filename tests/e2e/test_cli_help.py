@@ -81,6 +81,7 @@ def test_top_level_help_lists_the_global_options(capsys, monkeypatch) -> None:
         "--cloud {global,usgov,usgovdod,china} national cloud",
         "-v, --verbose debug logging on stderr",
         "--screenshots DIR write PNGs of the main window states and exit",
+        "--demo-process run the demo tenant in a separate process (benchmarks)",
     ]
 
 
