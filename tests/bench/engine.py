@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -87,39 +88,37 @@ def polling_rate(foreground: int, background: int, minutes: float = 30.0) -> flo
 
 
 MEMORY = """
-import json, resource
+import json
+from tests.bench import memory
 from tests.bench.window import Bench
 
-def rss_mb():
-    with open("/proc/self/status") as f:
-        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) / 1024
-
-bench = Bench()
+bench = Bench({tenant!r})
+bench.start()
 bench.open_user()
-start = rss_mb()
+start = memory.breakdown()
 for _ in range({cycles}):
     bench.issue()
     bench.revoke()
-after = rss_mb()
+after = memory.breakdown()
 print(json.dumps({{"start": start, "after": after}}))
 """
 
 BARE_MEMORY = """
 import json
 from PySide6.QtWidgets import QApplication, QMainWindow
+from tests.bench import memory
 app = QApplication([])
 w = QMainWindow(); w.resize(1280, 860); w.show(); app.processEvents()
-with open("/proc/self/status") as f:
-    print(json.dumps({"rss": next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) / 1024}))
+print(json.dumps(memory.breakdown()))
 """
 
 
-def _run_json(script: str) -> dict[str, float]:
+def _run_json(script: str, *options: str) -> dict[str, Any]:
     import json
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
+        [sys.executable, *options, "-c", textwrap.dedent(script)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -128,14 +127,52 @@ def _run_json(script: str) -> dict[str, float]:
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-600:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
-def memory(cycles: int = 50) -> tuple[float, float, float]:
-    """(bare window MB, tapdesk after start MB, tapdesk after ``cycles`` issue/revoke MB)."""
-    bare = _run_json(BARE_MEMORY)["rss"]
-    ours = _run_json(MEMORY.format(cycles=cycles))
+def memory(
+    cycles: int = 50, tenant: str = "process"
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Breakdowns (``tests.bench.memory``) of the bare window, tapdesk after start (signed in,
+    a user open), and tapdesk after ``cycles`` issue/revoke cycles."""
+    bare = _run_json(BARE_MEMORY)
+    ours = _run_json(MEMORY.format(cycles=cycles, tenant=tenant))
     return bare, ours["start"], ours["after"]
 
 
-__all__ = ["DEMO_TECHNICIAN_UPN", "issue_times", "memory", "polling_rate", "qr_render_seconds"]
+TRACED = """
+import json, tracemalloc
+from tests.bench.window import Bench
+bench = Bench("process")
+bench.start()
+bench.open_user()
+snapshot = tracemalloc.take_snapshot()
+by_package = {}
+for stat in snapshot.statistics("filename"):
+    name = stat.traceback[0].filename
+    for marker in ("/site-packages/", "/lib/python3"):
+        if marker in name:
+            name = name.split(marker, 1)[1].split("/")[0 if marker == "/site-packages/" else 1]
+            break
+    else:
+        name = "tapdesk" if "/tapdesk/" in name else ("tests" if "/tests/" in name else name)
+    by_package[name] = by_package.get(name, 0) + stat.size
+top = sorted(by_package.items(), key=lambda kv: -kv[1])[:8]
+print(json.dumps({"total": sum(by_package.values()) / 2**20, "top": [[k, v / 2**20] for k, v in top]}))
+"""
+
+
+def python_memory() -> dict[str, Any]:
+    """Python's own allocations after start, by package (tracemalloc from the first import)."""
+    return _run_json(TRACED, "-X", "tracemalloc=1")
+
+
+__all__ = [
+    "DEMO_TECHNICIAN_UPN",
+    "issue_times",
+    "memory",
+    "polling_rate",
+    "python_memory",
+    "qr_render_seconds",
+]

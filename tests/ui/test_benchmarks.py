@@ -1,9 +1,9 @@
 """Benchmarks the issue asks for. They print their figures; neither is a timed assertion.
 
 1. With 1 s of Graph latency, the longest GUI-thread stall during search, select and issue,
-   measured by a 5 ms QTimer heartbeat (target: under 50 ms).
+   measured by the stall recorder's 5 ms heartbeat (target: at most 33 ms).
 2. Cold start to first window shown, against a bare PySide6 window started the same way
-   (target: under 3x).
+   (target: at most 2x).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from tapdesk.app.services import Backend
 from tapdesk.ui.window.main_window import MainWindow
 from tests.bench import startup
-from tests.bench.window import Heartbeat
+from tests.bench.stalls import StallRecorder
 from tests.helpers.demo import UPN
 from tests.helpers.qt import sign_in_with_token, token_services, wait_idle
 
@@ -30,7 +30,7 @@ def test_gui_thread_stall_with_one_second_of_graph_latency(qtbot, tenant, clock,
     qtbot.waitExposed(window)
     sign_in_with_token(qtbot, window)
     tenant.latency = 1.0
-    beat = Heartbeat()
+    beat = StallRecorder()
     beat.__enter__()  # a context manager elsewhere; here it spans several waits
     started = time.perf_counter()
     qtbot.keyClicks(window.search.box, "ava")
@@ -48,7 +48,7 @@ def test_gui_thread_stall_with_one_second_of_graph_latency(qtbot, tenant, clock,
     with capsys.disabled():
         print(
             f"\n[bench] search+select+issue at 1 s latency took {elapsed:.1f} s; longest GUI-thread "
-            f"stall {beat.longest * 1000:.1f} ms (target < 50 ms)"
+            f"stall {beat.longest * 1000:.1f} ms (target <= 33 ms); the longest: {beat.causes()}"
         )
 
 
@@ -61,5 +61,5 @@ def test_cold_start_to_first_window_against_a_bare_window(capsys):
         print(
             f"\n[bench] cold start to first window (best of {runs}, spawn to first paint): bare "
             f"PySide6 {bare * 1000:.0f} ms, tapdesk {ours * 1000:.0f} ms, ratio "
-            f"{ours / bare:.2f}x (target < 3x)"
+            f"{ours / bare:.2f}x (target <= 2x)"
         )

@@ -19,7 +19,7 @@ The expected request rates, and why they are fine (core/polling.py, graph-tap §
   in roughly 13 s. With Graph's real 100-300 ms per call that is 13-40 requests/s, at most
   ~12 % of the smallest bucket for the minute the pre-check takes, once per roster.
 
-The 20 pollers here are driven by the test on ``core.polling.Poller`` (the schedule the
+The set-up is ``tests/bench/day.py``'s, which ``python -m tests.bench`` also runs. The 20 pollers here are driven by the test on ``core.polling.Poller`` (the schedule the
 checklist's ``SessionPoller`` wraps), all in the foreground: the worst case. Where the
 checklist resumes the same 20 open sessions itself, it polls them in the background (60 s),
 so within this run it adds at most one early read per session.
@@ -34,34 +34,25 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QTimer
 
 from tapdesk.app.services import Backend
-from tapdesk.core.checklist import Checklist
 from tapdesk.core.clock import SYSTEM_CLOCK
-from tapdesk.core.flows import load_flows
-from tapdesk.core.models import TemporaryAccessPass
-from tapdesk.core.polling import Poller, Visibility, requests_per_second
+from tapdesk.core.polling import requests_per_second
 from tapdesk.core.roster import RosterStatus
-from tapdesk.core.verify import GraphRead
 from tapdesk.demo import DemoTenant
-from tapdesk.errors import TapdeskError, Throttled
-from tapdesk.graph.retry import NO_RETRY
-from tapdesk.runtime.resources import flows_dir
 from tapdesk.store import Store
 from tapdesk.ui.window.main_window import MainWindow
 from tapdesk.workflows.precheck import REQUESTS_PER_PERSON
+from tests.bench import day
+from tests.bench.day import LATENCY, PEOPLE, POLL_READ, SESSIONS
 from tests.helpers.demo import as_lead
 from tests.helpers.qt import sign_in_with_token, token_services
 from tests.ui.roster_helpers import settled
 
 pytestmark = pytest.mark.slow
 
-PEOPLE = 200
-SESSIONS = 20
-LATENCY = 0.05
 STEADY_SECONDS = 30.0
-POLL_READ = GraphRead.AUTHENTICATOR.value
 
 
 class Heartbeat:
@@ -130,110 +121,29 @@ class Recorder:
             )
 
 
-class SessionsHook(QObject):
-    changed = Signal()
-
-
-class Pollers:
-    """20 sessions' schedules (core.polling.Poller, real clock) driven on the GUI thread; each
-    poll is one Graph read on the main window's task runner, as the checklist's would be."""
-
-    def __init__(self, window: MainWindow, user_ids: list[str], on_answer: Callable[[], None]):
-        self._window = window
-        self._graph = window.backend.services().graph.with_retry(
-            NO_RETRY
-        )  # pollers own their backoff
-        self._on_answer = on_answer
-        self.pollers = []
-        for user_id in user_ids:
-            poller = Poller(clock=SYSTEM_CLOCK, visibility=Visibility.FOREGROUND)
-            poller.set_reads({GraphRead.AUTHENTICATOR})
-            self.pollers.append((poller, user_id))
-        self.answers = 0
-        self._timer = QTimer()
-        self._timer.setInterval(100)
-        self._timer.timeout.connect(self._check)
-
-    def start(self) -> None:
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
-        for poller, _ in self.pollers:
-            poller.stop()
-
-    def _check(self) -> None:
-        for poller, user_id in self.pollers:
-            if poller.due():
-                poller.begin()
-                self._window.runner.submit(
-                    lambda uid=user_id: self._graph.list_methods(uid, "authenticator"),
-                    lambda _methods, p=poller: self._answered(p, None),
-                    lambda error, p=poller: self._answered(p, error),
-                    name="bench poll",
-                )
-
-    def _answered(self, poller: Poller, error: TapdeskError | None) -> None:
-        if error is None:
-            poller.succeeded()
-        elif isinstance(error, Throttled):
-            poller.throttled(None)
-        else:
-            poller.failed()
-        self.answers += 1
-        self._on_answer()
-
-
-def _day(tenant: DemoTenant) -> tuple[bytes, list[tuple[str, str]]]:
-    rows = ["UPN,Name,Start,Device"]
-    people = []
-    for n in range(PEOPLE):
-        alias = f"hire{n:03d}"
-        user_id = tenant.add_user(alias, "Hire", f"{n:03d}", in_tap_group=n % 25 != 0)
-        upn = f"{alias}@northwind.example"
-        people.append((upn, user_id))
-        rows.append(f"{upn},Hire {n:03d},{8 + n // 40}:{(n % 40) * 90 // 60:02d},LAP-{n:04d}")
-    return ("\n".join(rows) + "\n").encode(), people
-
-
-def _sessions(store: Store, people: list[tuple[str, str]]) -> list[str]:
-    flows, _ = load_flows(flows_dir())
-    flow = next(f for f in flows if f.id == "passkey-authenticator")
-    ids = []
-    started = [p for n, p in enumerate(people) if n % 7 == 1 and n % 25 != 0][:SESSIONS]
-    for upn, user_id in started:
-        checklist = Checklist.start(flow, user_id=user_id, upn=upn, technician="tess.tech")
-        checklist.tick("confirm-identity")
-        tap = TemporaryAccessPass(f"pass-{user_id}", SYSTEM_CLOCK.now(), None, 480, True)
-        checklist.pass_issued(tap, [])
-        store.save_session(checklist.snapshot(), checklist.drain_events())
-        ids.append(user_id)
-    return ids
-
-
 def test_a_200_person_day_with_20_sessions_polling(qtbot, tmp_path, capsys) -> None:
     tenant = as_lead(DemoTenant())  # the real clock: pollers and latency run in real time
-    roster_csv, people = _day(tenant)
+    people = day.people(tenant)
     recorder = Recorder(tenant.handler)
     services = token_services(
         tenant, SYSTEM_CLOCK, tmp_path / "home", transport=httpx.MockTransport(recorder)
     )
     store = Store.open(tmp_path / "tapdesk.db")
     services.store = store
-    polled_ids = _sessions(store, people)
+    polled_ids = day.save_sessions(store, day.polled(people))
     window = MainWindow(Backend.of(services), heartbeat_ms=1000)
     qtbot.addWidget(window)
     window.resize(1280, 860)
     window.show()
     qtbot.waitExposed(window)
     sign_in_with_token(qtbot, window)
-    hook = SessionsHook(window)
+    hook = day.SessionsHook(window)
     window.sessions_changed = hook.changed  # emitted per answer below: a stress on the queue
     roster = window.day_tools.open_roster()
     path = tmp_path / "day.csv"
-    path.write_bytes(roster_csv)
+    path.write_bytes(day.roster_csv(people))
     tenant.latency = LATENCY
-    pollers = Pollers(window, polled_ids, hook.changed.emit)
+    pollers = day.Pollers(window, polled_ids, hook.changed.emit)
 
     beat = Heartbeat()
     beat.start()

@@ -1,0 +1,67 @@
+"""``python -X importtime`` of tapdesk's start-up, up to the first paint or to ready: the ten
+imports that cost the most (their own time, without what they import)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.bench.startup import ROOT, TAPDESK, _env
+
+LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+
+
+@dataclass(frozen=True)
+class Imported:
+    module: str
+    own_ms: float
+    with_imports_ms: float
+
+
+def parse(report: str) -> list[Imported]:
+    found = []
+    for line in report.splitlines():
+        match = LINE.match(line)
+        if match:
+            own, total, _indent, name = match.groups()
+            found.append(Imported(name, int(own) / 1000, int(total) / 1000))
+    return found
+
+
+def start_up_imports(until: str = "first-paint") -> list[Imported]:
+    """Every import of ``tapdesk --demo`` until the first paint (or ``ready``), any thread."""
+    with tempfile.TemporaryDirectory() as home:
+        extra = {"TAPDESK_QUIT_AFTER_FIRST_PAINT": "1"}
+        if until == "ready":
+            from tapdesk.demo import DemoTenant
+
+            tenant = DemoTenant(state_path=Path(home) / "data" / "demo-tenant.json")
+            extra = {"TAPDESK_QUIT_WHEN_READY": "1", "TAPDESK_ACCESS_TOKEN": tenant.access_token()}
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", TAPDESK],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=_env(Path(home), **extra),
+            cwd=ROOT,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"start-up run failed: {done.stderr[-600:]}")
+    return parse(done.stderr)
+
+
+def top(imported: list[Imported], count: int = 10) -> list[Imported]:
+    return sorted(imported, key=lambda i: -i.own_ms)[:count]
+
+
+def report(imported: list[Imported], count: int = 10) -> list[str]:
+    lines = [f"{len(imported)} modules, {sum(i.own_ms for i in imported):.0f} ms of import time"]
+    lines += [
+        f"{i.own_ms:6.1f} ms own, {i.with_imports_ms:6.1f} ms with its imports: {i.module}"
+        for i in top(imported, count)
+    ]
+    return lines
