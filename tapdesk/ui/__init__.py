@@ -28,14 +28,17 @@ def _option(args: Any, name: str) -> Any:
     return getattr(args, name, None)
 
 
-def application(argv: Sequence[str] | None = None, *, large_text: bool = False) -> QApplication:
-    """The one QApplication (created once; tests and screenshots reuse it)."""
+def application(
+    argv: Sequence[str] | None = None, *, large_text: bool = False, focus_ring: bool = True
+) -> QApplication:
+    """The one QApplication (created once; tests and screenshots reuse it). ``focus_ring``
+    False: the caller installs it (the window does, after its first paint)."""
     from PySide6.QtWidgets import QApplication
 
     from tapdesk.ui import pyside_imports
 
     pyside_imports.skip_feature_scan()  # before the window's modules load: no source kept
-    from tapdesk.ui import focus, theme
+    from tapdesk.ui import theme
 
     # Worker threads (Graph, MSAL, the store) share the GIL with the GUI thread: handing it over
     # every millisecond instead of every five keeps the window's frames on time.
@@ -48,8 +51,15 @@ def application(argv: Sequence[str] | None = None, *, large_text: bool = False) 
         app.setDesktopFileName(APP_NAME)
     theme.apply_large_text(app, large_text)
     theme.follow_system_palette(app)
-    focus.install(app)  # a ring round the keyboard focus, on every window
+    if focus_ring:
+        _focus_ring(app)
     return app
+
+
+def _focus_ring(app: QApplication) -> None:
+    from tapdesk.ui import focus
+
+    focus.install(app)  # a ring round the keyboard focus, on every window
 
 
 def run(backend: Backend, args: Any = None) -> int:
@@ -58,7 +68,8 @@ def run(backend: Backend, args: Any = None) -> int:
     if shots and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display needed for screenshots
     argv = [str(a) for a in args] if isinstance(args, (list, tuple)) else []
-    app = application(argv, large_text=backend.settings.large_text)
+    window_only = not shots and not _option(args, "self_test")
+    app = application(argv, large_text=backend.settings.large_text, focus_ring=not window_only)
     if shots:
         from tapdesk.ui.dev.screenshots import write_screenshots
 
@@ -72,6 +83,7 @@ def run(backend: Backend, args: Any = None) -> int:
 
         return run_self_test(backend, app)
 
+    from tapdesk.ui import qr
     from tapdesk.ui.first_paint import after_first_paint
     from tapdesk.ui.window.main_window import MainWindow
 
@@ -87,7 +99,14 @@ def run(backend: Backend, args: Any = None) -> int:
 
         first.append(bench.probe(app, window))  # first: it stamps the moment of the first paint
     # Sign-in, the policy and the sessions after the first frame; the collector settles last.
-    after_first_paint(window, *first, window.start, _settle_memory)
+    after_first_paint(
+        window,
+        *first,
+        lambda: _focus_ring(app),  # its module and Qt classes cost ~20 ms: after the paint
+        window.start,
+        qr.load_in_background,
+        _settle_memory,
+    )
     try:
         return int(app.exec())
     finally:

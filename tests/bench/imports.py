@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.bench.startup import ROOT, TAPDESK, _env
+from tests.bench.startup import BARE, ROOT, TAPDESK, _env
 
 LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 
@@ -32,26 +32,33 @@ def parse(report: str) -> list[Imported]:
     return found
 
 
+def _run(script: str, env: dict[str, str]) -> list[Imported]:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=ROOT,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"start-up run failed: {done.stderr[-600:]}")
+    return parse(done.stderr)
+
+
 def start_up_imports(until: str = "first-paint") -> list[Imported]:
-    """Every import of ``tapdesk --demo`` until the first paint (or ``ready``), any thread."""
+    """The imports of ``tapdesk --demo`` until the first paint (or ``ready``), any thread, that
+    the bare window does not make: what tapdesk adds."""
     with tempfile.TemporaryDirectory() as home:
+        bare = {i.module for i in _run(BARE, _env(Path(home)))}
         extra = {"TAPDESK_QUIT_AFTER_FIRST_PAINT": "1"}
         if until == "ready":
             from tapdesk.demo import DemoTenant
 
             tenant = DemoTenant(state_path=Path(home) / "data" / "demo-tenant.json")
             extra = {"TAPDESK_QUIT_WHEN_READY": "1", "TAPDESK_ACCESS_TOKEN": tenant.access_token()}
-        done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", TAPDESK],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=_env(Path(home), **extra),
-            cwd=ROOT,
-        )
-    if done.returncode != 0:
-        raise RuntimeError(f"start-up run failed: {done.stderr[-600:]}")
-    return parse(done.stderr)
+        ours = _run(TAPDESK, _env(Path(home), **extra))
+    return [i for i in ours if i.module not in bare]
 
 
 def top(imported: list[Imported], count: int = 10) -> list[Imported]:
@@ -59,7 +66,10 @@ def top(imported: list[Imported], count: int = 10) -> list[Imported]:
 
 
 def report(imported: list[Imported], count: int = 10) -> list[str]:
-    lines = [f"{len(imported)} modules, {sum(i.own_ms for i in imported):.0f} ms of import time"]
+    lines = [
+        f"{len(imported)} modules more than the bare window, "
+        f"{sum(i.own_ms for i in imported):.0f} ms of import time"
+    ]
     lines += [
         f"{i.own_ms:6.1f} ms own, {i.with_imports_ms:6.1f} ms with its imports: {i.module}"
         for i in top(imported, count)

@@ -46,7 +46,35 @@ def _group(path: str) -> str:
     return "other files"
 
 
-def breakdown() -> dict[str, Any]:
+def python_by_package(count: int = 8) -> dict[str, Any]:
+    """Python's own allocations (tracemalloc, when started with the process), by package."""
+    import tracemalloc
+
+    if not tracemalloc.is_tracing():
+        return {}
+    sizes: dict[str, int] = {}
+    for stat in tracemalloc.take_snapshot().statistics("filename"):
+        name = _package(stat.traceback[0].filename)
+        sizes[name] = sizes.get(name, 0) + stat.size
+    top = sorted(sizes.items(), key=lambda kv: -kv[1])[:count]
+    return {"total": sum(sizes.values()) / 2**20, "top": [[k, v / 2**20] for k, v in top]}
+
+
+def _package(filename: str) -> str:
+    if filename.startswith("<frozen importlib"):
+        return "module code (importlib)"
+    for marker in ("/site-packages/", "/tapdesk/", "/tests/"):
+        if marker in filename:
+            rest = filename.split(marker, 1)[1]
+            return (
+                marker.strip("/") + "/" + rest.split("/")[0]
+                if marker != "/site-packages/"
+                else rest.split("/")[0]
+            )
+    return filename.rsplit("/", 1)[-1]
+
+
+def breakdown(*, traced: bool = False) -> dict[str, Any]:
     modules = sys.modules
     packages: dict[str, int] = {}
     for name in modules:
@@ -58,4 +86,5 @@ def breakdown() -> dict[str, Any]:
         "modules": len(modules),
         "modules_by_package": largest,
         "mapped": _mapped(),
+        "python": python_by_package() if traced else {},
     }

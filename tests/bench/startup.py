@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,6 +70,26 @@ main()
 )
 
 
+# ``tapdesk --demo`` until ready, then what its memory holds (``tests.bench.memory``), as JSON.
+READY_MEMORY = (
+    HIDE_DEV_ONLY
+    + """
+import json, sys
+import tapdesk.ui.dev.bench as bench
+
+def report_at_ready(app, window):
+    from tests.bench import memory
+    print("memory", json.dumps(memory.breakdown(traced=TRACED)), flush=True)
+    app.quit()
+
+bench.at_ready = report_at_ready
+sys.argv = ["tapdesk", "--demo"]
+from tapdesk.__main__ import main
+main()
+"""
+)
+
+
 def compile_sources() -> None:
     """Byte-compile tapdesk once, as installing its wheel does. A source checkout under
     PYTHONDONTWRITEBYTECODE (set on these machines) would otherwise recompile every module at
@@ -107,6 +129,35 @@ def tapdesk_first_paint() -> float:
         return spawn_until(
             TAPDESK, "first-paint", _env(Path(home), TAPDESK_QUIT_AFTER_FIRST_PAINT="1")
         )
+
+
+def ready_memory(traced: bool = False) -> dict[str, Any]:
+    """The memory breakdown of ``tapdesk --demo`` at ready, its demo tenant in a process of its
+    own (a real tenant's state is not in the window's process either). ``traced``: Python's own
+    allocations by package too (``-X tracemalloc``: slower, so a separate run)."""
+    from tapdesk.demo import DemoTenant
+
+    with tempfile.TemporaryDirectory() as home:
+        tenant = DemoTenant(state_path=Path(home) / "data" / "demo-tenant.json")
+        env = _env(
+            Path(home),
+            TAPDESK_QUIT_WHEN_READY="1",
+            TAPDESK_ACCESS_TOKEN=tenant.access_token(),
+            TAPDESK_DEMO_PROCESS="1",
+        )
+        options = ["-X", "tracemalloc=1"] if traced else []
+        done = subprocess.run(
+            [sys.executable, *options, "-c", f"TRACED = {traced!r}\n" + READY_MEMORY],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            cwd=ROOT,
+        )
+    if done.returncode != 0 or "memory " not in done.stdout:
+        raise RuntimeError(f"memory run failed: {done.stderr[-600:]}")
+    result: dict[str, Any] = json.loads(done.stdout.split("memory ", 1)[1].splitlines()[0])
+    return result
 
 
 def tapdesk_ready() -> float:

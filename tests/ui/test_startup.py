@@ -53,6 +53,7 @@ main()
 """
 
 LATER = (
+    "tapdesk.ui.focus",  # the focus ring: the first frame has nothing to ring yet
     "tapdesk.ui.onboarding.guide",  # the checklist machinery
     "tapdesk.core.checklist",
     "qrcode",  # the QR code: with the first pass
@@ -82,9 +83,10 @@ def test_the_first_paint_comes_before_the_checklist_qr_roster_and_sign_in(tmp_pa
     lines = _first_paint_child(tmp_path)
     loaded = next(line for line in lines if line.startswith("loaded"))
     assert loaded == "loaded []", loaded
-    # Sign-in and the open sessions start after the paint, not before it.
-    order = [line.split()[0] for line in lines if line.split()[0] in {"first-paint", "start"}]
-    assert order[:2] == ["first-paint", "start"], lines
+    # Sign-in and the open sessions start after the paint (the probe leaves at the paint).
+    words = [line.split()[0] for line in lines]
+    assert "first-paint" in words, lines
+    assert "start" not in words[: words.index("first-paint")], lines
 
 
 class PaintLog(QLabel):

@@ -34,7 +34,7 @@ from tapdesk.core.passrules import validate_request
 from tapdesk.core.readiness import Finding, TargetFacts
 from tapdesk.core.roles import Technician
 from tapdesk.errors import SessionNotSaved, TapdeskError
-from tapdesk.ui import focus, theme
+from tapdesk.ui import theme
 from tapdesk.ui.operations import Operations
 from tapdesk.ui.tasks import TaskRunner
 from tapdesk.ui.text import Label
@@ -152,9 +152,6 @@ class MainWindow(QMainWindow):
         )
         self.new_hire: NewHireView | None = None  # the new hire's full-screen view, once opened
         self.idle = IdleWatch(self.clock, self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)  # any key or click in the app counts as activity
         self.signin = SignIn(self.ops, self.header, self)
         self.finder = UserFinder(self.ops, self.search)
         self.loader = CardLoader(self.ops, self)
@@ -174,6 +171,11 @@ class MainWindow(QMainWindow):
         )
         self.help = help_menu.install(self, backend)
         self._set_signed_in(False)
+        app = QApplication.instance()
+        if app is not None:
+            # Any key or click in the app counts as activity. Installed once the window is
+            # built: a filter in Python would see each of the thousands of events building it.
+            app.installEventFilter(self.idle)
         if not guide_later:
             self._guide = self._build_guide()
 
@@ -937,6 +939,8 @@ class MainWindow(QMainWindow):
 
     def focusNextPrevChild(self, next: bool) -> bool:
         # Tab follows the page, the checklist rows built since the last press included.
+        from tapdesk.ui import focus  # loaded after the first paint (ui.run)
+
         focus.follow_page(self)
         return super().focusNextPrevChild(next)
 
