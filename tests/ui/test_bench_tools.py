@@ -36,3 +36,35 @@ def test_the_bench_issues_a_pass_over_a_tenant_in_its_own_process(qapp) -> None:
 
 def test_the_bench_counts_one_round_trip_per_issue(qapp) -> None:
     assert window.issue_round_trips("inline") == 1.0
+
+
+def _runtime_closure(name: str, seen: set[str]) -> set[str]:
+    """Every distribution an install of ``name`` pulls in (no extras), as installed here."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    key = name.lower().replace("_", "-")
+    if key in seen:
+        return seen
+    seen.add(key)
+    try:
+        requires = metadata.requires(name) or []
+    except metadata.PackageNotFoundError:
+        return seen
+    for text in requires:
+        requirement = Requirement(text)
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue  # an extra (httpx[cli], msal[broker]), or another platform
+        _runtime_closure(requirement.name, seen)
+    return seen
+
+
+def test_the_packages_the_start_up_runs_hide_are_not_installed_with_tapdesk() -> None:
+    """``tests/bench/startup.py`` hides click, rich and pygments from the start-up runs: only the
+    development tools bring them, and an install of tapdesk does not."""
+    from tests.bench.startup import DEV_ONLY
+
+    closure = _runtime_closure("tapdesk", set())
+    assert "httpx" in closure  # the walk found tapdesk's requirements
+    assert closure.isdisjoint(DEV_ONLY), sorted(closure & set(DEV_ONLY))
