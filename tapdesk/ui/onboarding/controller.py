@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from tapdesk.core.checklist import ChecklistError
 from tapdesk.core.clock import Clock
@@ -26,6 +26,7 @@ from tapdesk.errors import StorageError, TapdeskError
 from tapdesk.runtime.resources import flows_dir
 from tapdesk.ui.onboarding.poller import SessionPoller
 from tapdesk.ui.operations import Operations
+from tapdesk.ui.turns import next_turn
 from tapdesk.workflows.issuing import ForSession, Issued
 from tapdesk.workflows.onboarding import (
     OnboardingSession,
@@ -480,7 +481,7 @@ class Onboarding(QObject):
         if poller is not None:
             poller.follow(session.checklist)
         if redraw_later:
-            QTimer.singleShot(0, self, lambda: self._emit(session))
+            next_turn(self, lambda: self._emit(session))
         else:
             self._emit(session)
         for step_id in finished or ():
