@@ -17,8 +17,9 @@ from tapdesk.ui.theme import Tone
 from tapdesk.ui.turns import next_turn
 from tapdesk.ui.widgets.chips import Chip
 from tests.helpers.demo import UPN
-from tests.helpers.qt import WAIT_MS, grab, open_user, wait_idle
+from tests.helpers.qt import WAIT_MS, grab, open_user, sign_in_with_token, wait_idle
 from tests.ui.onboarding_helpers import FLOWS, onboarding_window, row, settle, start_flow
+from tests.ui.roster_helpers import save_session
 
 AVA = UPN["ava.newhire"]
 
@@ -126,3 +127,26 @@ def test_the_session_list_is_rebuilt_only_when_a_session_changed(qtbot, tenant, 
     row(window, "confirm-identity").tick_button.click()  # the list says "Now: <next step>"
     settle(qtbot, window)
     assert rebuilt != []
+
+
+def test_sessions_resumed_at_start_are_listed_in_one_go(qtbot, tenant, clock, tmp_path):
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home", sign_in=False)
+    store = window.backend.services().store
+    assert store is not None
+    for who in ("ava.newhire", "nora.newhire", "priya.passkey"):
+        save_session(store, window, who, "issued")
+    told: list[str] = []
+    onboarding = window.guide.onboarding
+    onboarding.sessions_changed.connect(lambda: told.append("changed"))
+    listed: list[int] = []
+    model = window.guide.session_list.list.model()
+    model.rowsInserted.connect(lambda _parent, first, last: listed.append(last - first + 1))
+    at_resume: list[tuple[int, int]] = []  # (lines listed, signals) when the resume is done
+    onboarding.resumed.connect(lambda _count: at_resume.append((sum(listed), len(told))))
+
+    sign_in_with_token(qtbot, window)
+    qtbot.waitUntil(lambda: bool(at_resume), timeout=WAIT_MS)
+    # Each line once, not the list again for every session resumed; one signal for them all
+    # (and the sign-in's own, before).
+    assert at_resume == [(3, 2)]
+    assert len(window.guide.session_list.session_ids()) == 3

@@ -173,8 +173,11 @@ class Onboarding(QObject):
         added = [s for s in found.sessions if s.session_id not in self._sessions]
         for session in added:
             self._add(session)
-            self._emit(session)
+            self._summaries[session.session_id] = session.summary()
+            self.session_changed.emit(session.session_id)
         if added:
+            # Once for them all: the session list and the roster read them once, not per session.
+            self.sessions_changed.emit()
             self.resumed.emit(len(added))
 
     def _on_resume_failed(self, error: TapdeskError) -> None:
