@@ -11,7 +11,11 @@ from __future__ import annotations
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from tapdesk.core.checklist import Checklist
+from tapdesk.core.models import TemporaryAccessPass
+from tapdesk.core.polling import PollPhase
 from tapdesk.ui import theme
+from tapdesk.ui.onboarding.controller import POLLS_PER_TURN
 from tapdesk.ui.onboarding.step_row import StepRow
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.turns import next_turn
@@ -150,3 +154,42 @@ def test_sessions_resumed_at_start_are_listed_in_one_go(qtbot, tenant, clock, tm
     # (and the sign-in's own, before).
     assert at_resume == [(3, 2)]
     assert len(window.guide.session_list.session_ids()) == 3
+
+
+def test_polls_due_together_start_a_few_per_turn(qtbot, tenant, clock, tmp_path):
+    """Sessions resumed at start are all due at once: their requests leave a few per turn (as
+    many as the runner has workers), and every one of them is made."""
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home", sign_in=False)
+    store = window.backend.services().store
+    assert store is not None
+    people = (
+        "ava.newhire",
+        "nora.newhire",
+        "sam.synced",
+        "erin.existing",
+        "alex.admin",
+        "pat.priv",
+    )
+    for who in people:  # sessions of real users: each poll is answered
+        upn = UPN[who]
+        checklist = Checklist.start(FLOWS["passkey-authenticator"], user_id=tenant.users[upn].id,
+                                    upn=upn, technician="tess.tech@northwind.example", clock=clock)  # fmt: skip
+        checklist.tick("confirm-identity")
+        tap = TemporaryAccessPass(f"pass-{who}", clock.now(), None, 60, True)
+        checklist.pass_issued(tap, [])
+        store.save_session(checklist.snapshot(), checklist.drain_events())
+    sign_in_with_token(qtbot, window)
+    qtbot.waitUntil(lambda: window.guide.onboarding.resume_done, timeout=WAIT_MS)
+    settle(qtbot, window)
+    onboarding = window.guide.onboarding
+    pollers = [onboarding.poller(s.session_id) for s in onboarding.sessions()]
+    assert len(pollers) == len(people)
+
+    clock.advance(300)  # every background poll is due again
+    due = [p for p in pollers if p is not None and p.core.due()]
+    assert len(due) > POLLS_PER_TURN
+    onboarding.heartbeat()
+    flying = [p for p in pollers if p is not None and p.phase is PollPhase.IN_FLIGHT]
+    assert len(flying) == POLLS_PER_TURN
+    settle(qtbot, window)
+    assert all(p is not None and not p.core.due() for p in pollers)
