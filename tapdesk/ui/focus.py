@@ -293,9 +293,22 @@ def _in_layout(layout: QLayout, children: list[QWidget]) -> list[QWidget]:
     return placed
 
 
+_CHAINED = "_tapdesk_chained"  # the window's widgets when its tab order was last set
+
+
 def follow_page(window: QWidget) -> None:
-    """Tab in ``window`` goes through its stops in page order (see :func:`tab_stops`)."""
+    """Tab in ``window`` goes through its stops in page order (see :func:`tab_stops`).
+
+    Walking the page is milliseconds on every Tab (and on every hide of the focused widget);
+    listing the window's widgets is a fraction of that, so the order is set again only when
+    a widget was made, deleted or given another parent since. (The one reordering, one
+    checklist's rows swapped for another's in the panel, keeps the rows in one block either
+    way, and Tab passes the hidden ones by.)"""
+    widgets = tuple(shiboken6.getCppPointer(widget)[0] for widget in window.findChildren(QWidget))
+    if getattr(window, _CHAINED, None) == widgets:
+        return
     chain(tab_stops(window))
+    setattr(window, _CHAINED, widgets)
 
 
 def chain(stops: list[QWidget]) -> None:

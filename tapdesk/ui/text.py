@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -56,6 +56,12 @@ class Label(QLabel):
         self._value = ""
         self._lines = False
         self._tip = ""
+        # Measuring the text is the costly part of a label that elides, and setText, resize and
+        # paint all ask: the widest run (wrapped) or the whole line, kept until the text or
+        # the font changes; the tooltip, until the text, the tip or the elision changes.
+        self._measured: tuple[str, bool, int | None] | None = None  # text, wrap, pixels
+        self._em: int | None = None  # the width of "M" (the least a label insists on)
+        self._tipped: tuple[str, str, bool] | None = None  # value, tip, elided
         self.setText(text)
 
     def value(self) -> str:
@@ -88,23 +94,46 @@ class Label(QLabel):
     def elided(self) -> bool:
         """Whether some of the text is cut off: a single line elided, or a wrapped word wider
         than the label (then the tooltip holds the whole value)."""
-        metrics, text = self.fontMetrics(), QLabel.text(self)
-        if self.wordWrap():
+        needed = self._needed()
+        return needed is not None and needed > self._room()
+
+    def _needed(self) -> int | None:
+        """Pixels the text needs to show whole: its widest word when wrapped (None: no word),
+        else its line."""
+        text, wrap = QLabel.text(self), self.wordWrap()
+        measured = self._measured
+        if measured is not None and measured[0] == text and measured[1] == wrap:
+            return measured[2]
+        metrics = self.fontMetrics()
+        if wrap:
             words = text.replace(ZERO_WIDTH_SPACE, " ").split()
-            return any(metrics.horizontalAdvance(word) > self._room() for word in words)
-        return metrics.horizontalAdvance(text) > self._room()
+            needed = max((metrics.horizontalAdvance(word) for word in words), default=None)
+        else:
+            needed = metrics.horizontalAdvance(text)
+        self._measured = (text, wrap, needed)
+        return needed
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Another font (set, inherited, or from a style sheet): every width measured again.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._measured = self._em = None
+            self._tipped = None
+        super().changeEvent(event)
 
     def minimumSizeHint(self) -> QSize:
         # Our own words keep their width (a countdown is never squeezed to "1:00:…"); past
         # MIN_EMS characters a single line elides and a wrapped one wraps or clips a
         # pathological word, so no value from outside can widen the window.
         hint = super().minimumSizeHint()
-        hint.setWidth(min(hint.width(), self.fontMetrics().horizontalAdvance("M") * MIN_EMS))
+        if self._em is None:
+            self._em = self.fontMetrics().horizontalAdvance("M")
+        hint.setWidth(min(hint.width(), self._em * MIN_EMS))
         return hint
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._retip()
+        if event.size().width() != event.oldSize().width():  # a height alone cuts nothing
+            self._retip()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.elided():
@@ -139,8 +168,11 @@ class Label(QLabel):
         self._retip()
 
     def _retip(self) -> None:
-        tip = self._tip
-        if self.elided():
+        tip, elided = self._tip, self.elided()
+        if self._tipped == (self._value, tip, elided):
+            return
+        self._tipped = (self._value, tip, elided)
+        if elided:
             own = [tip] if tip and not GuiQt.mightBeRichText(tip) else []
             tip = plain_tip(self._value, *own)
         if QLabel.toolTip(self) != tip:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QFrame
+from shiboken6 import isValid
 
+from tapdesk.core.readiness import Finding, Severity
 from tapdesk.demo import Fault
+from tapdesk.ui.text import RichLabel
 from tapdesk.ui.widgets.issue_form import IssueForm, SetupPath
 from tapdesk.ui.widgets.pass_panel import ELSEWHERE_TEXT, PanelState
+from tapdesk.ui.widgets.user_card import UserCard
 from tests.helpers.demo import UPN
-from tests.helpers.qt import issue, open_user, search
+from tests.helpers.qt import issue, open_user, read, search
 
 
 def test_a_disabled_account_blocks_the_issue_button_with_the_reason(qtbot, window):
@@ -148,3 +154,32 @@ def test_an_outage_on_issue_is_an_error_banner_not_a_crash(qtbot, window, tenant
     issue(qtbot, window)
     assert window.passes.has_value
     assert window.form.message.isHidden()  # it worked: the error no longer applies
+
+
+def test_the_cards_findings_keep_their_rows_while_they_stay_the_same(qtbot):
+    """The card's facts merge several times per user (each answer, the policy): its finding
+    rows are rewritten where a finding changed, never built again for the same ones."""
+    card = UserCard()
+    qtbot.addWidget(card)
+    found = [
+        Finding("scope-unknown", Severity.WARNING, "Policy targets not checked yet."),
+        Finding("existing-pass", Severity.INFO, "Has a pass.", "Issuing replaces it."),
+    ]
+    card.set_problems(found)
+    rows = card.findChildren(QFrame, "problem")
+    card.set_problems(list(found))
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert card.findChildren(QFrame, "problem") == rows
+    assert all(isValid(r) for r in rows)
+
+    found[0] = Finding("out-of-scope", Severity.BLOCKS, "Outside the policy groups.")
+    card.set_problems(found)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert card.findChildren(QFrame, "problem") == rows and all(isValid(r) for r in rows)
+    assert card.problem_codes() == ["out-of-scope", "existing-pass"]
+    assert "Outside the policy groups." in read(rows[0].findChild(RichLabel))
+
+    card.set_problems(found[1:])
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert card.problem_codes() == ["existing-pass"]
+    assert len(card.findChildren(QFrame, "problem")) == 1

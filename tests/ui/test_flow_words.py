@@ -21,7 +21,7 @@ from tapdesk.core.models import TemporaryAccessPass, User
 from tapdesk.ui.onboarding.before import HEADING
 from tapdesk.ui.onboarding.panel import ChecklistPanel
 from tapdesk.ui.onboarding.sources import FIELD_TESTED_TIP, WHY_TIP
-from tapdesk.ui.onboarding.step_row import FALLBACK_HEADING
+from tapdesk.ui.onboarding.step_body import FALLBACK_HEADING
 from tapdesk.ui.text import plain_tip
 from tapdesk.workflows.onboarding import OnboardingSession
 from tests.helpers.clock import START

@@ -18,6 +18,7 @@ from tapdesk.ui.widgets.work_area import FOCUS_MARGIN
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
 from tests.helpers.qt import open_user
+from tests.ui.onboarding_helpers import FLOWS, onboarding_window, settle, start_flow
 from tests.ui.test_geometry import SIZES, issued_window
 
 
@@ -230,3 +231,27 @@ def test_the_ring_lets_clicks_through_and_outlives_its_widget(qtbot, window: Mai
     window.search.box.setFocus()
     QApplication.processEvents()
     assert ring.isVisible() and ring.geometry().contains(window_rect(window, window.search.box))
+
+
+def test_tab_reaches_a_step_opened_since_the_last_tab_in_page_order(
+    qtbot: Any, tenant: Any, clock: Any, tmp_path: Any
+) -> None:
+    """The page's tab order is walked again only when the window's widgets changed since (a
+    walk is milliseconds on every Tab): a step's words built since the last Tab are in it."""
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
+    start_flow(qtbot, window, UPN["ava.newhire"], FLOWS["passkey-authenticator"])
+    rows = window.guide.panel.rows
+    rows["confirm-identity"].toggle.setFocus()
+    press_tab(qtbot)
+    walked = getattr(window, focus._CHAINED)
+    focus.follow_page(window)  # nothing changed: the order stands as it was set
+    assert getattr(window, focus._CHAINED) is walked
+
+    folded = rows["create-passkey"]
+    assert not folded.built
+    folded.toggle.setFocus()
+    folded.toggle.click()  # its words and buttons are built now
+    settle(qtbot, window)
+    assert folded.built and folded.toggle.hasFocus()
+    now = press_tab(qtbot)
+    assert folded.body.isAncestorOf(now), now.accessibleName()  # not the end of the window

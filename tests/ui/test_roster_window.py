@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.app.services import Backend
-from tapdesk.core.roster import RosterStatus
+from tapdesk.core.roster import RosterStatus, parse_roster
 from tapdesk.demo import Fault
 from tapdesk.ui.roster.prechecker import LIMIT
 from tapdesk.ui.roster.queue import Col
@@ -34,6 +34,7 @@ from tests.ui.roster_helpers import (
     attach_hooks,
     load_and_check,
     past_replication,
+    roster_bytes,
     save_session,
     settled,
     statuses,
@@ -347,3 +348,29 @@ def test_every_cell_shows_its_whole_text_on_hover_and_starts_are_not_cut(
     assert start == "2026-12-01 08:30"
     table = roster.table
     assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance(start) + 8
+
+
+def test_the_precheck_starts_on_the_turn_after_the_roster_shows(window, roster, qtbot, tmp_path):
+    """The queue paints first; the pre-check counts as running from the start all the same."""
+    roster.show_roster(parse_roster(roster_bytes()), "new-hires.csv")
+    assert roster.queue.running and roster.queue.in_flight == 0
+    qtbot.waitUntil(lambda: roster.queue.in_flight > 0 or settled(roster), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: settled(roster), timeout=WAIT_MS)
+
+
+def test_neighbouring_rows_are_repainted_as_one_range(window, roster, qtbot, tmp_path) -> None:
+    """A change to many rows at once (today's sessions, a pre-check started) is one signal per
+    run of neighbouring rows, not one per row."""
+    load_and_check(qtbot, roster, write_roster(tmp_path))
+    model = roster.model
+    ranges: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda first, last, *_: ranges.append(
+            (first.row(), first.column(), last.row(), last.column())
+        )
+    )
+    lines = [model.row(n).entry.line for n in (0, 1, 2, 4)]
+    model.set_checking(set(lines))
+    full = len(Col) - 1
+    assert ranges == [(0, 0, 2, full), (4, 0, 4, full)]
+    assert [model.row(n).checking for n in range(5)] == [True, True, True, False, True]

@@ -41,6 +41,9 @@ class BeforeYouStart(QWidget):
         self._issued = False
         self._key: tuple[str, bool] | None = None  # (session, issued) the choice was made for
         self._shown: tuple[Flow, TextFacts] | None = None
+        # Kept hidden while the checklist is drawn a part per turn (ChecklistPanel._reveal):
+        # showing rich text lays it out at once.
+        self._held = False
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
@@ -62,8 +65,17 @@ class BeforeYouStart(QWidget):
         if shown is None or shown[0] is not flow or shown[1] != facts:
             self._shown = (flow, facts)
             self.text.show_marked(before_marked(flow, facts))
-        self.setVisible(bool(self.text.marked.html))
+        self.setVisible(bool(self.text.marked.html) and not self._held)
         self._show_body()
+
+    def hold(self) -> None:
+        """Stay hidden until :meth:`release` (the text is still kept up to date)."""
+        self._held = True
+        self.hide()
+
+    def release(self) -> None:
+        self._held = False
+        self.setVisible(bool(self.text.marked.html))
 
     def _flip(self) -> None:
         self._opened = not self.opened

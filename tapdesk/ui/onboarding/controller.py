@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from tapdesk.core.checklist import ChecklistError
 from tapdesk.core.clock import Clock
@@ -26,6 +26,7 @@ from tapdesk.errors import StorageError, TapdeskError
 from tapdesk.runtime.resources import flows_dir
 from tapdesk.ui.onboarding.poller import SessionPoller
 from tapdesk.ui.operations import Operations
+from tapdesk.ui.turns import next_turn
 from tapdesk.workflows.issuing import ForSession, Issued
 from tapdesk.workflows.onboarding import (
     OnboardingSession,
@@ -37,6 +38,7 @@ from tapdesk.workflows.onboarding import (
 
 log = logging.getLogger(__name__)
 SAVE_RETRY_SECONDS = 30.0
+POLLS_PER_TURN = 4  # due polls started in one event-loop turn (the runner has four workers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,9 @@ class Onboarding(QObject):
         self._shown_user: str | None = None
         self._chosen: dict[str, str] = {}  # user id -> session id picked in the list
         self._stored: set[int] = set()  # ids of batches a worker saved (read when closing)
+        self._due: list[str] = []  # sessions whose poll is due, waiting for their turn
+        self._started = 0  # polls started in this event-loop turn
+        self._turn_ending = False  # the count starts again on the next turn
         self.resume_done = False
         self._resume_asked = False
         # Signed out: the sessions stay here (their saves finish) but nothing polls Graph and
@@ -159,7 +164,7 @@ class Onboarding(QObject):
         self.locked = True
         self._shown_user = None
         self._chosen.clear()
-        self.sessions_changed.emit()  # polls wait: _poll does nothing while locked
+        self.sessions_changed.emit()  # polls wait: _start_poll does nothing while locked
 
     def _on_notices(self, notices: list[str]) -> None:
         for text in notices:
@@ -172,8 +177,11 @@ class Onboarding(QObject):
         added = [s for s in found.sessions if s.session_id not in self._sessions]
         for session in added:
             self._add(session)
-            self._emit(session)
+            self._summaries[session.session_id] = session.summary()
+            self.session_changed.emit(session.session_id)
         if added:
+            # Once for them all: the session list and the roster read them once, not per session.
+            self.sessions_changed.emit()
             self.resumed.emit(len(added))
 
     def _on_resume_failed(self, error: TapdeskError) -> None:
@@ -293,6 +301,26 @@ class Onboarding(QObject):
 
     # -- polling --------------------------------------------------------------------------------
     def _poll(self, session_id: str) -> None:
+        """A poll is due: started now, or on a later turn once this one has started a few.
+        Sessions resumed at start are all due at once, and 20 requests started in one turn
+        stall it."""
+        if session_id not in self._due:
+            self._due.append(session_id)
+        self._start_due()
+
+    def _start_due(self) -> None:
+        while self._due and self._started < POLLS_PER_TURN:
+            self._started += 1
+            self._start_poll(self._due.pop(0))
+        if self._started and not self._turn_ending:
+            self._turn_ending = True
+            next_turn(self, self._next_turn)
+
+    def _next_turn(self) -> None:
+        self._started, self._turn_ending = 0, False
+        self._start_due()
+
+    def _start_poll(self, session_id: str) -> None:
         session = self._sessions.get(session_id)
         poller = self._pollers.get(session_id)
         # Locked (signed out): the poll waits for the next technician of this tenant.
@@ -480,7 +508,7 @@ class Onboarding(QObject):
         if poller is not None:
             poller.follow(session.checklist)
         if redraw_later:
-            QTimer.singleShot(0, self, lambda: self._emit(session))
+            next_turn(self, lambda: self._emit(session))
         else:
             self._emit(session)
         for step_id in finished or ():

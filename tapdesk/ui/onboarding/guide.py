@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from tapdesk.core.clock import Clock
@@ -119,8 +119,6 @@ class Guide(QObject):
         for problem in self.onboarding.flow_problems:  # the other flows still load
             self.notice.emit(problem.title, problem.message, True)
         self.onboarding.read_notices()
-        for flow in self.onboarding.flows:  # the first checklist then shows without a stall
-            self.panel.prepare(flow)
 
     def show_user(self, user: User | None) -> None:
         """The window now shows ``user`` (None: nobody)."""
@@ -183,10 +181,9 @@ class Guide(QObject):
         session = self.onboarding.get(confirm.session_id)
         if session is None or self._user is None or session.user_id != self._user.id:
             return
-        self._render()
-        row = self.panel.rows.get(confirm.steps[0].id)
-        if row is not None:
-            row.tick_button.setFocus()
+        if self.panel.session is not session:  # a checklist just started was drawn already
+            self._render()
+        self.panel.focus_step(confirm.steps[0].id, issue=False)
 
     def record_issued(self, plan: IssuePlan, user: User, issued: Issued) -> None:
         self.onboarding.record_issued(plan, user, issued)
@@ -432,6 +429,8 @@ class Guide(QObject):
         self.panel.show_empty(
             user.display_name or user.user_principal_name, flow.title if flow else None
         )
+        if flow is not None:  # the checklist offered here starts without building its rows
+            self.panel.prepare(flow)
 
     def _on_session_changed(self, session_id: str) -> None:
         session = self.onboarding.get(session_id)
@@ -462,17 +461,7 @@ class Guide(QObject):
         upcoming = session.checklist.active_step if session is not None else None
         if upcoming is not None and upcoming.action is Action.ISSUE_PASS:
             # Identity confirmed: the keyboard goes on to the checklist's Issue (once redrawn).
-            QTimer.singleShot(0, self, lambda: self._focus_issue(upcoming.id))
-
-    def _focus_issue(self, step_id: str, turns: int = 20) -> None:
-        row = self.panel.rows.get(step_id)
-        if row is None:
-            return
-        if (self.panel.revealing or not row.issue_button.isVisible()) and turns:
-            # The checklist redraws a row per event-loop turn: after it has.
-            QTimer.singleShot(0, self, lambda: self._focus_issue(step_id, turns - 1))
-        elif row.issue_button.isVisible():
-            row.issue_button.setFocus()
+            self.panel.focus_step(upcoming.id, issue=True)
 
     def _on_resumed(self, count: int) -> None:
         noun = "session" if count == 1 else "sessions"

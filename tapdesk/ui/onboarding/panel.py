@@ -9,7 +9,9 @@ the window's guide acts on.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from tapdesk.core.checklist import Outcome
@@ -17,9 +19,10 @@ from tapdesk.core.flow_text import TextFacts
 from tapdesk.core.flows import Action, Flow, Step, StepKind
 from tapdesk.ui import theme
 from tapdesk.ui.onboarding.before import BeforeYouStart
-from tapdesk.ui.onboarding.step_row import StepRow, StepView, clock_time
+from tapdesk.ui.onboarding.step_row import StepRow, StepView, clock_time, rows_sheet
 from tapdesk.ui.text import Label, RichLabel, esc
 from tapdesk.ui.theme import Tone
+from tapdesk.ui.turns import next_turn
 from tapdesk.ui.widgets.chips import Chip
 from tapdesk.ui.widgets.section import Section
 from tapdesk.workflows.onboarding import OnboardingSession, ProblemKind
@@ -102,10 +105,12 @@ class ChecklistPanel(Section):
         self.session: OnboardingSession | None = None
         self.rows: dict[str, StepRow] = {}
         self._rows_for = ""
-        # Step rows per flow, built ahead of time (prepare) and reused by every session of it:
-        # building a flow's rows at once is tens of milliseconds on the GUI thread.
+        # Step rows per flow, reused by every session of it; the flow the form offers is built
+        # ahead (prepare), a row per turn, so starting it does not build them all in one.
         self._built: dict[str, dict[str, StepRow]] = {}
-        self.revealing = False  # rows still being shown, one per event-loop turn
+        self._preparing = ""  # the flow whose rows are being built ahead
+        self._revealing = False  # parts still being shown, one per event-loop turn
+        self._focus: tuple[str, str, bool] | None = None  # session, step, its Issue: wanted
         self._can_issue = False
         self._issue_note = ""  # what the issue step would create (the form's settings)
         self._form_facts = TextFacts()  # what the words depend on until a pass is issued
@@ -136,8 +141,13 @@ class ChecklistPanel(Section):
         self.before = BeforeYouStart()
         self.poll_line = Label()
         self.poll_line.setAccessibleName("Checking")
-        self.steps = QVBoxLayout()
+        # The rows' box carries their one style sheet: built rows are its children from the
+        # start, so each is polished once, under the sheet it keeps.
+        self._steps_box = QWidget()
+        self.steps = QVBoxLayout(self._steps_box)
+        self.steps.setContentsMargins(0, 0, 0, 0)
         self.steps.setSpacing(6)
+        theme.styled(self._steps_box, rows_sheet)
         self.close_button = QPushButton("Close session…")
         self.close_button.setAccessibleName("Close session")
         self.close_button.setToolTip(
@@ -171,7 +181,7 @@ class ChecklistPanel(Section):
             column.addWidget(note)
         column.addWidget(self.before)
         column.addWidget(self.poll_line)
-        column.addLayout(self.steps)
+        column.addWidget(self._steps_box)
         footer = QHBoxLayout()
         footer.addStretch(1)
         footer.addWidget(self.close_button)
@@ -185,6 +195,7 @@ class ChecklistPanel(Section):
     def show_nothing(self) -> None:
         """No user selected."""
         self.session = None
+        self._clear_rows()  # a checklist shown again is drawn again, whole
         self.hide()
 
     def show_empty(self, name: str, flow_title: str | None) -> None:
@@ -261,7 +272,7 @@ class ChecklistPanel(Section):
         changed = note != self._issue_note or facts != self._form_facts
         self._can_issue, self._issue_note, self._form_facts = can_issue, note, facts
         for row in self.rows.values():
-            row.issue_button.setEnabled(can_issue)
+            row.set_can_issue(can_issue)
         if changed and self.session is not None:
             self._render_words(self.session)
 
@@ -283,17 +294,26 @@ class ChecklistPanel(Section):
 
     # -- internals ------------------------------------------------------------------------------
     def prepare(self, flow: Flow) -> None:
-        """Build ``flow``'s step rows in the background: one row per event-loop turn."""
+        """Build ``flow``'s step rows ahead of its start, one per event-loop turn (the flow the
+        form offers to start: the others are built when one of their sessions shows)."""
+        if self._preparing == flow.id:
+            return
+        self._preparing = flow.id
+        next_turn(self, lambda: self._prepare_next(flow))  # not in the caller's turn
+
+    def _prepare_next(self, flow: Flow) -> None:
         built = self._built.setdefault(flow.id, {})
         missing = [(n, step) for n, step in enumerate(flow.steps, 1) if step.id not in built]
-        if missing:
-            number, step = missing[0]
-            row = built[step.id] = self._new_row(number, step)
-            row.ensurePolished()  # style work now, not at the first show
-            QTimer.singleShot(0, self, lambda: self.prepare(flow))
+        if not missing or self._preparing != flow.id:
+            self._preparing = ""
+            return
+        number, step = missing[0]
+        row = built[step.id] = self._new_row(number, step)
+        row.ensurePolished()  # style work now, not at the first show
+        next_turn(self, lambda: self._prepare_next(flow))
 
     def _new_row(self, number: int, step: Step) -> StepRow:
-        row = StepRow(number, step)
+        row = StepRow(number, step, self._steps_box)
         row.hide()
         row.tick_requested.connect(self.tick_requested)
         row.override_requested.connect(self.override_requested)
@@ -309,6 +329,45 @@ class ChecklistPanel(Section):
         self.rows = {}
         self._rows_for = ""
 
+    @property
+    def revealing(self) -> bool:
+        """Parts of the checklist are still to be shown (a turn each), a step to open, or the
+        keyboard to move to a step once it shows."""
+        return (
+            self._revealing
+            or self._focus is not None
+            or any(row.opening for row in self.rows.values())
+        )
+
+    def focus_step(self, step_id: str, *, issue: bool) -> None:
+        """The keyboard to the step's Issue (else its Mark done): now if it shows, else as soon
+        as it does (the checklist draws a part per turn), while this session is shown."""
+        session = self.session
+        if session is None:
+            return
+        wanted = self._focus = (session.session_id, step_id, issue)
+        self._move_focus(wanted, turns=20)
+
+    def _move_focus(self, wanted: tuple[str, str, bool], turns: int) -> None:
+        if self._focus is not wanted:
+            return  # asked again since (or given up)
+        session_id, step_id, issue = wanted
+        row = self.rows.get(step_id)
+        if self.session is None or self.session.session_id != session_id or row is None:
+            self._focus = None
+            return
+        # A folded row has no buttons yet: asking for one would build its body.
+        if row.isVisible() and row.opened and not row.opening:
+            button = row.issue_button if issue else row.tick_button
+            if button.isVisible():
+                self._focus = None
+                button.setFocus()
+                return
+        if turns:
+            next_turn(self, lambda: self._move_focus(wanted, turns - 1))
+        else:
+            self._focus = None
+
     def _build_rows(self, session: OnboardingSession) -> None:
         self._clear_rows()
         built = self._built.setdefault(session.flow.id, {})
@@ -317,16 +376,37 @@ class ChecklistPanel(Section):
             self.steps.addWidget(row)
             self.rows[step.id] = row
         self._rows_for = session.session_id
-        self._reveal(session.session_id, list(self.rows.values()))
+        self.before.hold()
+        self._revealing = True
+        rows = list(self.rows.values())
+        next_turn(self, lambda: self._reveal(session.session_id, rows, before=True))
 
-    def _reveal(self, session_id: str, rows: list[StepRow]) -> None:
-        """Render and show rows one per event-loop turn: together they would stall the window."""
-        self.revealing = bool(rows) and self._rows_for == session_id and self.session is not None
-        if not self.revealing or self.session is None:
+    def _reveal(self, session_id: str, rows: list[StepRow], *, before: bool = False) -> None:
+        """The notes before the steps, then the rows, one per event-loop turn from the one
+        after the session showed: shown at once they would stall the window."""
+        session = self.session
+        self._revealing = self._rows_for == session_id and session is not None
+        if session is None or not self._revealing:
             return
-        self._render_row(self.session, rows[0].step.id)
-        rows[0].show()
-        QTimer.singleShot(0, self, lambda: self._reveal(session_id, rows[1:]))
+        turns = 1
+        if before:
+            self.before.release()
+        elif rows:
+            row, rows = rows[0], rows[1:]
+            self._render_row(session, row.step.id)
+            row.show()
+            turns += row.opening  # its words open on the next turn: the next row waits one more
+        else:
+            self._revealing = False
+            return
+        self._after(turns, lambda: self._reveal(session_id, rows))
+
+    def _after(self, turns: int, then: Callable[[], None]) -> None:
+        """``then`` on the event-loop turn ``turns`` from now."""
+        if turns > 1:
+            next_turn(self, lambda: self._after(turns - 1, then))
+        else:
+            next_turn(self, then)
 
     def _render_words(self, session: OnboardingSession) -> None:
         issued = session.pass_facts is not None

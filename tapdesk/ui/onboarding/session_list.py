@@ -43,10 +43,15 @@ class SessionList(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.heading)
         layout.addWidget(self.list)
+        self._shown: tuple[list[SessionSummary], str | None] | None = None
         self.hide()
 
     def set_sessions(self, summaries: list[SessionSummary], current: str | None) -> None:
         """Open sessions first (oldest first), then finished ones."""
+        # Asked after every change of any session (a poll's answer): rebuilt only on a change.
+        if self._shown == (summaries, current):
+            return
+        self._shown = (list(summaries), current)
         ordered = sorted(summaries, key=lambda s: (s.closed, s.opened_at))
         self.list.blockSignals(True)
         self.list.clear()

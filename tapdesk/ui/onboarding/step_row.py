@@ -4,7 +4,9 @@ buttons that apply to it now.
 
 The active step is open; the others show one line and open on request ("Show words"). A row is
 built once per flow and reused by every session of it, so the words are rendered per session
-(:mod:`tapdesk.core.flow_text`: the pass decides "one-time" or "temporary").
+(:mod:`tapdesk.core.flow_text`: the pass decides "one-time" or "temporary"). A row is cheap
+until it opens: the open part (:mod:`~tapdesk.ui.onboarding.step_body`) is built then, and the
+looks of every row are one style sheet (:func:`rows_sheet`) on the box that holds them.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.core.checklist import SYSTEM_ACTOR, StepRecord, StepState, TimerView
-from tapdesk.core.flow_text import TextFacts, render
-from tapdesk.core.flows import Action, Line, Step, StepKind
+from tapdesk.core.flow_text import TextFacts
+from tapdesk.core.flows import Action, Step, StepKind
 from tapdesk.ui import theme
-from tapdesk.ui.onboarding.sources import Marked, Marker, SourcedLabel, lines_marked
-from tapdesk.ui.text import Label, esc, plain_tip
+from tapdesk.ui.onboarding.sources import SourcedLabel
+from tapdesk.ui.onboarding.step_body import StepBody
+from tapdesk.ui.text import Label, plain_tip
 from tapdesk.ui.theme import Tone
+from tapdesk.ui.turns import next_turn
 from tapdesk.ui.widgets.chips import Chip
 
 STATE_TEXT = {
@@ -55,7 +59,6 @@ _ICONS = {
 }
 
 
-FALLBACK_HEADING = "If that does not work:"
 FIELD_TESTED_STEP_TIP = (
     "No Microsoft page documents this way of doing the step; it is what works in the field."
 )
@@ -123,12 +126,17 @@ class StepRow(QFrame):
         # Never squeezed below what its words need: the work area scrolls instead of clipping.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setAccessibleName(f"Step {number}: {step.title}")
+        self.setProperty("live", False)  # rows_sheet: the live step is tinted
         self._opened: bool | None = None  # the technician's choice; None: follow the state
         self._active = False
         self._state = StepState.PENDING
-        self._styled_live: bool | None = None
-        self._timer_tone: Tone | None = None
-        self._facts: TextFacts | None = None  # the words were rendered for these
+        # What the body shows, kept while there is none (StepBody is built on first open).
+        self._body: StepBody | None = None
+        self._view: StepView | None = None
+        self._facts = TextFacts()
+        self._timer: tuple[TimerView | None, bool] = (None, False)
+        self._can_issue = False
+        self.opening = False  # the body opens on the next turn (built then, the first time)
 
         self.icon = Label()
         self.icon.setFixedWidth(22)
@@ -139,8 +147,10 @@ class StepRow(QFrame):
         self.title.setAccessibleName("Step title")
         self.title.setFont(theme.scaled_font(self, 1.05, bold=True))
         self.optional = Label("optional" if step.optional else "")
+        self.optional.setObjectName("optional")
         self.optional.setAccessibleName("Optional step")
         self.field_tested = Label("field-tested" if step.field_tested else "")
+        self.field_tested.setObjectName("fieldTested")
         self.field_tested.setAccessibleName("Field-tested step")
         self.field_tested.setToolTip(plain_tip(FIELD_TESTED_STEP_TIP))
         self.chip = Chip()
@@ -149,49 +159,15 @@ class StepRow(QFrame):
         self.toggle.setAutoRaise(True)
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.toggle.clicked.connect(self._flip)
-
-        self.say = SourcedLabel()
-        self.say.setObjectName("say")
-        self.say.setAccessibleName("Say")
-        self.caveats = SourcedLabel()
-        self.caveats.setAccessibleName("Caveats")
-        self.fallback = SourcedLabel()
-        self.fallback.setAccessibleName(FALLBACK_HEADING.rstrip(":"))
-        self.waiting = Label()
-        self.waiting.setWordWrap(True)
-        self.waiting.setAccessibleName("Waiting for")
-        self.timer = Label()
-        self.timer.setAccessibleName("Timer")
-        self.timer.setFont(theme.scaled_font(self, 1.15, bold=True))
         self.record = Label()
+        self.record.setObjectName("record")
         self.record.setWordWrap(True)
         self.record.setAccessibleName("Step record")
 
-        self.tick_button = self._button("Mark done", "Tick this step (you saw it done)")
-        self.tick_button.clicked.connect(lambda: self.tick_requested.emit(step.id))
-        self.issue_button = self._button(
-            "Issue the pass", "Issue the pass with the form's settings"
-        )
-        self.issue_button.clicked.connect(self.issue_requested)
-        self.revoke_button = self._button("Revoke the pass", "Delete the pass in Entra now")
-        self.revoke_button.clicked.connect(self.revoke_requested)
-        self.override_button = self._button(
-            "Override…", "Mark it done against what tapdesk sees; a reason is recorded"
-        )
-        self.override_button.clicked.connect(lambda: self.override_requested.emit(step.id))
-        self.skip_button = self._button("Skip…", "Leave out this optional step")
-        self.skip_button.clicked.connect(lambda: self.skip_requested.emit(step.id))
-
         self._build()  # every label has its parent now: showing one no longer opens a window
         self.field_tested.setVisible(step.field_tested)
-        self.show_words(TextFacts())
-        theme.follow_palette(self, self._style)
-
-    def _button(self, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setToolTip(plain_tip(tip))
-        return button
+        self._show_body()
+        theme.follow_palette(self, self._restyle)
 
     def _build(self) -> None:
         head = QHBoxLayout()
@@ -201,102 +177,145 @@ class StepRow(QFrame):
         head.addWidget(self.field_tested, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignTop)
-        self.body = QWidget()
-        body = QVBoxLayout(self.body)
-        body.setContentsMargins(0, 2, 0, 0)
-        body.setSpacing(6)
-        body.addWidget(self.waiting)  # the live part first: what tapdesk waits for, the time
-        body.addWidget(self.timer)
-        body.addWidget(self.say)
-        body.addWidget(self.caveats)
-        body.addWidget(self.fallback)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        for button in (
-            self.tick_button,
-            self.issue_button,
-            self.revoke_button,
-            self.override_button,
-            self.skip_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        body.addLayout(buttons)
-        column = QVBoxLayout()
-        column.setSpacing(4)
-        column.addLayout(head)
-        column.addWidget(self.record)
-        column.addWidget(self.body)
+        self._column = QVBoxLayout()
+        self._column.setSpacing(4)
+        self._column.addLayout(head)
+        self._column.addWidget(self.record)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(10, 8, 10, 8)
         outer.setSpacing(6)
         outer.addWidget(self.icon)
-        outer.addLayout(column, 1)
+        outer.addLayout(self._column, 1)
+
+    # -- the body, built when first needed ------------------------------------------------------
+    @property
+    def body(self) -> StepBody:
+        """The open part (built now if it was not yet: a test or the keyboard may ask)."""
+        return self._body if self._body is not None else self._build_body()
+
+    def _build_body(self) -> StepBody:
+        body = self._body = StepBody(self.step, self)
+        body.hide()
+        step_id = self.step.id
+        body.tick_button.clicked.connect(lambda: self.tick_requested.emit(step_id))
+        body.issue_button.clicked.connect(self.issue_requested)
+        body.revoke_button.clicked.connect(self.revoke_requested)
+        body.override_button.clicked.connect(lambda: self.override_requested.emit(step_id))
+        body.skip_button.clicked.connect(lambda: self.skip_requested.emit(step_id))
+        self._fill(body)
+        self._column.addWidget(body)
+        self.opening = False
+        self._show_body()
+        return body
+
+    @property
+    def built(self) -> bool:
+        """Whether the body exists (a folded step that never opened has none)."""
+        return self._body is not None
+
+    # The body's parts, as before it was built late (asking for one builds it).
+    @property
+    def say(self) -> SourcedLabel:
+        return self.body.say
+
+    @property
+    def caveats(self) -> SourcedLabel:
+        return self.body.caveats
+
+    @property
+    def fallback(self) -> SourcedLabel:
+        return self.body.fallback
+
+    @property
+    def waiting(self) -> Label:
+        return self.body.waiting
+
+    @property
+    def timer(self) -> Label:
+        return self.body.timer
+
+    @property
+    def tick_button(self) -> QPushButton:
+        return self.body.tick_button
+
+    @property
+    def issue_button(self) -> QPushButton:
+        return self.body.issue_button
+
+    @property
+    def revoke_button(self) -> QPushButton:
+        return self.body.revoke_button
+
+    @property
+    def override_button(self) -> QPushButton:
+        return self.body.override_button
+
+    @property
+    def skip_button(self) -> QPushButton:
+        return self.body.skip_button
 
     # -- state ----------------------------------------------------------------------------------
     @property
     def opened(self) -> bool:
-        return not self.body.isHidden()
+        """Open, or opening on the next turn."""
+        return self.opening or (self._body is not None and not self._body.isHidden())
 
     def show_view(self, view: StepView) -> None:
         record = view.record
         if record.state is not self._state or view.active != self._active:
             self._opened = None  # a new state: back to "active steps open"
         self._state, self._active = record.state, view.active
-        self.show_words(view.facts)
+        self._view, self._facts = view, view.facts
+        self._timer = (view.timer, record.state.finished)
+        self._can_issue = view.can_issue
         self.icon.setText(_ICONS[record.state])
         self.chip.set_chip(STATE_TEXT[record.state], _STATE_TONE[record.state])
         self.record.setText(record_line(self.step, record))
         self.record.setVisible(bool(self.record.text()))
-        self.waiting.setText(view.waiting)
-        self.waiting.setVisible(bool(view.waiting) and not record.state.finished)
-        self.render_timer(view.timer, record.state.finished)
         live = view.active and not view.closed
-        self.tick_button.setVisible(live and view.can_tick)
-        self.issue_button.setVisible(live and view.show_issue)
-        self.issue_button.setEnabled(view.can_issue)
-        self.revoke_button.setVisible(live and view.show_revoke)
-        self.override_button.setVisible(live and view.can_override)
-        self.skip_button.setVisible(live and view.can_skip)
-        self.setProperty("active", live)
-        if live != self._styled_live:  # a style sheet re-polishes the whole row: only on change
-            self._restyle(live)
+        if self.property("live") != live:  # re-polish the frame only on a change
+            self.setProperty("live", live)
+            self.style().unpolish(self)
+            self.style().polish(self)
+            self.update()
+        if self._body is not None:
+            self._fill(self._body)
         self._show_body()
 
     def show_words(self, facts: TextFacts) -> None:
-        """Say, caveats and fallback as they read for ``facts``; nothing to do when unchanged."""
-        if facts == self._facts:
-            return
+        """Say, caveats and fallback as they read for ``facts`` (once there is a body)."""
         self._facts = facts
-        step = self.step
-        for label, marked in (
-            (self.say, say_marked(step, render(step.say, facts))),
-            (self.caveats, lines_marked(render(step.caveats, facts), "⚠ ")),
-            (self.fallback, lines_marked(render(step.fallback, facts), "• ", FALLBACK_HEADING)),
-        ):
-            label.show_marked(marked)
-            label.setVisible(bool(marked.html))
+        if self._body is not None:
+            self._body.show_words(facts)
 
     def render_timer(self, timer: TimerView | None, finished: bool) -> None:
-        if timer is None or (finished and self.step.kind is not StepKind.TIMER):
-            self.timer.clear()
-            self.timer.hide()
-            return
-        self.timer.setText(timer.text)
-        self.timer.show()
-        tone = Tone.INFO
-        if timer.ran_out:
-            tone = Tone.ERROR
-        elif timer.running and timer.seconds_left is not None and timer.seconds_left < 120:
-            tone = Tone.WARNING
-        if tone is not self._timer_tone:  # every second otherwise: keep the style sheet still
-            self._timer_tone = tone
-            self._paint_timer()
+        self._timer = (timer, finished)
+        if self._body is not None:
+            self._body.render_timer(timer, finished)
 
-    def _paint_timer(self) -> None:
-        if self._timer_tone is not None:
-            ink = theme.ink(theme.palette(), self._timer_tone)
-            self.timer.setStyleSheet(f"color: {theme.css(ink)};")
+    def set_can_issue(self, can_issue: bool) -> None:
+        """Whether the form can issue now (the issue step's button)."""
+        self._can_issue = can_issue
+        if self._body is not None:
+            self._body.issue_button.setEnabled(can_issue)
+
+    def _fill(self, body: StepBody) -> None:
+        """The body as the last view says (a body built late catches up here)."""
+        body.show_words(self._facts)
+        body.render_timer(*self._timer)
+        body.issue_button.setEnabled(self._can_issue)
+        view = self._view
+        if view is None:
+            return
+        finished = view.record.state.finished
+        body.waiting.setText(view.waiting)
+        body.waiting.setVisible(bool(view.waiting) and not finished)
+        live = view.active and not view.closed
+        body.tick_button.setVisible(live and view.can_tick)
+        body.issue_button.setVisible(live and view.show_issue)
+        body.revoke_button.setVisible(live and view.show_revoke)
+        body.override_button.setVisible(live and view.can_override)
+        body.skip_button.setVisible(live and view.can_skip)
 
     def _flip(self) -> None:
         self._opened = not self.opened
@@ -304,63 +323,48 @@ class StepRow(QFrame):
 
     def _show_body(self) -> None:
         opened = self._active if self._opened is None else self._opened
-        self.body.setVisible(opened)
+        if self._body is not None:
+            self._body.setVisible(opened)
+        elif opened and not self.opening:
+            # Building and laying out the words is the most a step costs: on a turn of its
+            # own, not the one that redraws the checklist (or shows the pass).
+            self.opening = True
+            next_turn(self, self._open)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if opened else Qt.ArrowType.RightArrow)
         self.toggle.setToolTip("Hide the words" if opened else "Show the words to say")
 
-    # -- looks ----------------------------------------------------------------------------------
-    def _style(self) -> None:
-        palette = theme.palette()
-        muted = theme.css(theme.muted(palette))
-        self.caveats.setStyleSheet(f"color: {muted};")
-        self.caveats.setFont(theme.scaled_font(self, 0.95))
-        self.fallback.setFont(theme.scaled_font(self, 0.95))
+    def _open(self) -> None:
+        self.opening = False
+        opened = self._active if self._opened is None else self._opened
+        if opened and self._body is None:
+            self._build_body()  # filled, and shown, as the last view says
+
+    def _restyle(self) -> None:
+        # The frame and the labels follow the checklist's sheet (rows_sheet); the body's marks
+        # and timer carry colours of their own.
+        if self._body is not None:
+            self._body.restyle()
+
+
+def rows_sheet() -> str:
+    """The look of every step row, set once on the box that holds them (a sheet per row made
+    each row, and each label in it, polish again on every restyle)."""
+    palette = theme.palette()
+    muted = theme.css(theme.muted(palette))
+    info = theme.css(theme.hue(Tone.INFO))
+    base = theme.css(palette.color(palette.ColorRole.Base))
+    idle = theme.css(theme.tint(palette, Tone.INFO, 0.30))
+    live = theme.css(theme.tint(palette, Tone.INFO, 0.07))
+    return (
+        f"#stepRow {{ border: 1px solid {idle}; border-radius: 6px; background: transparent; }}"
+        f'#stepRow[live="true"] {{ border: 1px solid {info}; background: {live}; }}'
+        "#stepRow QLabel { background: transparent; }"
+        f"#stepRow QLabel#say {{ background: {base}; border-left: 4px solid {info};"
+        " border-radius: 4px; padding: 8px 10px; }"
+        f"#stepRow QLabel#caveats, #stepRow QLabel#record {{ color: {muted}; }}"
         # A chip's shape (widgets.chips) in muted ink: a note on the step, not its state.
-        self.field_tested.setStyleSheet(
-            f"color: {muted}; border: 1px solid {muted}; border-radius: 9px; padding: 1px 8px;"
-        )
-        if self._facts is not None:  # the marks' colour is in the markup: render it again
-            facts, self._facts = self._facts, None
-            self.show_words(facts)
-        self.record.setStyleSheet(f"color: {muted};")
-        self.waiting.setStyleSheet(f"color: {theme.css(theme.ink(palette, Tone.INFO))};")
-        self.waiting.setFont(theme.scaled_font(self, 1.0, bold=True))
-        self.optional.setStyleSheet(f"color: {muted}; font-style: italic;")
-        self._restyle(bool(self._styled_live))
-        self._paint_timer()
-
-    def _restyle(self, active: bool) -> None:
-        self._styled_live = active
-        palette = theme.palette()
-        if active:
-            border = theme.css(theme.hue(Tone.INFO))
-            back = theme.css(theme.tint(palette, Tone.INFO, 0.07))
-        else:
-            border = theme.css(theme.tint(palette, Tone.INFO, 0.30))
-            back = "transparent"
-        self.setStyleSheet(
-            f"#stepRow {{ border: 1px solid {border}; border-radius: 6px; background: {back}; }}"
-            "#stepRow QLabel { background: transparent; }"
-        )
-        self._style_say()
-
-    def _style_say(self) -> None:
-        palette = theme.palette()
-        base = palette.color(palette.ColorRole.Base)
-        self.say.setStyleSheet(
-            f"#say {{ background: {theme.css(base)};"
-            f" border-left: 4px solid {theme.css(theme.hue(Tone.INFO))};"
-            " border-radius: 4px; padding: 8px 10px; }"
-        )
-
-
-def say_marked(step: Step, lines: tuple[Line, ...]) -> Marked:
-    """The words to read out; the step's own pages (``cite``) give "Why?" to all of them."""
-    if not lines:
-        return Marked()
-    marker = Marker()
-    head = f"<div><b>Say:</b>{marker.why(step.cite)}</div>"
-    said = "".join(
-        f"<p style='margin: 0 0 4px 0'>“{esc(line.text)}”{marker.marks(line)}</p>" for line in lines
+        f"#stepRow QLabel#fieldTested {{ color: {muted}; border: 1px solid {muted};"
+        " border-radius: 9px; padding: 1px 8px; }"
+        f"#stepRow QLabel#optional {{ color: {muted}; font-style: italic; }}"
+        f"#stepRow QLabel#waiting {{ color: {theme.css(theme.ink(palette, Tone.INFO))}; }}"
     )
-    return marker.done(head + said)

@@ -28,6 +28,7 @@ from tapdesk.core.roles import Technician
 from tapdesk.errors import TapdeskError
 from tapdesk.ui.operations import Operations
 from tapdesk.ui.tasks import Task
+from tapdesk.ui.turns import next_turn
 from tapdesk.workflows.precheck import Precheck
 
 LIMIT = 4
@@ -74,9 +75,13 @@ class PrecheckQueue(QObject):
         self._policy, self._technician = policy, technician
         self._done, self._total = 0, len(self._pending)
         self.progress.emit(0, self._total)
-        self._fill()
         if not self.running:
             self.finished.emit()
+            return
+        # The first calls leave on the next turn: the roster that asked for them paints first
+        # (it is running, with everyone pending, from now).
+        generation = self._generation
+        next_turn(self, lambda: self._fill() if generation == self._generation else None)
 
     def stop(self) -> list[int]:
         """Drop what is queued and the delivery of what is in flight; returns their lines."""

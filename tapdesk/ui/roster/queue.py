@@ -154,18 +154,22 @@ class QueueModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_checking(self, lines: set[int]) -> None:
+        changed = []
         for line in lines:
             n = self._by_line.get(line)
             if n is not None:
                 self._rows[n].checking = True
-                self._changed(n)
+                changed.append(n)
+        self._changed(*changed)
 
     def clear_checking(self) -> None:
         """The pre-check stopped: rows it had started and not answered are "not checked"."""
+        changed = []
         for n, row in enumerate(self._rows):
             if row.checking:
                 row.checking = False
-                self._changed(n)
+                changed.append(n)
+        self._changed(*changed)
 
     def set_precheck(self, line: int, result: Precheck | None) -> None:
         n = self._by_line.get(line)
@@ -179,12 +183,14 @@ class QueueModel(QAbstractTableModel):
     def set_sessions(self, by_upn: dict[str, ChecklistSnapshot], flows: dict[str, Flow]) -> None:
         """Today's sessions (key: UPN in lower case); only rows that changed are repainted."""
         self._sessions, self._flows = by_upn, flows
+        changed = []
         for n, row in enumerate(self._rows):
             session = by_upn.get(row.upn.lower())
             before = row.session
             row.session = session
             if row.restate(flows) or session != before:
-                self._changed(n)
+                changed.append(n)
+        self._changed(*changed)
 
     def set_signed_in(self, signed_in: bool) -> None:
         self.signed_in = signed_in
@@ -193,8 +199,12 @@ class QueueModel(QAbstractTableModel):
                 self.index(0, Col.PRECHECK), self.index(len(self._rows) - 1, Col.PRECHECK)
             )
 
-    def _changed(self, n: int) -> None:
-        self.dataChanged.emit(self.index(n, 0), self.index(n, len(Col) - 1))
+    def _changed(self, *rows: int) -> None:
+        """One dataChanged per run of neighbouring rows, not one per row: today's sessions
+        restate all 200 rows at once, and the view takes each signal on the GUI thread."""
+        last = len(Col) - 1
+        for first, end in _runs(sorted(set(rows))):
+            self.dataChanged.emit(self.index(first, 0), self.index(end, last))
 
     # -- reading --------------------------------------------------------------------------------
     @property
@@ -324,6 +334,17 @@ class QueueFilter(QSortFilterProxyModel):
         if self._status is not None and row.status is not self._status:
             return False
         return row.entry.matches(self._query, row.name)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for n in rows:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
 
 
 def _mark(most: Severity | None) -> str:

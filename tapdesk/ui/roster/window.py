@@ -266,6 +266,9 @@ class RosterWindow(QMainWindow):
         self.table.setColumnWidth(Col.START, max(_COLUMN_WIDTHS[Col.START], widest))
         rows = self.table.verticalHeader()
         rows.setDefaultSectionSize(rows.fontMetrics().height() + 10)
+        # Every row one line high and never resized (the header is hidden): fixed sections,
+        # so no change of the 200 rows can ask the header to size one.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
 
         self.problems = QPlainTextEdit()
         self.problems.setReadOnly(True)

@@ -14,6 +14,8 @@ class Chip(QLabel):
         self, text: str = "", tone: Tone = Tone.INFO, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self._tone = tone
+        self._painted: Tone | None = None  # a style sheet polishes the chip: only on a change
         self.setTextFormat(Qt.TextFormat.PlainText)  # role names come from the directory
         self.setText(text)
         self.setAccessibleName(text)
@@ -26,10 +28,12 @@ class Chip(QLabel):
 
     def set_tone(self, tone: Tone) -> None:
         self._tone = tone
-        theme.follow_palette(self, self._paint)
+        if tone is not self._painted:
+            theme.follow_palette(self, self._paint)
 
     def _paint(self) -> None:
         tone, palette = self._tone, theme.palette()
+        self._painted = tone
         self.setStyleSheet(
             f"QLabel {{ background: {theme.css(theme.tint(palette, tone, 0.18))};"
             f" color: {theme.css(theme.ink(palette, tone))};"

@@ -316,6 +316,11 @@ class IssueForm(Section):
         self.start_now.setChecked(True)
 
     def set_user_state(self, *, has_user: bool, blocked: str = "", replaces: bool = False) -> None:
+        if (has_user, blocked, replaces) == (self._has_user, self._blocked, self._replaces):
+            # The card's facts merged again to the same verdict: nothing here changes, but the
+            # checklist's words read the facts through this signal (Guide._form_changed).
+            self.changed.emit()
+            return
         self._has_user = has_user
         self._blocked = blocked
         self._replaces = replaces

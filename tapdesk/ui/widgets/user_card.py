@@ -111,6 +111,8 @@ class UserCard(QFrame):
         self.revoke_button.hide()
         self.problem_box = QVBoxLayout()
         self.problem_box.setSpacing(4)
+        self._problems: list[Finding] = []  # the findings the rows show
+        self._problem_rows: list[_ProblemRow] = []
         self.placeholder = Label()
         self.placeholder.setAccessibleName("No user selected")
         self.placeholder.setWordWrap(True)
@@ -291,48 +293,62 @@ class UserCard(QFrame):
             self.revoke_button.setVisible(live)
 
     def set_problems(self, found: list[Finding]) -> None:
-        while self.problem_box.count():
-            item = self.problem_box.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()  # deleteLater alone leaves it painted until the next loop turn
-                widget.deleteLater()
-        for problem in found:
-            self.problem_box.addWidget(_ProblemRow(problem))
+        """The findings, one row each. The card's facts merge several times per user (each
+        answer, the policy), mostly to the same findings: rows are kept, and rewritten only
+        where a finding changed."""
+        if found == self._problems:
+            return
+        self._problems = list(found)
+        rows = self._problem_rows
+        for index, problem in enumerate(found):
+            if index < len(rows):
+                rows[index].show_problem(problem)
+            else:
+                rows.append(_ProblemRow(problem))
+                self.problem_box.addWidget(rows[-1])
+        for row in rows[len(found) :]:
+            self.problem_box.removeWidget(row)
+            row.hide()  # deleteLater alone leaves it painted until the next loop turn
+            row.deleteLater()
+        del rows[len(found) :]
 
     def problem_codes(self) -> list[str]:
-        codes = []
-        for i in range(self.problem_box.count()):
-            item = self.problem_box.itemAt(i)
-            widget = item.widget() if item is not None else None
-            if isinstance(widget, _ProblemRow):
-                codes.append(widget.problem.code)
-        return codes
+        return [row.problem.code for row in self._problem_rows]
 
 
 class _ProblemRow(QFrame):
     def __init__(self, problem: Finding) -> None:
         super().__init__()
-        self.problem = problem
         self.setObjectName("problem")
+        self._tone: Tone | None = None
+        self.icon = Label()
+        self.text = RichLabel()
+        self.text.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 5, 8, 5)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text, 1)
+        self.show_problem(problem)
+
+    def show_problem(self, problem: Finding) -> None:
+        self.problem = problem
         tone = theme.SEVERITY_TONES[problem.severity]
-        theme.styled(
-            self,
-            lambda: (
-                f"#problem {{ background: {theme.css(theme.tint(theme.palette(), tone, 0.12))};"
-                f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
-                "#problem QLabel { background: transparent; }"
-            ),
-        )
-        icon = Label(theme.ICONS[tone])
-        theme.styled(icon, lambda: f"color: {theme.css(theme.ink(theme.palette(), tone))};")
+        if tone is not self._tone:  # a style sheet polishes the row again: only on a change
+            self._tone = tone
+            theme.styled(
+                self,
+                lambda: (
+                    f"#problem {{ background: {theme.css(theme.tint(theme.palette(), tone, 0.12))};"
+                    f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
+                    "#problem QLabel { background: transparent; }"
+                ),
+            )
+            theme.styled(
+                self.icon, lambda: f"color: {theme.css(theme.ink(theme.palette(), tone))};"
+            )
+            self.icon.setText(theme.ICONS[tone])
         body = esc(problem.text)
         if problem.hint:
             body += f"<br><small>{esc(problem.hint)}</small>"
-        text = RichLabel(body)
-        text.setWordWrap(True)
-        text.setAccessibleName(problem.text)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 5, 8, 5)
-        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(text, 1)
+        self.text.setText(body)
+        self.text.setAccessibleName(problem.text)
