@@ -29,14 +29,6 @@ def qr_payload(settings: Settings, upn: str, code: str) -> str:
     return code if settings.qr_payload is QrPayload.PASS else signin_url(upn)
 
 
-def load_in_background() -> None:
-    """Import qrcode on a worker once the window is up: the first pass shown then draws its code
-    without stopping to import it (some 15 ms on the GUI thread)."""
-    import threading
-
-    threading.Thread(target=lambda: __import__("qrcode.constants"), daemon=True).start()
-
-
 def qr_matrix(payload: str) -> list[list[bool]]:
     """Dark modules as True, quiet zone included; error correction M suits a screen."""
     import qrcode  # with the first code drawn: the window's first paint does without it

@@ -8,7 +8,6 @@ apply to the separate process; the in-process figure is printed beside it.
 
 from __future__ import annotations
 
-import gc
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from tapdesk.app.services import Backend
 from tapdesk.core.clock import SYSTEM_CLOCK
 from tapdesk.demo import DemoTenant
 from tapdesk.demo.relay import DemoServer
-from tapdesk.ui import application
+from tapdesk.ui import after_paint, application, preload
 from tapdesk.ui.window.main_window import MainWindow
 from tests.bench.stalls import StallRecorder
 from tests.helpers.qt import token_services
@@ -108,10 +107,12 @@ class Bench:
         self.window.show()
 
     def start(self) -> None:
-        self.window.start()
+        """What ``tapdesk.ui.run`` does after the first paint, then wait until ready."""
+        for step in after_paint(application(), self.window):
+            step()
         wait_until(lambda: self.window.technician is not None and self.window.policy is not None)
+        wait_until(preload.loaded)
         self.idle()
-        gc.freeze()  # as tapdesk.ui.run does once the window is up (shorter collector pauses)
 
     def idle(self) -> None:
         wait_until(lambda: not self.window.runner.busy)
