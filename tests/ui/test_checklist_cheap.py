@@ -193,3 +193,26 @@ def test_polls_due_together_start_a_few_per_turn(qtbot, tenant, clock, tmp_path)
     assert len(flying) == POLLS_PER_TURN
     settle(qtbot, window)
     assert all(p is not None and not p.core.due() for p in pollers)
+
+
+def test_a_step_folds_on_the_turn_the_next_one_opens(qtbot, tenant, clock, tmp_path):
+    """The next step's words open a turn after the tick (on a turn of their own); the step just
+    done folds on that same turn, so the checklist never shrinks in between (a page scrolled
+    to its end would jump)."""
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
+    start_flow(qtbot, window, AVA, FLOWS["passkey-authenticator"])
+    done, upcoming = row(window, "confirm-identity"), row(window, "issue-pass")
+    assert not upcoming.built
+    seen: list[tuple[bool, bool]] = []
+
+    def look() -> None:  # (the done step folded, the next one open)
+        opened = upcoming.built and upcoming.body.isVisible()
+        seen.append((done.body.isHidden(), opened))
+
+    done.tick_button.click()
+    look()
+    while window.guide.panel.revealing:
+        qtbot.wait(1)
+        look()
+    assert seen[0] == (False, False) and seen[-1] == (True, True)
+    assert (True, False) not in seen

@@ -99,6 +99,7 @@ class ChecklistPanel(Section):
     save_again_requested = Signal()
     close_requested = Signal()
     form_toggled = Signal(bool)  # show the issue form (for a replacement's settings)
+    focused = Signal(QWidget)  # focus_step gave it the keyboard: the window scrolls to it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Checklist", parent)
@@ -331,12 +332,12 @@ class ChecklistPanel(Section):
 
     @property
     def revealing(self) -> bool:
-        """Parts of the checklist are still to be shown (a turn each), a step to open, or the
-        keyboard to move to a step once it shows."""
+        """Parts of the checklist are still to be shown (a turn each), a step to open or fold,
+        or the keyboard to move to a step once it shows."""
         return (
             self._revealing
             or self._focus is not None
-            or any(row.opening for row in self.rows.values())
+            or any(row.pending for row in self.rows.values())
         )
 
     def focus_step(self, step_id: str, *, issue: bool) -> None:
@@ -357,11 +358,12 @@ class ChecklistPanel(Section):
             self._focus = None
             return
         # A folded row has no buttons yet: asking for one would build its body.
-        if row.isVisible() and row.opened and not row.opening:
+        if row.isVisible() and row.opened and not row.pending:
             button = row.issue_button if issue else row.tick_button
             if button.isVisible():
                 self._focus = None
                 button.setFocus()
+                self.focused.emit(button)
                 return
         if turns:
             next_turn(self, lambda: self._move_focus(wanted, turns - 1))
@@ -395,7 +397,7 @@ class ChecklistPanel(Section):
             row, rows = rows[0], rows[1:]
             self._render_row(session, row.step.id)
             row.show()
-            turns += row.opening  # its words open on the next turn: the next row waits one more
+            turns += row.pending  # its words open on the next turn: the next row waits one more
         else:
             self._revealing = False
             return
