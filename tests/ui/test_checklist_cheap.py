@@ -216,3 +216,16 @@ def test_a_step_folds_on_the_turn_the_next_one_opens(qtbot, tenant, clock, tmp_p
         look()
     assert seen[0] == (False, False) and seen[-1] == (True, True)
     assert (True, False) not in seen
+
+
+def test_the_step_the_keyboard_goes_to_is_in_view(qtbot, tenant, clock, tmp_path):
+    """The form's Issue on a checklist path at 1024x700: the checklist shows a part per turn,
+    and its Mark done, which has the keyboard, is scrolled into view once it shows."""
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
+    window.resize(1024, 700)
+    open_user(qtbot, window, "ava", AVA)
+    window.form.issue_button.click()  # the recommended path: who the new hire is, first
+    settle(qtbot, window)
+    tick = row(window, "confirm-identity").tick_button
+    assert window.focusWidget() is tick
+    assert window.work.shows_whole(tick)

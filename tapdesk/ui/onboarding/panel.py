@@ -347,7 +347,7 @@ class ChecklistPanel(Section):
         if session is None:
             return
         wanted = self._focus = (session.session_id, step_id, issue)
-        self._move_focus(wanted, turns=20)
+        self._move_focus(wanted, turns=5)
 
     def _move_focus(self, wanted: tuple[str, str, bool], turns: int) -> None:
         if self._focus is not wanted:
@@ -357,16 +357,20 @@ class ChecklistPanel(Section):
         if self.session is None or self.session.session_id != session_id or row is None:
             self._focus = None
             return
-        # A folded row has no buttons yet: asking for one would build its body.
-        if row.isVisible() and row.opened and not row.pending:
+        # Once the checklist is drawn (its place is known then). A folded row has no buttons
+        # yet: asking for one would build its body.
+        drawn = not self._revealing and not any(r.pending for r in self.rows.values())
+        if drawn and row.isVisible() and row.opened:
             button = row.issue_button if issue else row.tick_button
             if button.isVisible():
                 self._focus = None
                 button.setFocus()
                 self.focused.emit(button)
                 return
-        if turns:
-            next_turn(self, lambda: self._move_focus(wanted, turns - 1))
+        # Drawn, and still no button: a few more turns (it may have been the step to do).
+        left = turns - 1 if drawn else turns
+        if left >= 0:
+            next_turn(self, lambda: self._move_focus(wanted, left))
         else:
             self._focus = None
 
