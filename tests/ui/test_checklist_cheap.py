@@ -193,3 +193,39 @@ def test_polls_due_together_start_a_few_per_turn(qtbot, tenant, clock, tmp_path)
     assert len(flying) == POLLS_PER_TURN
     settle(qtbot, window)
     assert all(p is not None and not p.core.due() for p in pollers)
+
+
+def test_a_step_folds_on_the_turn_the_next_one_opens(qtbot, tenant, clock, tmp_path):
+    """The next step's words open a turn after the tick (on a turn of their own); the step just
+    done folds on that same turn, so the checklist never shrinks in between (a page scrolled
+    to its end would jump)."""
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
+    start_flow(qtbot, window, AVA, FLOWS["passkey-authenticator"])
+    done, upcoming = row(window, "confirm-identity"), row(window, "issue-pass")
+    assert not upcoming.built
+    seen: list[tuple[bool, bool]] = []
+
+    def look() -> None:  # (the done step folded, the next one open)
+        opened = upcoming.built and upcoming.body.isVisible()
+        seen.append((done.body.isHidden(), opened))
+
+    done.tick_button.click()
+    look()
+    while window.guide.panel.revealing:
+        qtbot.wait(1)
+        look()
+    assert seen[0] == (False, False) and seen[-1] == (True, True)
+    assert (True, False) not in seen
+
+
+def test_the_step_the_keyboard_goes_to_is_in_view(qtbot, tenant, clock, tmp_path):
+    """The form's Issue on a checklist path at 1024x700: the checklist shows a part per turn,
+    and its Mark done, which has the keyboard, is scrolled into view once it shows."""
+    window = onboarding_window(qtbot, tenant, clock, tmp_path / "home")
+    window.resize(1024, 700)
+    open_user(qtbot, window, "ava", AVA)
+    window.form.issue_button.click()  # the recommended path: who the new hire is, first
+    settle(qtbot, window)
+    tick = row(window, "confirm-identity").tick_button
+    assert window.focusWidget() is tick
+    assert window.work.shows_whole(tick)

@@ -61,7 +61,8 @@ def pump(until: Callable[[], bool], timeout: float = TIMEOUT) -> None:
 
 
 def settle(window: MainWindow) -> None:
-    pump(lambda: not window.runner.busy)
+    # The checklist draws a part per turn: a shot of it half drawn would depend on the machine.
+    pump(lambda: not window.runner.busy and not window.guide.panel.revealing)
     app = QApplication.instance()
     for _ in range(2):  # what the last answers posted (a deferred re-layout), then its effects
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)  # type: ignore[union-attr]
@@ -237,6 +238,7 @@ def _issue(window: MainWindow) -> None:
     session = window.guide.panel.session
     if session is None or session.closed or session.pass_facts is not None:
         return
+    settle(window)  # the checklist shows, with the keyboard on its first step
     waiting = session.checklist.unfinished_before_issue()
     for step in waiting:
         window.guide.onboarding.tick(session.session_id, step.id)

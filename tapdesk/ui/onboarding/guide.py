@@ -110,6 +110,9 @@ class Guide(QObject):
         panel.save_again_requested.connect(lambda: self._with_session(ob.save_again))
         panel.close_requested.connect(self.ask_close)
         panel.form_toggled.connect(self._toggle_form)
+        # In view as after a Tab: the step shows some turns after the form that had the
+        # keyboard went (Qt scrolled to where the focus fell then, before the steps were there).
+        panel.focused.connect(self._work.reveal)
         form.changed.connect(self._form_changed)
         self.session_list.session_chosen.connect(self.open_session_requested)
         form.paths.buttonToggled.connect(lambda *_: self._show_empty_choice())

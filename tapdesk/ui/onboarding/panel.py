@@ -99,6 +99,7 @@ class ChecklistPanel(Section):
     save_again_requested = Signal()
     close_requested = Signal()
     form_toggled = Signal(bool)  # show the issue form (for a replacement's settings)
+    focused = Signal(QWidget)  # focus_step gave it the keyboard: the window scrolls to it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Checklist", parent)
@@ -331,12 +332,12 @@ class ChecklistPanel(Section):
 
     @property
     def revealing(self) -> bool:
-        """Parts of the checklist are still to be shown (a turn each), a step to open, or the
-        keyboard to move to a step once it shows."""
+        """Parts of the checklist are still to be shown (a turn each), a step to open or fold,
+        or the keyboard to move to a step once it shows."""
         return (
             self._revealing
             or self._focus is not None
-            or any(row.opening for row in self.rows.values())
+            or any(row.pending for row in self.rows.values())
         )
 
     def focus_step(self, step_id: str, *, issue: bool) -> None:
@@ -346,7 +347,7 @@ class ChecklistPanel(Section):
         if session is None:
             return
         wanted = self._focus = (session.session_id, step_id, issue)
-        self._move_focus(wanted, turns=20)
+        self._move_focus(wanted, turns=5)
 
     def _move_focus(self, wanted: tuple[str, str, bool], turns: int) -> None:
         if self._focus is not wanted:
@@ -356,15 +357,20 @@ class ChecklistPanel(Section):
         if self.session is None or self.session.session_id != session_id or row is None:
             self._focus = None
             return
-        # A folded row has no buttons yet: asking for one would build its body.
-        if row.isVisible() and row.opened and not row.opening:
+        # Once the checklist is drawn (its place is known then). A folded row has no buttons
+        # yet: asking for one would build its body.
+        drawn = not self._revealing and not any(r.pending for r in self.rows.values())
+        if drawn and row.isVisible() and row.opened:
             button = row.issue_button if issue else row.tick_button
             if button.isVisible():
                 self._focus = None
                 button.setFocus()
+                self.focused.emit(button)
                 return
-        if turns:
-            next_turn(self, lambda: self._move_focus(wanted, turns - 1))
+        # Drawn, and still no button: a few more turns (it may have been the step to do).
+        left = turns - 1 if drawn else turns
+        if left >= 0:
+            next_turn(self, lambda: self._move_focus(wanted, left))
         else:
             self._focus = None
 
@@ -395,7 +401,7 @@ class ChecklistPanel(Section):
             row, rows = rows[0], rows[1:]
             self._render_row(session, row.step.id)
             row.show()
-            turns += row.opening  # its words open on the next turn: the next row waits one more
+            turns += row.pending  # its words open on the next turn: the next row waits one more
         else:
             self._revealing = False
             return

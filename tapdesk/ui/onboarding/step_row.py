@@ -136,7 +136,9 @@ class StepRow(QFrame):
         self._facts = TextFacts()
         self._timer: tuple[TimerView | None, bool] = (None, False)
         self._can_issue = False
-        self.opening = False  # the body opens on the next turn (built then, the first time)
+        # The body opens or folds on the next turn (built then, the first time): on a turn of
+        # its own, after the one that redraws the checklist (or shows the pass).
+        self.pending = False
 
         self.icon = Label()
         self.icon.setFixedWidth(22)
@@ -204,8 +206,7 @@ class StepRow(QFrame):
         body.skip_button.clicked.connect(lambda: self.skip_requested.emit(step_id))
         self._fill(body)
         self._column.addWidget(body)
-        self.opening = False
-        self._show_body()
+        self._show_body(now=True)
         return body
 
     @property
@@ -257,8 +258,8 @@ class StepRow(QFrame):
     # -- state ----------------------------------------------------------------------------------
     @property
     def opened(self) -> bool:
-        """Open, or opening on the next turn."""
-        return self.opening or (self._body is not None and not self._body.isHidden())
+        """Whether the words are to show (they may open or fold on the next turn)."""
+        return self._active if self._opened is None else self._opened
 
     def show_view(self, view: StepView) -> None:
         record = view.record
@@ -319,24 +320,33 @@ class StepRow(QFrame):
 
     def _flip(self) -> None:
         self._opened = not self.opened
-        self._show_body()
+        self._show_body(now=True)
 
-    def _show_body(self) -> None:
-        opened = self._active if self._opened is None else self._opened
-        if self._body is not None:
-            self._body.setVisible(opened)
-        elif opened and not self.opening:
-            # Building and laying out the words is the most a step costs: on a turn of its
-            # own, not the one that redraws the checklist (or shows the pass).
-            self.opening = True
-            next_turn(self, self._open)
+    def _show_body(self, *, now: bool = False) -> None:
+        """Open or fold the body as the state (or the technician's choice) wants: at once when
+        asked to, or when the row is not on screen; else on the next turn, as one change with
+        the other rows' (a step folding while the next opens: the page does not jump)."""
+        opened = self.opened
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if opened else Qt.ArrowType.RightArrow)
         self.toggle.setToolTip("Hide the words" if opened else "Show the words to say")
+        body = self._body
+        if body is not None and (now or self.isHidden()):
+            self.pending = False
+            body.setVisible(opened)
+        elif (body is None and opened) or (body is not None and body.isHidden() == opened):
+            if not self.pending:
+                self.pending = True
+                next_turn(self, self._apply)
+        else:
+            self.pending = False
 
-    def _open(self) -> None:
-        self.opening = False
-        opened = self._active if self._opened is None else self._opened
-        if opened and self._body is None:
+    def _apply(self) -> None:
+        if not self.pending:
+            return
+        self.pending = False
+        if self._body is not None:
+            self._body.setVisible(self.opened)
+        elif self.opened:
             self._build_body()  # filled, and shown, as the last view says
 
     def _restyle(self) -> None:
