@@ -11,6 +11,8 @@ import importlib
 import threading
 
 SOON = ("qrcode", "qrcode.constants", "tapdesk.core.roster")
+# After start-up's own work (sign-in, the policy), well before a first click could need them.
+AFTER_MS = 1000
 
 
 _loaded = threading.Event()

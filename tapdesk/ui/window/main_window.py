@@ -77,6 +77,7 @@ log = logging.getLogger(__name__)
 
 
 SEARCH_LEAST, SEARCH_MOST = 190, 320  # the search column's width
+GUIDE_AT_THE_LATEST_MS = 1500  # the checklist part, when sign-in takes longer (app start-up)
 SEARCH_SHARE = 0.18  # of the window: at 1024 px the tasks and the pass need the rest
 
 
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self.errors.add_spot(self.form.message)
         self.errors.add_spot(self.passes.error)
         self._guide: Guide | None = None  # built after the first paint, or when first needed
+        self._guide_started = False
         self._connect()
         self._shortcuts()
         self.day_tools = tools_menu.install(self, self.ops, self.roster_link)
@@ -336,7 +338,20 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """After the window is on screen: silent sign-in, then the policy; open sessions."""
         self.signin.start()
-        self.guide.start()
+        if self._guide is not None:
+            self._start_guide()
+        else:
+            # Built once sign-in has an answer (it locks or opens the sessions anyway), so that
+            # building it never delays the sign-in and the policy; a slow sign-in waits no more
+            # than this for it.
+            QTimer.singleShot(GUIDE_AT_THE_LATEST_MS, self, self._start_guide)
+
+    def _start_guide(self) -> Guide:
+        guide = self.guide
+        if not self._guide_started:
+            self._guide_started = True
+            guide.start()
+        return guide
 
     # -- for other windows (see the class docstring) --------------------------------------------
     def open_user(self, upn_or_id: str) -> None:
@@ -399,8 +414,8 @@ class MainWindow(QMainWindow):
         self._set_signed_in(True)
         self.search.set_status("")
         self.search.focus_search()
-        self.guide.signed_in()
         self.ops.load_policy(self._on_policy, self._on_policy_failed, channel="policy")
+        self._start_guide().signed_in()  # after the policy is asked for: it waits on neither
         if not self._reconciled:  # once a run: what an interrupted run left open
             self._reconciled = True
             self.ops.reconcile(self._on_reconciled, lambda error: None)
@@ -438,7 +453,7 @@ class MainWindow(QMainWindow):
         # Every value goes, kept ones too, and a copy leaves the clipboard.
         self._close_new_hire()
         self.passes.forget_all(SIGNED_OUT_TEXT)
-        self.guide.signed_out()
+        self._start_guide().signed_out()
         self.banner.dismiss()
         self.errors.clear()
         self.search.clear_results()
