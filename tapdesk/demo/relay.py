@@ -198,7 +198,8 @@ _HINT = "Its error output, above or in the terminal, says why; or run the demo t
 def _child_env() -> dict[str, str]:
     """Our environment, with tapdesk importable however this process found it (a source tree
     on sys.path or the current folder), unless it is installed where any Python looks."""
-    env = dict(os.environ)
+    # Never a token handed to the app: the child mints its own, and needs none of ours.
+    env = {k: v for k, v in os.environ.items() if k != "TAPDESK_ACCESS_TOKEN"}
     root = str(Path(__file__).resolve().parents[2])
     installed = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     if root not in installed:

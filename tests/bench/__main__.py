@@ -9,11 +9,11 @@ import report's costliest imports, or the memory breakdown's largest parts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,12 +21,11 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.bench import engine, imports, noise, startup
+from tests.bench import child, engine, imports, noise, startup
 from tests.bench.figures import Figure, median_of
 
 FRAME = 1 / 60  # one frame at 60 Hz
 STALL_TARGET = 0.033  # two frames: the most a technician should never feel
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_up(runs: int) -> list[Figure]:
@@ -74,24 +73,11 @@ def start_up(runs: int) -> list[Figure]:
 
 
 def scenario(name: str, tenant: str, busy: bool, latency: float = 1.0) -> dict[str, Any]:
-    command = [sys.executable, "-m", "tests.bench.scenario", name, "--tenant", tenant]
-    command += ["--latency", str(latency)]
-    with noise.busy_core() if busy else _quiet():
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=900, cwd=ROOT, env=dict(os.environ)
-        )
-    if done.returncode != 0:
-        raise RuntimeError(f"scenario {name} failed: {done.stderr[-800:]}")
+    command = ["-m", "tests.bench.scenario", name, "--tenant", tenant, "--latency", str(latency)]
+    with noise.busy_core() if busy else contextlib.nullcontext(False):
+        done = child.python(command, what=f"scenario {name}", timeout=900)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
-
-
-class _quiet:
-    def __enter__(self) -> bool:
-        return False
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 STALLS = [

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,10 +14,10 @@ from tapdesk.core.polling import Poller, Visibility
 from tapdesk.core.verify import GraphRead
 from tapdesk.demo import DEMO_GRAPH_URL, DEMO_TECHNICIAN_UPN, DemoTenant
 from tapdesk.graph.client import GraphClient
+from tests.bench import child
 from tests.helpers.clock import FakeClock
 
 AVA = "ava.newhire@northwind.example"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def issue_times(calls: int = 200) -> tuple[float, float]:
@@ -120,16 +117,9 @@ def _run_json(script: str, *options: str) -> dict[str, Any]:
     import json
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [sys.executable, *options, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-        cwd=ROOT,
+    done = child.python(
+        [*options, "-c", textwrap.dedent(script)], what="memory run", env=env, timeout=600
     )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-600:])
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

@@ -4,13 +4,12 @@ imports that cost the most (their own time, without what they import)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.bench.startup import BARE, ROOT, TAPDESK, _env
+from tests.bench import child
+from tests.bench.startup import BARE, TAPDESK, _env
 
 LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 
@@ -33,16 +32,7 @@ def parse(report: str) -> list[Imported]:
 
 
 def _run(script: str, env: dict[str, str]) -> list[Imported]:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=ROOT,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"start-up run failed: {done.stderr[-600:]}")
+    done = child.python(["-X", "importtime", "-c", script], what="import report", env=env)
     return parse(done.stderr)
 
 

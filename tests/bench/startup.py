@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import textwrap
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench import child
 
 # The same probe as tapdesk's (``tapdesk.ui.first_paint``): stamp in the turn after the window's
 # first paint event, so both sides end at the same moment of the same frame.
@@ -96,22 +94,15 @@ def compile_sources() -> None:
     every start, a cost no installed copy pays, while PySide6 comes precompiled."""
     import compileall
 
-    compileall.compile_dir(str(ROOT / "tapdesk"), quiet=1)
+    compileall.compile_dir(str(child.ROOT / "tapdesk"), quiet=1)
 
 
 def spawn_until(script: str, marker: str, env: dict[str, str]) -> float:
     """Seconds from spawning ``script`` to the wall-clock stamp it prints after ``marker``."""
     started = time.time()
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=ROOT,
+    done = child.python(
+        ["-c", textwrap.dedent(script)], what="start-up run", env=env, expect=marker
     )
-    if done.returncode != 0 or marker not in done.stdout:
-        raise RuntimeError(f"start-up run failed: {done.stderr[-600:]}")
     return float(done.stdout.split(marker + " ", 1)[1].split()[0]) - started
 
 
@@ -146,16 +137,8 @@ def ready_memory(traced: bool = False) -> dict[str, Any]:
             TAPDESK_DEMO_PROCESS="1",
         )
         options = ["-X", "tracemalloc=1"] if traced else []
-        done = subprocess.run(
-            [sys.executable, *options, "-c", f"TRACED = {traced!r}\n" + READY_MEMORY],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=env,
-            cwd=ROOT,
-        )
-    if done.returncode != 0 or "memory " not in done.stdout:
-        raise RuntimeError(f"memory run failed: {done.stderr[-600:]}")
+        script = f"TRACED = {traced!r}\n" + READY_MEMORY
+        done = child.python([*options, "-c", script], what="memory run", env=env, expect="memory ")
     result: dict[str, Any] = json.loads(done.stdout.split("memory ", 1)[1].splitlines()[0])
     return result
 

@@ -157,3 +157,17 @@ def test_this_process_and_the_server_write_at_once_and_lose_nothing(
     assert statuses == [201, 204] * 20
     assert sum(m["@odata.type"] == HELLO for m in tenant.users[NORA].methods) == before + 30
     assert tenant.users[AVA].tap is None
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_the_server_is_handed_no_access_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token given to the app (TAPDESK_ACCESS_TOKEN) stays in the app's process."""
+    token = "eyJ.a-token-for-the-app-only.sig"
+    monkeypatch.setenv("TAPDESK_ACCESS_TOKEN", token)
+    monkeypatch.setenv("TAPDESK_SOMETHING_ELSE", "kept")
+    with DemoServer.start(tmp_path / "demo-tenant.json") as started:
+        environ = Path(f"/proc/{started.process.pid}/environ").read_bytes().split(b"\0")
+    assert b"TAPDESK_SOMETHING_ELSE=kept" in environ  # the environment is read, and passed on
+    assert not [entry for entry in environ if token.encode() in entry]

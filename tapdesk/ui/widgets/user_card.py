@@ -28,11 +28,11 @@ from tapdesk.core.text import one_line
 from tapdesk.ui import theme
 from tapdesk.ui.text import Label, RichLabel, esc, plain_tip
 from tapdesk.ui.theme import Tone
+from tapdesk.ui.widgets.chips import Chip
+from tapdesk.ui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from tapdesk.core.roster import RosterEntry  # the roster's modules load when it opens
-from tapdesk.ui.widgets.chips import Chip
-from tapdesk.ui.widgets.spinner import Spinner
 
 
 def nice_date(value: datetime | None) -> str:
