@@ -10,7 +10,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from PySide6.QtCore import Qt
@@ -29,9 +29,15 @@ AVA, ANDY = UPN["ava.newhire"], UPN["andy.app"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _shown(qtbot: Any, make_window: Any, tenant: Any, **settings: Any) -> tuple[Any, IssuedPasses]:
-    """Ava's pass issued, the technician clicks "Show to the new hire": the window, and the
-    passes Graph handed out."""
+class Shown(NamedTuple):
+    window: Any
+    issued: IssuedPasses  # the passes Graph handed out
+    code: str  # the one on show
+    view: NewHireView
+
+
+def _shown(qtbot: Any, make_window: Any, tenant: Any, **settings: Any) -> Shown:
+    """Ava's pass issued, the technician clicks "Show to the new hire"."""
     issued = IssuedPasses(tenant)
     window = make_window(transport=issued, **settings)
     open_user(qtbot, window, "ava", AVA)
@@ -43,7 +49,7 @@ def _shown(qtbot: Any, make_window: Any, tenant: Any, **settings: Any) -> tuple[
     qtbot.waitExposed(view)
     # It takes the keyboard (Esc there closes it), as it does on a real screen.
     qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
-    return window, issued
+    return Shown(window, issued, issued.last, view)
 
 
 def _view(window: Any) -> NewHireView:
@@ -69,9 +75,7 @@ def _nothing_of(view: NewHireView, code: str) -> None:
 def test_it_shows_the_pass_large_and_nothing_of_the_technician(
     qtbot: Any, make_window: Any, tenant: Any
 ) -> None:
-    window, issued = _shown(qtbot, make_window, tenant)
-    code = issued.last
-    view = _view(window)
+    window, _issued, code, view = _shown(qtbot, make_window, tenant)
     assert view.isVisible() and view.isFullScreen() and view.isWindow()
     assert view.screen() is not None and view.geometry() == view.screen().geometry()
     assert decode_widget(view) == [code]  # the QR code scans from across the desk
@@ -94,9 +98,7 @@ def test_it_shows_the_pass_large_and_nothing_of_the_technician(
 def test_it_follows_mask_show_revoke_and_expiry(
     qtbot: Any, make_window: Any, tenant: Any, clock: Any
 ) -> None:
-    window, issued = _shown(qtbot, make_window, tenant)
-    code = issued.last
-    view = _view(window)
+    window, issued, code, view = _shown(qtbot, make_window, tenant)
     window.activateWindow()  # the technician turns back to their own screen
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_Escape)  # the technician masks the pass
@@ -130,9 +132,7 @@ def test_it_follows_mask_show_revoke_and_expiry(
 def test_esc_closes_it_and_leaves_the_technicians_pass_shown(
     qtbot: Any, make_window: Any, tenant: Any
 ) -> None:
-    window, issued = _shown(qtbot, make_window, tenant)
-    code = issued.last
-    view = _view(window)
+    window, _issued, code, view = _shown(qtbot, make_window, tenant)
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert not view.isVisible()
     panel = window.passes
@@ -163,8 +163,7 @@ def test_ctrl_shift_n_opens_it_and_shows_a_masked_pass_again(
 def test_the_idle_mask_waits_while_the_new_hire_reads_their_view(
     qtbot: Any, make_window: Any, tenant: Any, clock: Any
 ) -> None:
-    window, issued = _shown(qtbot, make_window, tenant, hide_after_seconds=60)
-    code = issued.last
+    window, _issued, code, _shown_view = _shown(qtbot, make_window, tenant, hide_after_seconds=60)
     for _ in range(10):
         clock.advance(30)
         window.tick()
@@ -181,9 +180,7 @@ def test_the_idle_mask_waits_while_the_new_hire_reads_their_view(
 def test_switching_user_signing_out_forgetting_or_closing_the_window_closes_it(
     qtbot: Any, make_window: Any, tenant: Any, way: str
 ) -> None:
-    window, issued = _shown(qtbot, make_window, tenant)
-    code = issued.last
-    view = _view(window)
+    window, _issued, code, view = _shown(qtbot, make_window, tenant)
     if way == "switch user":
         open_user(qtbot, window, "andy", ANDY)
     elif way == "sign out":
