@@ -202,7 +202,14 @@ def follow_palette(widget: QWidget, restyle: Callable[[], None]) -> None:
 
 def styled(widget: QWidget, sheet: Callable[[], str]) -> None:
     """``widget``'s style sheet from ``sheet()``, now and after every palette change."""
-    follow_palette(widget, lambda: widget.setStyleSheet(sheet()))
+    follow_palette(widget, lambda: set_sheet(widget, sheet()))
+
+
+def set_sheet(widget: QWidget, sheet: str) -> None:
+    """Set ``widget``'s style sheet unless it has that one already: setting it polishes the
+    widget and its children again, which a row restyled to the same tone need not pay."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 def mute(widget: QWidget) -> None:

@@ -116,7 +116,7 @@ class StepBody(QWidget):
     def _paint_timer(self) -> None:
         if self._timer_tone is not None:
             ink = theme.ink(theme.palette(), self._timer_tone)
-            self.timer.setStyleSheet(f"color: {theme.css(ink)};")
+            theme.set_sheet(self.timer, f"color: {theme.css(ink)};")
 
 
 def _button(text: str, tip: str) -> QPushButton:

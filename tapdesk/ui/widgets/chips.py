@@ -15,7 +15,6 @@ class Chip(QLabel):
     ) -> None:
         super().__init__(parent)
         self._tone = tone
-        self._painted: Tone | None = None  # a style sheet polishes the chip: only on a change
         self.setTextFormat(Qt.TextFormat.PlainText)  # role names come from the directory
         self.setText(text)
         self.setAccessibleName(text)
@@ -28,17 +27,16 @@ class Chip(QLabel):
 
     def set_tone(self, tone: Tone) -> None:
         self._tone = tone
-        if tone is not self._painted:
-            theme.follow_palette(self, self._paint)
+        theme.follow_palette(self, self._paint)
 
     def _paint(self) -> None:
         tone, palette = self._tone, theme.palette()
-        self._painted = tone
-        self.setStyleSheet(
+        theme.set_sheet(  # the same tone again costs nothing
+            self,
             f"QLabel {{ background: {theme.css(theme.tint(palette, tone, 0.18))};"
             f" color: {theme.css(theme.ink(palette, tone))};"
             f" border: 1px solid {theme.css(theme.tint(palette, tone, 0.45))};"
-            " border-radius: 9px; padding: 1px 8px; }"
+            " border-radius: 9px; padding: 1px 8px; }",
         )
 
     @property

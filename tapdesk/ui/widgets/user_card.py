@@ -320,7 +320,6 @@ class _ProblemRow(QFrame):
     def __init__(self, problem: Finding) -> None:
         super().__init__()
         self.setObjectName("problem")
-        self._tone: Tone | None = None
         self.icon = Label()
         self.text = RichLabel()
         self.text.setWordWrap(True)
@@ -333,20 +332,17 @@ class _ProblemRow(QFrame):
     def show_problem(self, problem: Finding) -> None:
         self.problem = problem
         tone = theme.SEVERITY_TONES[problem.severity]
-        if tone is not self._tone:  # a style sheet polishes the row again: only on a change
-            self._tone = tone
-            theme.styled(
-                self,
-                lambda: (
-                    f"#problem {{ background: {theme.css(theme.tint(theme.palette(), tone, 0.12))};"
-                    f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
-                    "#problem QLabel { background: transparent; }"
-                ),
-            )
-            theme.styled(
-                self.icon, lambda: f"color: {theme.css(theme.ink(theme.palette(), tone))};"
-            )
-            self.icon.setText(theme.ICONS[tone])
+        # The same tone again sets nothing (theme.set_sheet): the row is not polished again.
+        theme.styled(
+            self,
+            lambda: (
+                f"#problem {{ background: {theme.css(theme.tint(theme.palette(), tone, 0.12))};"
+                f" border-left: 4px solid {theme.css(theme.hue(tone))}; border-radius: 4px; }}"
+                "#problem QLabel { background: transparent; }"
+            ),
+        )
+        theme.styled(self.icon, lambda: f"color: {theme.css(theme.ink(theme.palette(), tone))};")
+        self.icon.setText(theme.ICONS[tone])
         body = esc(problem.text)
         if problem.hint:
             body += f"<br><small>{esc(problem.hint)}</small>"
