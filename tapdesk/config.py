@@ -18,7 +18,6 @@ import difflib
 import ipaddress
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
@@ -445,6 +444,8 @@ def read_file(
         text = utf8_text(raw)
     except NotUtf8 as exc:
         raise _not_utf8(path, exc) from None
+    import tomllib  # only where a file exists: a first start without one does without it
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

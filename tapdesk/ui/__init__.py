@@ -34,9 +34,10 @@ def application(
 ) -> QApplication:
     """The one QApplication (created once; tests and screenshots reuse it). ``focus_ring``
     False: the caller installs it (the window does, after its first paint)."""
-    from PySide6.QtWidgets import QApplication
+    # pyside_imports first: PySide6's scan would read the source of what it imports.
+    from tapdesk.ui import pyside_imports  # noqa: I001 (PySide6 after it, on purpose)
 
-    from tapdesk.ui import pyside_imports
+    from PySide6.QtWidgets import QApplication
 
     pyside_imports.skip_feature_scan()  # before the window's modules load: no source kept
     from tapdesk.ui import theme

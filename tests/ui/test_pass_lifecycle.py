@@ -153,6 +153,26 @@ def test_idle_warns_then_masks_and_show_brings_it_back(qtbot, make_window, tenan
     assert decode_widget(panel.qr) == [issued.last]
 
 
+def test_input_is_watched_only_while_a_pass_is_on_screen(qtbot, make_window, tenant, clock):
+    """Watching input is a Python filter on every event of the app, which costs start-up time
+    and memory (python -m tests.bench): it runs while the idle mask can act, and Show starts
+    the idle time afresh rather than masking again at once."""
+    window = make_window(hide_after_seconds=120)
+    assert not window.idle.watching  # nothing on screen to mask
+    open_user(qtbot, window, "ava", AVA)
+    window.form.set_path(None)
+    issue(qtbot, window)
+    panel = window.passes
+    assert window.idle.watching
+    clock.advance(121)
+    window.tick()
+    assert panel.is_masked and not window.idle.watching
+    clock.advance(600)
+    panel.reveal_button.click()  # the technician is back
+    window.tick()
+    assert not panel.is_masked and panel.idle_note.isHidden() and window.idle.watching
+
+
 def test_escape_masks_the_pass_and_show_brings_it_back(qtbot, make_window, tenant):
     issued = IssuedPasses(tenant)
     window = make_window(hide_after_seconds=0, transport=issued)

@@ -190,6 +190,24 @@ def test_idle_sign_out_clears_the_pass_clipboard_sessions_audit_and_saved_sign_i
     qtbot.waitUntil(lambda: card.mapTo(viewport, QPoint(0, 0)).y() >= 0, timeout=WAIT_MS)
 
 
+def test_a_key_on_the_bench_keeps_the_technician_signed_in(
+    qtbot: Any, bench: Start, clock: FakeClock
+) -> None:
+    window = bench()
+    window.card.sign_in_button.click()
+    signed_in(qtbot, window)
+    assert window.passes.state is PanelState.EMPTY  # no pass: the sign-out alone watches input
+    clock.advance(14 * 60)
+    qtbot.keyClick(window.search.box, "a")
+    clock.advance(14 * 60)
+    window.tick()
+    assert window.technician is not None  # 14 minutes since the key, not 28 since sign-in
+    clock.advance(2 * 60)
+    window.tick()
+    wait_idle(qtbot, window)
+    assert window.technician is None
+
+
 def test_a_configured_tenant_is_named_in_the_header(qtbot: Any, tmp_path: Path) -> None:
     """Which tenant the window works in is on screen (the demo's chip says "Demo tenant")."""
     settings = Settings(tenant_id="contoso.onmicrosoft.com", client_id=str(uuid.UUID(int=1)))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QScreen
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from tapdesk.core import readiness
 from tapdesk.core.audit import IntentState
@@ -42,6 +42,7 @@ from tapdesk.ui.theme import Tone
 from tapdesk.ui.tools import help as help_menu
 from tapdesk.ui.tools import menu as tools_menu
 from tapdesk.ui.tools import settings_dialog
+from tapdesk.ui.turns import next_turn
 from tapdesk.ui.widgets.banner import Banner
 from tapdesk.ui.widgets.confirm import ConfirmDialog
 from tapdesk.ui.widgets.header import HeaderBar
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self.errors.add_spot(self.form.message)
         self.errors.add_spot(self.passes.error)
         self._guide: Guide | None = None  # built after the first paint, or when first needed
+        self._guide_user: tuple[User | None] | None = None  # whom it shows next (select_user)
         self._guide_started = False
         self._connect()
         self._shortcuts()
@@ -173,11 +175,8 @@ class MainWindow(QMainWindow):
         )
         self.help = help_menu.install(self, backend)
         self._set_signed_in(False)
-        app = QApplication.instance()
-        if app is not None:
-            # Any key or click in the app counts as activity. Installed once the window is
-            # built: a filter in Python would see each of the thousands of events building it.
-            app.installEventFilter(self.idle)
+        # Once the window is built: a filter in Python would see each event building it.
+        self._watch_idle_if_needed()
         if not guide_later:
             self._guide = self._build_guide()
 
@@ -251,16 +250,24 @@ class MainWindow(QMainWindow):
         self.passes.emptied.connect(self.work.set_pass_empty)
         self.passes.replace_requested.connect(lambda: self.request_issue(self.passes.error))
         self.passes.masked.connect(self._on_pass_masked)
+        self.passes.changed.connect(self._watch_idle_if_needed)
         self.passes.new_hire_requested.connect(self.show_new_hire)
         self.watcher.updated.connect(self._on_watched)
         self.watcher.gone.connect(self._on_pass_gone)
 
     @property
     def guide(self) -> Guide:
-        """The onboarding checklist, session list and simulated phone (built on first use)."""
+        """The onboarding checklist, session list and simulated phone (built on first use),
+        showing the user the window shows."""
         if self._guide is None:
             self._guide = self._build_guide()
+        self._guide_catches_up()
         return self._guide
+
+    def _guide_catches_up(self) -> None:
+        pending, self._guide_user = self._guide_user, None
+        if pending is not None and self._guide is not None:
+            self._guide.show_user(pending[0])
 
     def _build_guide(self) -> Guide:
         # Its modules (the checklist machinery, flows, the phone) load here, after the first
@@ -325,6 +332,7 @@ class MainWindow(QMainWindow):
         old = self.settings
         self.settings = self.backend.update_settings(lambda s: preferences.adopt(s, fresh))
         new = self.settings
+        self._watch_idle_if_needed()  # sign-out after idle may have been switched on or off
         self.clipboard.set_clear_after(new.clipboard_clear_seconds)
         self.passes.set_privacy(
             mask_until_revealed=new.mask_until_revealed,
@@ -505,7 +513,10 @@ class MainWindow(QMainWindow):
                 self.watcher.watch(user.id, kept.id)
         self.card.set_loading(True)
         self.loader.load(user, self.policy)  # its read settles the kept pass (confirm_live)
-        self.guide.show_user(user)
+        # The checklist's part follows a turn later: the card is painted first, and each turn
+        # stays within a frame. Anything that reads the guide before then gets it up to date.
+        self._guide_user = (user,)
+        next_turn(self, self._guide_catches_up)
         self.form.issue_button.setFocus()
 
     def _leave_user(self) -> None:
@@ -522,6 +533,7 @@ class MainWindow(QMainWindow):
         self.strip.show_user(None)
         self.errors.user_changed(None)
         self.loader.clear()
+        self._guide_user = None
         self.guide.show_user(None)
 
     def _on_status(self, status: UserStatus) -> None:
@@ -935,6 +947,13 @@ class MainWindow(QMainWindow):
         """Standing notices from sign-in (say, tokens kept in memory only), until restart."""
         self.notice.add(text)
 
+    def _watch_idle_if_needed(self, _shown_changed: bool = True) -> None:
+        """Any key or click in the app counts as activity, watched while an idle rule can act:
+        a pass on screen (masked after the idle time) or sign-out after idle."""
+        panel = self.passes
+        showing = panel.state is PanelState.SHOWN and not panel.is_masked
+        self.idle.watch(showing or bool(self.settings.sign_out_after_idle_minutes))
+
     def _on_pass_masked(self, reason: str) -> None:
         self.statusBar().showMessage(f"Pass masked. {reason}", 10000)
 
@@ -953,10 +972,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{error.title}: {error.message}", 15_000)
 
     def focusNextPrevChild(self, next: bool) -> bool:
-        # Tab follows the page, the checklist rows built since the last press included.
-        from tapdesk.ui import focus  # loaded after the first paint (ui.run)
+        # Tab follows the page, the checklist rows built since the last press included. Focus
+        # leaving a widget that was just disabled or hidden (Issue while it issues) takes the
+        # next stop of the order last set: walking the page then would stall that very turn.
+        held = self.focusWidget()
+        if held is None or (held.isEnabled() and held.isVisible()):
+            from tapdesk.ui import focus  # loaded after the first paint (ui.run)
 
-        focus.follow_page(self)
+            focus.follow_page(self)
         return super().focusNextPrevChild(next)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -982,7 +1005,5 @@ class MainWindow(QMainWindow):
         self.runner.wait_for_done(5000)
         if guide is not None:
             guide.flush()  # the last checklist changes, if a save had not yet run
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.idle)
+        self.idle.watch(False)
         super().closeEvent(event)
