@@ -300,7 +300,7 @@ def main(
 
     ``sys.stdout`` and ``sys.stderr`` may be None (the windowed Windows build): nothing here
     writes to a stream it was not given; :mod:`tapdesk.app.startup_errors` says what failed."""
-    from tapdesk.cli.parser import build_parser
+    from tapdesk.cli.parser import parse_arguments
     from tapdesk.cli.terminal import safe_stream, utf8
 
     given = (sys.stdout if stdout is None else stdout, sys.stderr if stderr is None else stderr)
@@ -314,7 +314,7 @@ def main(
 
     try:
         with _answers_in_a_box(None if out is not None else show_error or _show_error_box):
-            args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+            args = parse_arguments(list(sys.argv[1:] if argv is None else argv))
         paths = paths or AppPaths.default(env)
         logs.configure(paths.log_dir, verbose=args.verbose)
         gui = window = args.command is None

@@ -56,7 +56,19 @@ def _minutes(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """What ``argv`` asks for. Options alone (the window) are read without building the nine
+    commands' parsers, some milliseconds of the window's start; a command, ``--help`` or a
+    mistake gets the whole grammar, its help and its messages."""
+    if not {"-h", "--help"} & set(argv):
+        args, rest = build_parser(commands=False).parse_known_args(argv)
+        if not rest:
+            return args
+    return build_parser().parse_args(argv)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The grammar; ``commands`` False: the top level only (no command given)."""
     parser = _Parser(
         prog="tapdesk",
         description="Issue Microsoft Entra Temporary Access Passes and walk new hires to a passkey.",
@@ -78,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the demo tenant in a separate process (benchmarks)",
     )
     parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     # "tapdesk doctor --demo" reads as naturally as "tapdesk --demo doctor": accept both.
     # SUPPRESS keeps a sub-command's default from overwriting the global flag.
     common = _Parser(add_help=False)

@@ -17,7 +17,6 @@ refusal (REFUSAL, then HOW as the hint) in a box or on stderr.
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from collections.abc import Callable
 
@@ -38,6 +37,8 @@ _TOKEN_ELEVATION_TYPE_CLASS = 18  # TOKEN_INFORMATION_CLASS.TokenElevationType
 
 def token_elevation_type() -> int | None:
     """This process token's TOKEN_ELEVATION_TYPE, or None when Windows does not say."""
+    import ctypes  # Windows asks only: elsewhere nothing loads it at start-up
+
     win_dll = getattr(ctypes, "WinDLL", None)
     if win_dll is None:
         return None

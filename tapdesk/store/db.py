@@ -25,24 +25,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tapdesk.core.audit import AuditEvent, AuditKind, Intent, IntentKind, IntentState
-from tapdesk.core.checklist import (
-    ChecklistSnapshot,
-    Outcome,
-    PassFacts,
-    StepRecord,
-    StepState,
-)
 from tapdesk.core.models import MethodKind
 from tapdesk.core.redaction import SHOWN_PASSES, ShownPasses
-from tapdesk.core.verify import Baseline
 from tapdesk.errors import StorageError
 from tapdesk.runtime import private
 from tapdesk.store import schema
 from tapdesk.store.errors import DatabaseCorrupt, classify
 from tapdesk.store.export import write_audit_csv
+
+if TYPE_CHECKING:  # loaded with the first session read: opening the store does without them
+    from tapdesk.core.checklist import ChecklistSnapshot, StepRecord
 
 DB_NAME = "tapdesk.db"
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -469,6 +464,9 @@ def _session_params(s: ChecklistSnapshot) -> tuple[Any, ...]:
 
 
 def _session_from(row: sqlite3.Row, steps: tuple[StepRecord, ...]) -> ChecklistSnapshot:
+    from tapdesk.core.checklist import ChecklistSnapshot, Outcome, PassFacts
+    from tapdesk.core.verify import Baseline
+
     facts = None
     if row["pass_id"] is not None:
         facts = PassFacts(
@@ -523,6 +521,8 @@ def _step_params(session_id: str, position: int, r: StepRecord) -> tuple[Any, ..
 
 
 def _step_from(row: sqlite3.Row) -> StepRecord:
+    from tapdesk.core.checklist import StepRecord, StepState
+
     return StepRecord(
         step_id=row["step_id"],
         state=StepState(row["state"]),

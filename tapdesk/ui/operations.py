@@ -17,31 +17,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tapdesk.config import Settings, reread
-from tapdesk.core.audit import AuditEvent
 from tapdesk.core.clock import Clock
 from tapdesk.core.models import TapPolicy, User, UserStatus
-from tapdesk.core.passrules import IssueRequest
 from tapdesk.core.roles import Roles, TargetRole, Technician
-from tapdesk.core.verify import GraphRead, Observation
 from tapdesk.errors import SessionNotSaved, StorageError, TapdeskError
 from tapdesk.ui.tasks import Task, TaskRunner
-from tapdesk.workflows import target
-from tapdesk.workflows.issuing import Issued, Issuer
-from tapdesk.workflows.reconcile import Settled, reconcile
 
+# The workflows behind the operations load on the worker that first runs one (the window's
+# first paint does without them).
 if TYPE_CHECKING:
     from tapdesk.app.services import Backend, Services
     from tapdesk.auth import Account as Account  # re-exported: what sign-in hands the window
     from tapdesk.auth import Authenticator
     from tapdesk.auth import DeviceFlow as DeviceFlow
     from tapdesk.auth import SavedSignIn as SavedSignIn
+    from tapdesk.core.audit import AuditEvent
     from tapdesk.core.flows import Flow
+    from tapdesk.core.passrules import IssueRequest
     from tapdesk.core.roster import Roster
+    from tapdesk.core.verify import GraphRead, Observation
     from tapdesk.graph.client import GraphClient
     from tapdesk.workflows.day import DaySessions
-    from tapdesk.workflows.issuing import ForSession
+    from tapdesk.workflows.issuing import ForSession, Issued, Issuer
     from tapdesk.workflows.onboarding import Resumed, SaveBatch
     from tapdesk.workflows.precheck import Precheck
+    from tapdesk.workflows.reconcile import Settled
     from tapdesk.workflows.training_phone import PhoneAction
 
 T = TypeVar("T")
@@ -233,24 +233,22 @@ class Operations:
         *,
         channel: str,
     ) -> Task:
-        return self._run(
-            "policy scope",
-            lambda s: target.scope_of(s.graph, user_id, policy),
-            done,
-            failed,
-            channel=channel,
-        )
+        def work(services: Services) -> bool | None:
+            from tapdesk.workflows import target
+
+            return target.scope_of(services.graph, user_id, policy)
+
+        return self._run("policy scope", work, done, failed, channel=channel)
 
     def admin_check(
         self, user_id: str, done: Done[TargetRole | None], failed: Failed, *, channel: str
     ) -> Task:
-        return self._run(
-            "admin check",
-            lambda s: target.target_role(s.graph, user_id),
-            done,
-            failed,
-            channel=channel,
-        )
+        def work(services: Services) -> TargetRole | None:
+            from tapdesk.workflows import target
+
+            return target.target_role(services.graph, user_id)
+
+        return self._run("admin check", work, done, failed, channel=channel)
 
     # -- the policy: the main window reads it once per sign-in and hands it on -----------------
     def load_policy(self, done: Done[TapPolicy], failed: Failed, *, channel: str) -> Task:
@@ -308,6 +306,8 @@ class Operations:
         )
 
     def _issuer(self, services: Services, technician: Technician | None) -> Issuer:
+        from tapdesk.workflows.issuing import Issuer
+
         required = not services.settings.allow_issue_without_trail
         if technician is None:
             return Issuer("", Roles.unknown(), services.store, self.clock, required)
@@ -316,7 +316,13 @@ class Operations:
     def reconcile(self, done: Done[list[Settled]], failed: Failed) -> Task:
         """What an interrupted run left open, settled against Graph (never blocks start-up)."""
         clock = self.clock
-        return self._run("reconcile", lambda s: reconcile(s.graph, s.store, clock), done, failed)
+
+        def work(services: Services) -> list[Settled]:
+            from tapdesk.workflows.reconcile import reconcile
+
+            return reconcile(services.graph, services.store, clock)
+
+        return self._run("reconcile", work, done, failed)
 
     def read_lists(
         self,

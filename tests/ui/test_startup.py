@@ -58,6 +58,14 @@ LATER = (
     "tapdesk.core.checklist",
     "qrcode",  # the QR code: with the first pass
     "tapdesk.ui.roster.window",  # the new-hire day: when opened
+    "tapdesk.ui.tools.settings_dialog",  # the menus' dialogs: when opened
+    "tapdesk.ui.tools.shortcuts_dialog",
+    "tapdesk.core.flows",  # the paths and their checks: with the checklist part
+    "tapdesk.core.verify",
+    "tapdesk.workflows.issuing",  # the workflows: on the worker that first runs one
+    "tapdesk.workflows.reconcile",
+    "tomllib",  # only to read a settings file, and this start has none
+    "ctypes",  # only on Windows, to ask whether tapdesk runs elevated
     "msal",  # the network and sign-in stacks: on a worker, after the paint
     "httpx",
     "keyring",
@@ -148,3 +156,16 @@ def test_a_token_from_elsewhere_loads_neither_msal_nor_the_keyring(tmp_path) -> 
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "None []"
+
+
+def test_ready_to_issue_fires_once_signed_in_with_the_policy_read(qtbot, make_window) -> None:
+    """What the start-up benchmark stamps as "ready": said by the window, not polled for."""
+    window = make_window(sign_in=False)
+    seen: list[tuple[bool, bool]] = []
+    window.ready_to_issue.connect(
+        lambda: seen.append((window.technician is not None, window.policy is not None))
+    )
+    window.start()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    qtbot.wait(50)
+    assert seen == [(True, True)]

@@ -36,17 +36,14 @@ def at_ready(app: QApplication, window: MainWindow) -> None:
 
 
 def quit_when_ready(app: QApplication, window: MainWindow) -> None:
-    """Benchmarks: the moment a technician could issue (signed in, policy read), then leave."""
-    from PySide6.QtCore import QTimer
+    """Benchmarks: the moment a technician could issue (signed in, policy read), then leave.
 
-    probe = QTimer(window)
-    probe.setInterval(5)
+    Stamped when the window says so, not by polling: a poll waits for whatever long turn the
+    event loop runs next (the checklist part is built in the turn after the policy)."""
 
-    def check() -> None:
-        if window.technician is not None and window.policy is not None:
-            probe.stop()
-            print(f"ready {time.time():.6f}", flush=True)
-            at_ready(app, window)
+    def ready() -> None:
+        window.ready_to_issue.disconnect(ready)
+        print(f"ready {time.time():.6f}", flush=True)
+        at_ready(app, window)
 
-    probe.timeout.connect(check)
-    probe.start()
+    window.ready_to_issue.connect(ready)

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,8 +21,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QMainWindow,
-    QMenu,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -36,7 +33,6 @@ from tapdesk.ui import theme
 from tapdesk.ui.operations import Operations
 from tapdesk.ui.text import Label
 from tapdesk.ui.widgets.banner import Banner
-from tapdesk.ui.window import keys
 
 TIMER_MOST = 86400  # seconds: the most a settings file may give a timer
 _PINNED = {"environment", "command line"}  # layers that win over the user file
@@ -308,40 +304,6 @@ class SettingsDialog(QDialog):
         self.status.setText("Saving…" if saving else "")
 
 
-class SettingsTool(QObject):
-    """The Tools menu's "Settings…": a fresh dialog each time, on the settings of that moment."""
-
-    def __init__(
-        self,
-        window: QMainWindow,
-        menu: QMenu,
-        ops: Operations,
-        apply: Callable[[Settings], None],
-    ) -> None:
-        super().__init__(window)
-        self.window = window
-        self._ops = ops
-        self._apply = apply
-        self.dialog: SettingsDialog | None = None
-        self.action = QAction("&Settings…", window)
-        keys.set_keys(self.action, "settings")
-        self.action.setStatusTip("Your defaults, clipboard and privacy timers, large text")
-        self.action.triggered.connect(self.open_settings)
-        menu.addSeparator()
-        menu.addAction(self.action)
-
-    def open_settings(self) -> SettingsDialog:
-        if self.dialog is None or not self.dialog.isVisible():
-            if self.dialog is not None:
-                self.dialog.deleteLater()
-            self.dialog = SettingsDialog(self._ops, self._apply, parent=self.window)
-            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.show()
-        self.dialog.raise_()
-        self.dialog.activateWindow()
-        return self.dialog
-
-
 def _combo(name: str, choices: tuple[tuple[str, Any], ...], current: Any) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
@@ -365,9 +327,3 @@ def _section(text: str) -> Label:
     label = Label(text)
     label.setFont(theme.scaled_font(label, 1.0, bold=True))
     return label
-
-
-def install(
-    window: QMainWindow, menu: QMenu, ops: Operations, apply: Callable[[Settings], None]
-) -> SettingsTool:
-    return SettingsTool(window, menu, ops, apply)

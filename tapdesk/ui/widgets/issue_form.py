@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.core.clock import Clock
-from tapdesk.core.flows import Flow
 from tapdesk.core.models import TapPolicy
 from tapdesk.core.passrules import (
     API_MAX_LIFETIME,
@@ -43,6 +43,11 @@ from tapdesk.ui.text import Label, fit_line, plain_tip
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.widgets.banner import Banner
 from tapdesk.ui.widgets.section import Section
+
+if TYPE_CHECKING:
+    from tapdesk.core.flows import (
+        Flow,  # the window hands them over: loaded with the checklist part
+    )
 from tapdesk.ui.widgets.spinner import Spinner
 
 

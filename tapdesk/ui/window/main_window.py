@@ -19,7 +19,6 @@ from PySide6.QtGui import QCloseEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from tapdesk.core import readiness
-from tapdesk.core.audit import IntentState
 from tapdesk.core.clock import Clock
 from tapdesk.core.lifecycle import IdleStep, idle_step, pass_state
 from tapdesk.core.models import (
@@ -41,7 +40,7 @@ from tapdesk.ui.text import Label
 from tapdesk.ui.theme import Tone
 from tapdesk.ui.tools import help as help_menu
 from tapdesk.ui.tools import menu as tools_menu
-from tapdesk.ui.tools import settings_dialog
+from tapdesk.ui.tools import settings_menu
 from tapdesk.ui.turns import next_turn
 from tapdesk.ui.widgets.banner import Banner
 from tapdesk.ui.widgets.confirm import ConfirmDialog
@@ -63,8 +62,6 @@ from tapdesk.ui.window.new_hire import NewHireView
 from tapdesk.ui.window.pass_watcher import PassWatcher
 from tapdesk.ui.window.signin import SignIn
 from tapdesk.workflows import preferences
-from tapdesk.workflows.issuing import Issued
-from tapdesk.workflows.reconcile import Settled
 
 if TYPE_CHECKING:
     from tapdesk.app.services import Backend
@@ -72,13 +69,16 @@ if TYPE_CHECKING:
     from tapdesk.ui.onboarding.controller import ConfirmFirst, IssuePlan
     from tapdesk.ui.onboarding.guide import Guide
     from tapdesk.ui.roster.link import RosterLink
+    from tapdesk.workflows.issuing import Issued
     from tapdesk.workflows.onboarding import SessionSummary
+    from tapdesk.workflows.reconcile import Settled
 
 log = logging.getLogger(__name__)
 
 
 SEARCH_LEAST, SEARCH_MOST = 190, 320  # the search column's width
 GUIDE_AT_THE_LATEST_MS = 1500  # the checklist part, when sign-in takes longer (app start-up)
+POLICY_FIRST_MS = 300  # what sign-in starts besides the policy waits for it at most this long
 SEARCH_SHARE = 0.18  # of the window: at 1024 px the tasks and the pass need the rest
 
 
@@ -99,10 +99,12 @@ class MainWindow(QMainWindow):
     - :meth:`session_summaries` lists every session of this run (open ones resumed after a
       restart included) with its queue status;
     - :attr:`sessions_changed` fires when a session starts, closes, or its status or problem
-      changes.
+      changes;
+    - :attr:`ready_to_issue` fires when a technician is signed in and the policy is read.
     """
 
     sessions_changed = Signal()
+    ready_to_issue = Signal()
 
     def __init__(
         self,
@@ -167,10 +169,11 @@ class MainWindow(QMainWindow):
         self._guide: Guide | None = None  # built after the first paint, or when first needed
         self._guide_user: tuple[User | None] | None = None  # whom it shows next (select_user)
         self._guide_started = False
+        self._after_policy_due = False  # signed in, the policy not answered yet (_after_policy)
         self._connect()
         self._shortcuts()
         self.day_tools = tools_menu.install(self, self.ops, self.roster_link)
-        self.preferences = settings_dialog.install(
+        self.preferences = settings_menu.install(
             self, self.day_tools.menu, self.ops, self.apply_settings
         )
         self.help = help_menu.install(self, backend)
@@ -261,6 +264,8 @@ class MainWindow(QMainWindow):
         showing the user the window shows."""
         if self._guide is None:
             self._guide = self._build_guide()
+        if self._after_policy_due:  # wanted before the policy came: it hears of the sign-in now
+            self._after_policy()
         self._guide_catches_up()
         return self._guide
 
@@ -423,12 +428,25 @@ class MainWindow(QMainWindow):
         self.search.set_status("")
         self.search.focus_search()
         self.ops.load_policy(self._on_policy, self._on_policy_failed, channel="policy")
-        self._start_guide().signed_in()  # after the policy is asked for: it waits on neither
-        if not self._reconciled:  # once a run: what an interrupted run left open
+        # Issuing needs the policy first: what else sign-in starts waits for its answer (or
+        # POLICY_FIRST_MS), rather than share the interpreter with its request.
+        self._after_policy_due = True
+        QTimer.singleShot(POLICY_FIRST_MS, self, self._after_policy)
+
+    def _after_policy(self) -> None:
+        """Once per sign-in, after the policy's answer: the checklist part hears of the sign-in
+        (its sessions show), and what an interrupted run left open is settled (once a run)."""
+        if not self._after_policy_due:
+            return
+        self._after_policy_due = False
+        self._start_guide().signed_in()
+        if not self._reconciled:
             self._reconciled = True
             self.ops.reconcile(self._on_reconciled, lambda error: None)
 
     def _on_reconciled(self, settled: list[Settled]) -> None:
+        from tapdesk.core.audit import IntentState  # loaded by the reconcile that ran
+
         for item in settled:
             if item.pass_left:  # a pass works that nobody has seen: it must not go unnoticed
                 self._show_notice(item.sentence())
@@ -461,6 +479,7 @@ class MainWindow(QMainWindow):
         # Every value goes, kept ones too, and a copy leaves the clipboard.
         self._close_new_hire()
         self.passes.forget_all(SIGNED_OUT_TEXT)
+        self._after_policy_due = False
         self._start_guide().signed_out()
         self.banner.dismiss()
         self.errors.clear()
@@ -477,6 +496,9 @@ class MainWindow(QMainWindow):
             self.loader.merge(policy=policy)
             self.loader.load_scope(policy)
         self._recheck()
+        if self.technician is not None:
+            self.ready_to_issue.emit()
+        next_turn(self, self._after_policy)  # the form is ready first
 
     def _on_policy_failed(self, error: TapdeskError) -> None:
         self._on_policy(TapPolicy.documented_defaults())

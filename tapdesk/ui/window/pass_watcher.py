@@ -9,21 +9,21 @@ already reads the pass reports it (:meth:`PassWatcher.observed` resets the sched
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from tapdesk.core.clock import Clock
 from tapdesk.core.models import TemporaryAccessPass
-from tapdesk.core.polling import PASS_WATCH_INTERVAL, PollSettings, Visibility
-from tapdesk.core.verify import GraphRead, Observation
 from tapdesk.errors import NotFound, TapdeskError, TemporaryFailure, Throttled
-from tapdesk.ui.onboarding.poller import SessionPoller
 from tapdesk.ui.operations import Operations
+
+if TYPE_CHECKING:
+    from tapdesk.core.verify import Observation
+    from tapdesk.ui.onboarding.poller import SessionPoller
 
 log = logging.getLogger(__name__)
 CHANNEL = "pass.watch"
-# A pass on screen changes only when it is used or revoked elsewhere: a slow look is enough.
-SETTINGS = PollSettings(interval=PASS_WATCH_INTERVAL, background_interval=PASS_WATCH_INTERVAL)
 
 
 class PassWatcher(QObject):
@@ -44,10 +44,18 @@ class PassWatcher(QObject):
 
     def watch(self, user_id: str, pass_id: str) -> None:
         """Watch this pass from now on (the first look is one interval away: it is new)."""
+        # The polling machinery loads with the first pass (the first paint does without it).
+        from tapdesk.core.polling import PASS_WATCH_INTERVAL, PollSettings, Visibility
+        from tapdesk.core.verify import GraphRead
+        from tapdesk.ui.onboarding.poller import SessionPoller
+
         self.stop()
         self.user_id, self.pass_id = user_id, pass_id
+        # A pass on screen changes only when it is used or revoked elsewhere: a slow look will do.
+        every = PASS_WATCH_INTERVAL
+        settings = PollSettings(interval=every, background_interval=every)
         poller = SessionPoller(
-            self._clock, self, settings=SETTINGS, visibility=Visibility.FOREGROUND
+            self._clock, self, settings=settings, visibility=Visibility.FOREGROUND
         )
         poller.due.connect(self._poll)
         poller.core.set_reads({GraphRead.PASS})
