@@ -117,7 +117,9 @@ def after_paint(app: QApplication, window: MainWindow) -> list[Callable[[], obje
         lambda: _focus_ring(app),  # its module and Qt classes cost ~20 ms: after the paint
         window.start,  # sign-in, the policy, the checklist part and the open sessions
         # Once sign-in and the policy have had the worker to themselves for a moment.
-        lambda: QTimer.singleShot(preload.AFTER_MS, preload.in_background),
+        lambda: QTimer.singleShot(
+            preload.AFTER_MS, window, lambda: preload.in_background(window, window.rehearsals())
+        ),
         _settle_memory,  # last: the collector settles on what start-up built
     ]
 

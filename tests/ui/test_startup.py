@@ -169,3 +169,21 @@ def test_ready_to_issue_fires_once_signed_in_with_the_policy_read(qtbot, make_wi
     qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
     qtbot.wait(50)
     assert seen == [(True, True)]
+
+
+def test_the_rehearsals_paint_off_screen_and_leave_nothing_behind(qtbot, make_window) -> None:
+    """The first selection and the first pass are rehearsed when the window is idle
+    (ui.preload): on throwaway widgets for a made-up person, never shown, deleted at once."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window()
+    before = set(QApplication.topLevelWidgets())
+    shown: list[QWidget] = []
+    for step in window.rehearsals():
+        step()
+        shown += [w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in before]
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert shown == []
+    assert set(QApplication.topLevelWidgets()) == before
+    assert window.card.user is None and not window.passes.has_value

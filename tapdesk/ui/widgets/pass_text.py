@@ -41,6 +41,10 @@ class PassText(QLabel):
         self._layout = None
         self._fit()
 
+    @property
+    def largest(self) -> float:
+        return self._largest
+
     def set_largest(self, largest: float) -> None:
         """The most points the pass may take (a full-screen view sizes it to the screen)."""
         if largest != self._largest:

@@ -309,6 +309,18 @@ class MainWindow(QMainWindow):
         guide.account_changed.connect(self._on_account_changed)
         return guide
 
+    def rehearsals(self) -> list[Callable[[], object]]:
+        """Off-screen rehearsals of the first selection and the first pass, at this window's
+        sizes (:mod:`tapdesk.ui.rehearse`; :mod:`tapdesk.ui.preload` runs them when idle)."""
+        from tapdesk.ui import rehearse
+
+        return [
+            lambda: rehearse.card(self.card.size()),
+            lambda: rehearse.pass_and_code(
+                self.passes.code_label.largest, self.passes.contentsRect().width()
+            ),
+        ]
+
     def _qr_payload(self, user: User, code: PassCode) -> str:
         from tapdesk.ui.qr import qr_payload  # the QR code's modules load with the first pass
 
