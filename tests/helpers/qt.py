@@ -12,6 +12,7 @@ import httpx
 import zxingcpp
 from keyring.backend import KeyringBackend
 from PySide6.QtGui import QColor, QImage, Qt, QTextDocument
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QWidget
 
 from tapdesk.app.services import Backend, Services
@@ -114,6 +115,15 @@ def signed_out_window(qtbot: Any, services: Services) -> MainWindow:
     window.start()
     wait_idle(qtbot, window)
     return window
+
+
+def click_through_the_window(window: QWidget, widget: QWidget) -> None:
+    """A click on ``widget`` delivered as the platform delivers it: to its window first (QTest's
+    clicks on a widget go to the widget alone; the idle watch listens at the window)."""
+    handle = window.windowHandle()
+    assert handle is not None
+    centre = widget.mapTo(window, widget.rect().center())
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
 
 
 def wait_idle(qtbot: Any, window: MainWindow, timeout: int = WAIT_MS) -> None:

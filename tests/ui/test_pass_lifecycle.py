@@ -6,10 +6,18 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 
 from tapdesk.ui.widgets.pass_panel import FORGOTTEN_TEXT, SHOW_BRINGS_IT_BACK, PanelState
 from tests.helpers.demo import UPN, IssuedPasses
-from tests.helpers.qt import decode_widget, issue, open_user, read, wait_idle
+from tests.helpers.qt import (
+    click_through_the_window,
+    decode_widget,
+    issue,
+    open_user,
+    read,
+    wait_idle,
+)
 
 AVA = UPN["ava.newhire"]
 
@@ -139,7 +147,7 @@ def test_idle_warns_then_masks_and_show_brings_it_back(qtbot, make_window, tenan
     clock.advance(1)  # 100 s: twenty seconds of warning
     window.tick()
     assert not panel.idle_note.isHidden() and "20 s" in panel.idle_note.text()
-    qtbot.mouseClick(panel.countdown_label, Qt.MouseButton.LeftButton)  # activity
+    click_through_the_window(window, panel.countdown_label)  # activity
     window.tick()
     assert panel.idle_note.isHidden()
     clock.advance(121)
@@ -171,6 +179,20 @@ def test_input_is_watched_only_while_a_pass_is_on_screen(qtbot, make_window, ten
     panel.reveal_button.click()  # the technician is back
     window.tick()
     assert not panel.is_masked and panel.idle_note.isHidden() and window.idle.watching
+
+
+def test_a_key_in_another_window_of_the_app_counts_as_activity(qtbot, make_window, tenant, clock):
+    window = make_window(hide_after_seconds=120)
+    open_user(qtbot, window, "ava", AVA)
+    window.form.set_path(None)
+    issue(qtbot, window)
+    shortcuts = window.help.open_shortcuts()  # a window of its own
+    qtbot.waitExposed(shortcuts)
+    clock.advance(110)
+    QTest.keyClick(shortcuts.windowHandle(), Qt.Key.Key_Down)  # as the platform delivers it
+    clock.advance(20)
+    window.tick()
+    assert not window.passes.is_masked  # 20 s since the key, not 130 since the pass
 
 
 def test_escape_masks_the_pass_and_show_brings_it_back(qtbot, make_window, tenant):

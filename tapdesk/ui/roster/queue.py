@@ -36,6 +36,12 @@ _Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+_TEXT_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)})
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ANSWERED = _TEXT_ROLES | {_TOOLTIP, _FOREGROUND, int(SORT_ROLE)}
+
+
 class Col(IntEnum):
     START = 0
     NAME = 1
@@ -240,21 +246,21 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # A paint asks each visible cell for some ten roles, four of them answered here: the
+        # others return before anything is looked up (this runs thousands of times a paint).
+        if role not in _ANSWERED or not index.isValid():
             return None
         row = self._rows[index.row()]
         col = Col(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in _TEXT_ROLES:
             return one_line(self._text(row, col))  # roster cells may hold line breaks
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             tip = self._tooltip(row, col)
             return plain_tip(*tip) if tip else None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             tone = self._tone(row, col)
             return theme.ink(theme.palette(), tone) if tone else None
-        if role == SORT_ROLE:
-            return self._sort_key(row, col)
-        return None
+        return self._sort_key(row, col)  # SORT_ROLE
 
     def _text(self, row: QueueRow, col: Col) -> str:
         entry = row.entry

@@ -133,6 +133,7 @@ class RosterWindow(QMainWindow):
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self.update_summary)
+        self._progress: tuple[int, int] | None = None  # the pre-check's, not yet on the bar
         self._build()
         self._connect()
         self.update_summary()
@@ -432,8 +433,17 @@ class RosterWindow(QMainWindow):
         self._schedule_summary()
 
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(1, total))
-        self.progress.setValue(done)
+        # With the summary, not per answer: a progress bar that shows its value repaints the
+        # window there and then (QProgressBar.setValue), and 200 answers made 200 paints.
+        self._progress = (done, total)
+        self._schedule_summary()
+
+    def _show_progress(self) -> None:
+        if self._progress is not None:
+            done, total = self._progress
+            self._progress = None
+            self.progress.setRange(0, max(1, total))
+            self.progress.setValue(done)
 
     def _on_precheck_finished(self) -> None:
         self.progress.hide()
@@ -537,6 +547,7 @@ class RosterWindow(QMainWindow):
             self._refresh.start()
 
     def update_summary(self) -> None:
+        self._show_progress()
         self._update_buttons()
         roster = self.roster
         if roster is None:
