@@ -1,10 +1,12 @@
-"""Paint, once and off screen, what the technician's first selection and first pass will paint.
+"""Paint, once and off screen, what the technician's first selection, first pass and first
+checklist will paint.
 
 The first time a card or a pass is painted costs more than every later time: PySide binds the
 Qt types and enums the painting touches, the style sheets are polished, and the fonts' glyphs
 are drawn into the cache. Timed around the window's own calls and paints (PySide 6.11, this
 project's 2-core machines): the first selection's turn went from about 20 to 14 ms, the first
-pass's from 16 to 10 ms. Each rehearsal is a throwaway widget for a made-up person, never
+pass's from 16 to 10 ms; the first checklist's notes, rich text with marks and links, are the
+third. Each rehearsal is a throwaway widget for a made-up person, never
 shown and deleted at once; nothing real is in it.
 """
 
@@ -55,3 +57,17 @@ def pass_and_code(largest: float, width: int) -> None:
     code.set_payload(SAMPLE_URL)
     code.grab()
     code.deleteLater()
+
+
+def notes(width: int) -> None:
+    """A checklist's notes: rich text with bullets, a warning sign and a link, as the steps and
+    "Before you start" show them (the first rich text a window lays out costs the most)."""
+    from tapdesk.ui.text import RichLabel
+
+    rehearsal = RichLabel(
+        "• A made-up precondition for a sample person.<br>"
+        "⚠ A made-up caveat, <a href='why:0'>why</a>, <b>marked</b> <i>field-tested</i>."
+    )
+    rehearsal.resize(max(width, 200), 80)
+    rehearsal.grab()
+    rehearsal.deleteLater()

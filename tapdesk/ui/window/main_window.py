@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         return guide
 
     def rehearsals(self) -> list[Callable[[], object]]:
-        """Off-screen rehearsals of the first selection and the first pass, at this window's
+        """Off-screen rehearsals of the first selection, pass and checklist, at this window's
         sizes (:mod:`tapdesk.ui.rehearse`; :mod:`tapdesk.ui.preload` runs them when idle)."""
         from tapdesk.ui import rehearse
 
@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
             lambda: rehearse.pass_and_code(
                 self.passes.code_label.largest, self.passes.contentsRect().width()
             ),
+            lambda: rehearse.notes(self.form.width()),
         ]
 
     def _qr_payload(self, user: User, code: PassCode) -> str:
