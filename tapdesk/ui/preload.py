@@ -3,9 +3,10 @@
 Their first use then finds them loaded instead of importing on the GUI thread in the middle of
 a click: the QR code's library with the first pass, the roster's rules with the first checklist
 or resumed session, the card's scope and role checks with the first selection (a worker
-importing them then would take the interpreter from the card's own turn). A worker's import shares the GIL in short turns, so the window stays live.
+importing them then would take the interpreter from the card's own turn). A worker's import
+shares the GIL in short turns, so the window stays live.
 
-Then, a turn each on the GUI thread, the first selection and the first pass are rehearsed off
+Then, a turn each on the GUI thread, the first selection, pass and checklist are rehearsed off
 screen (:mod:`tapdesk.ui.rehearse`), and the collector sets aside what start-up built
 (``gc.freeze``): the services, the checklist part and these modules live as long as the window,
 and a full collection need not walk them again.
