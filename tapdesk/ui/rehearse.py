@@ -38,7 +38,6 @@ def card(size: QSize) -> None:
     rehearsal.show_user(SAMPLE)
     rehearsal.set_loading(True)
     rehearsal.grab()
-    rehearsal.set_loading(False)
     rehearsal.deleteLater()
 
 

@@ -76,6 +76,12 @@ class IdleWatch(QObject):
         if window not in self._windows:
             window.installEventFilter(self)
             self._windows.append(window)
+            # A dialog closed and deleted leaves the list: opening dialogs all day must not grow it.
+            window.destroyed.connect(lambda _gone=None, w=window: self._drop(w))
+
+    def _drop(self, window: QWindow) -> None:
+        if window in self._windows:
+            self._windows.remove(window)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY:
