@@ -96,7 +96,7 @@ STALLS = [
 ]
 
 
-def stalls(runs: int, roster_runs: int) -> list[Figure]:
+def stalls(runs: int) -> list[Figure]:
     figures = []
     for name, what, tenant, busy, targeted in STALLS:
         where = "tenant in its own process" if tenant == "process" else "tenant in process"
@@ -105,8 +105,7 @@ def stalls(runs: int, roster_runs: int) -> list[Figure]:
         if busy and not noise.can_pin():
             figures.append(Figure(title, None, "s", note="n/a: cannot pin a process to a core"))
             continue
-        count = roster_runs if name == "roster" else runs
-        results = sorted((scenario(name, tenant, busy) for _ in range(count)), key=_longest)
+        results = sorted((scenario(name, tenant, busy) for _ in range(runs)), key=_longest)
         middle = results[len(results) // 2]
         value = middle["longest"]
         figures.append(
@@ -118,7 +117,7 @@ def stalls(runs: int, roster_runs: int) -> list[Figure]:
                 "one 60 Hz frame",
                 "<= 33 ms" if targeted else "(comparison)",
                 value <= STALL_TARGET if targeted else None,
-                count,
+                runs,
                 "per run " + ", ".join(f"{r['longest'] * 1000:.0f} ms" for r in results),
                 list(middle["causes"]),
             )
@@ -311,10 +310,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs"), help="where to write the report")
     args = parser.parse_args(argv)
     runs = 2 if args.quick else args.runs
-    stall_runs, roster_runs = (1, 1) if args.quick else (3, 2)
+    stall_runs = 1 if args.quick else 3
     cycles = 10 if args.quick else 50
     figures = start_up(runs)
-    figures += stalls(stall_runs, roster_runs)
+    figures += stalls(stall_runs)
     memory_figures, parts = memory(cycles)
     figures += memory_figures
     figures += others(runs, args.quick)

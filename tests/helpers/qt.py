@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import shiboken6
 import zxingcpp
 from keyring.backend import KeyringBackend
-from PySide6.QtGui import QColor, QImage, Qt, QTextDocument
+from PySide6.QtCore import QEvent, QModelIndex
+from PySide6.QtGui import QColor, QHelpEvent, QImage, Qt, QTextDocument
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QToolTip, QWidget
 
 from tapdesk.app.services import Backend, Services
 from tapdesk.config import Settings
@@ -267,6 +269,23 @@ def reference_text(qtbot: Any, like: QWidget, text: str) -> QImage:
 def seen(label: QLabel) -> str:
     """What a label shows, as a person reads it: zero-width break points are invisible."""
     return QLabel.text(label).replace("\u200b", "")
+
+
+def cell_tooltip(view: QAbstractItemView, index: QModelIndex) -> str:
+    """The tooltip ``view`` shows when the pointer rests on ``index``'s cell, as a person reads
+    it: the help event goes to the viewport, as the platform sends it."""
+    view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+    centre = view.visualRect(index).center()
+    viewport = view.viewport()
+    QToolTip.hideText()
+    QApplication.sendEvent(
+        viewport, QHelpEvent(QEvent.Type.ToolTip, centre, viewport.mapToGlobal(centre))
+    )
+    text = tip_text(QToolTip.text()) if QToolTip.isVisible() else ""
+    for widget in QApplication.topLevelWidgets():
+        if widget.inherits("QTipLabel"):  # hideText() would leave it up for 300 ms
+            shiboken6.delete(widget)  # gone now: the next tip would delete it under a walker
+    return text
 
 
 def tip_text(tip: str | None) -> str:

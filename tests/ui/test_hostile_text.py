@@ -31,7 +31,7 @@ from tapdesk.ui.onboarding import controller
 from tapdesk.ui.text import Label
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
-from tests.helpers.qt import auth_services, tip_text
+from tests.helpers.qt import auth_services, cell_tooltip, tip_text
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="inotify watches the bait file")
 
@@ -151,9 +151,8 @@ class Inspector:
                 text = model.data(index, Qt.ItemDataRole.DisplayRole)
                 if isinstance(text, str):
                     self.check_text(text, f"{where} cell {row},{column}")
-                tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
-                if isinstance(tip, str):
-                    self.check_text(tip_text(tip), f"{where} cell {row},{column} tooltip")
+                tip = cell_tooltip(view, index)  # what the pointer resting on the cell shows
+                self.check_text(tip, f"{where} cell {row},{column} tooltip")
 
 
 def _hostile_flow(value: Any, bait: Path) -> Any:

@@ -7,7 +7,7 @@ import threading
 import httpx
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from tapdesk.app.services import Backend
+from tapdesk.core.readiness import Severity
 from tapdesk.core.roster import RosterStatus, parse_roster
 from tapdesk.demo import Fault
+from tapdesk.ui import theme
+from tapdesk.ui.dev.screenshots import dark_palette
 from tapdesk.ui.roster.prechecker import LIMIT
 from tapdesk.ui.roster.queue import Col
 from tapdesk.ui.window.main_window import MainWindow
 from tests.helpers.demo import UPN
-from tests.helpers.qt import sign_in_with_token, tip_text, token_services
+from tests.helpers.qt import cell_tooltip, sign_in_with_token, token_services
 from tests.ui.roster_helpers import (
     BAD_LINES,
     GOOD,
@@ -111,9 +114,32 @@ def test_the_pre_check_of_the_seeded_cases(roster, qtbot, tmp_path) -> None:
     # The queue's model paints the pre-check column in the finding's tone, with a tooltip.
     model = roster.model
     carl = next(n for n, r in enumerate(model.rows) if r.upn == UPN["carl.disabled"])
-    tooltip = model.data(model.index(carl, 5), Qt.ItemDataRole.ToolTipRole)
-    assert "Ask HR" in tip_text(tooltip)
+    assert "Ask HR" in cell_tooltip(roster.table, roster.proxy.mapFromSource(model.index(carl, 5)))
     assert model.data(model.index(carl, 5), Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_the_tones_follow_a_theme_change(roster, qtbot, tmp_path) -> None:
+    """The cells hold their colours: a palette change writes them again."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    light = QPalette(app.palette())
+    load_and_check(qtbot, roster, write_roster(tmp_path))
+    model = roster.model
+    carl = next(n for n, r in enumerate(model.rows) if r.upn == UPN["carl.disabled"])
+    tone = theme.SEVERITY_TONES[Severity.BLOCKS]
+
+    def ink() -> object:
+        return model.data(model.index(carl, Col.PRECHECK), Qt.ItemDataRole.ForegroundRole)
+
+    assert ink() == theme.ink(theme.palette(), tone)
+    try:
+        app.setPalette(dark_palette())
+        dark = theme.ink(theme.palette(), tone)
+        assert dark != theme.ink(light, tone)
+        qtbot.waitUntil(lambda: ink() == dark, timeout=WAIT_MS)
+    finally:
+        app.setPalette(light)
+    qtbot.waitUntil(lambda: ink() == theme.ink(light, tone), timeout=WAIT_MS)
 
 
 def test_filter_by_status_and_search(roster, qtbot, tmp_path) -> None:
@@ -341,9 +367,8 @@ def test_every_cell_shows_its_whole_text_on_hover_and_starts_are_not_cut(
     model = roster.model
     for col in range(model.columnCount()):
         index = model.index(0, col)
-        shown = model.data(index, Qt.ItemDataRole.DisplayRole)
-        if shown:
-            assert tip_text(model.data(index, Qt.ItemDataRole.ToolTipRole)).strip(), col
+        if model.data(index, Qt.ItemDataRole.DisplayRole):
+            assert cell_tooltip(roster.table, roster.proxy.mapFromSource(index)).strip(), col
     start = model.data(model.index(0, 0), Qt.ItemDataRole.DisplayRole)
     assert start == "2026-12-01 08:30"
     table = roster.table

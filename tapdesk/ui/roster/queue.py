@@ -4,6 +4,10 @@ A row's status comes from today's session for that person (:func:`queue_status`)
 "problem" when the pre-check found something Entra would refuse and no session has started.
 Once a session is under way Graph has accepted a pass, so the session's own state is the
 fresher word and wins over an old pre-check objection.
+
+The cells are worked out when their row changes and kept in Qt's own items: a paint of the
+table then reads them in C++. Answering a paint from Python (``data()``) took some two thousand
+calls per paint, each of them taking the GIL back from the pre-check's workers.
 """
 
 from __future__ import annotations
@@ -14,13 +18,16 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
 )
+from PySide6.QtGui import QColor, QHelpEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QTableView, QToolTip
 
 from tapdesk.core.checklist import ChecklistSnapshot
 from tapdesk.core.flows import Flow
@@ -33,13 +40,17 @@ from tapdesk.ui.theme import Tone
 from tapdesk.workflows.precheck import Precheck
 
 _Index = QModelIndex | QPersistentModelIndex
+# Rows whose cells are written in one turn (some 4 ms): more than a full-height table shows, so
+# a roster of 200 paints its top at once and fills the rest in the next turns.
+ROWS_PER_TURN = 60
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-_TEXT_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)})
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)  # a screen reader reads it too (Qt falls back)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_ANSWERED = _TEXT_ROLES | {_TOOLTIP, _FOREGROUND, int(SORT_ROLE)}
+_SORT = int(SORT_ROLE)
+# Read-only cells, as a table model's are (a standard item is editable and draggable).
+_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 
 
 class Col(IntEnum):
@@ -138,26 +149,44 @@ def start_key(row: QueueRow) -> str:
     return row.order
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(QStandardItemModel):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(Col), parent)
+        self.setHorizontalHeaderLabels([HEADERS[col] for col in Col])
+        prototype = QStandardItem()
+        prototype.setFlags(_FLAGS)
+        self.setItemPrototype(prototype)  # the cells Qt makes as they are first written
         self._rows: list[QueueRow] = []
         self._by_line: dict[int, int] = {}
         self._sessions: dict[str, ChecklistSnapshot] = {}
         self._flows: dict[str, Flow] = {}
         self.signed_in = True
+        self._unwritten: set[int] = set()  # rows whose cells wait for a later turn
+        self._more = QTimer(self)
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self._write_more)
 
     # -- filling --------------------------------------------------------------------------------
     def set_entries(self, entries: tuple[RosterEntry, ...]) -> None:
-        self.beginResetModel()
         # Kept in queue order, so the view shows it unsorted (sorting 200 rows through Qt's
-        # proxy asks data() thousands of times); a header click sorts through the proxy.
-        self._rows = sorted((QueueRow(entry) for entry in entries), key=start_key)
-        self._by_line = {row.entry.line: n for n, row in enumerate(self._rows)}
-        for row in self._rows:
+        # proxy asks for the sort keys thousands of times); a header click sorts through it.
+        rows = sorted((QueueRow(entry) for entry in entries), key=start_key)
+        for row in rows:
             row.session = self._sessions.get(row.upn.lower())
             row.restate(self._flows)
+        self.beginResetModel()
+        blocked = self.blockSignals(True)  # one reset, not a signal per row made
+        try:
+            self.setRowCount(0)
+            self._rows = rows
+            self._by_line = {row.entry.line: n for n, row in enumerate(rows)}
+            self.setRowCount(len(rows))
+        finally:
+            self.blockSignals(blocked)
         self.endResetModel()
+        self._unwritten.clear()  # numbers of the rows that were
+        self._changed(*range(len(rows)))
 
     def set_checking(self, lines: set[int]) -> None:
         changed = []
@@ -187,7 +216,7 @@ class QueueModel(QAbstractTableModel):
         self._changed(n)
 
     def set_sessions(self, by_upn: dict[str, ChecklistSnapshot], flows: dict[str, Flow]) -> None:
-        """Today's sessions (key: UPN in lower case); only rows that changed are repainted."""
+        """Today's sessions (key: UPN in lower case); only rows that changed are rewritten."""
         self._sessions, self._flows = by_upn, flows
         changed = []
         for n, row in enumerate(self._rows):
@@ -199,18 +228,57 @@ class QueueModel(QAbstractTableModel):
         self._changed(*changed)
 
     def set_signed_in(self, signed_in: bool) -> None:
-        self.signed_in = signed_in
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, Col.PRECHECK), self.index(len(self._rows) - 1, Col.PRECHECK)
-            )
+        if signed_in != self.signed_in:  # "Sign in to check" or "Not checked yet"
+            self.signed_in = signed_in
+            self._changed(*(n for n, row in enumerate(self._rows) if row.precheck is None))
+
+    def recolour(self) -> None:
+        """The palette changed: every row's tones again."""
+        self._changed(*range(len(self._rows)))
 
     def _changed(self, *rows: int) -> None:
-        """One dataChanged per run of neighbouring rows, not one per row: today's sessions
-        restate all 200 rows at once, and the view takes each signal on the GUI thread."""
+        """Rewrite ``rows``: up to :data:`ROWS_PER_TURN` now, the rest in the turns after. Only
+        these: a slot that changes a row (a pre-check sent or answered) is not made to pay
+        for a backlog too."""
+        ordered = sorted(set(rows))  # the top of the queue first
+        self._unwritten.update(ordered[ROWS_PER_TURN:])
+        self._write_rows(ordered[:ROWS_PER_TURN])
+
+    def _write_more(self) -> None:
+        self._write_rows(sorted(self._unwritten)[:ROWS_PER_TURN])
+
+    def _write_rows(self, rows: list[int]) -> None:
+        """One dataChanged per run of neighbouring rows written, not one per cell: today's
+        sessions restate all 200 rows at once, and the view takes each signal."""
+        self._unwritten.difference_update(rows)
         last = len(Col) - 1
-        for first, end in _runs(sorted(set(rows))):
+        for first, end in _runs(rows):
+            blocked = self.blockSignals(True)
+            try:
+                self._write(range(first, end + 1))
+            finally:
+                self.blockSignals(blocked)
             self.dataChanged.emit(self.index(first, 0), self.index(end, last))
+        if self._unwritten:
+            self._more.start()
+
+    def _write(self, numbers: range) -> None:
+        inks: dict[Tone, QColor] = {}  # one colour per tone, from the palette of the moment
+        for n in numbers:
+            row = self._rows[n]
+            for col in Col:
+                self.setItemData(self.index(n, col), self._cell(row, col, inks))
+
+    def _cell(self, row: QueueRow, col: Col, inks: dict[Tone, QColor]) -> dict[int, Any]:
+        text = one_line(self._text(row, col))  # roster cells may hold line breaks
+        tone = self._tone(row, col)
+        if tone is not None and tone not in inks:
+            inks[tone] = theme.ink(theme.palette(), tone)
+        return {  # None clears a role the cell had
+            _DISPLAY: text,
+            _FOREGROUND: inks[tone] if tone is not None else None,
+            _SORT: self._sort_key(row, col, text),
+        }
 
     # -- reading --------------------------------------------------------------------------------
     @property
@@ -231,64 +299,38 @@ class QueueModel(QAbstractTableModel):
             if not r.checking and (r.precheck is None or r.precheck.needs_sign_in)
         ]
 
-    # -- Qt -------------------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Col(section)]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # A paint asks each visible cell for some ten roles, four of them answered here: the
-        # others return before anything is looked up (this runs thousands of times a paint).
-        if role not in _ANSWERED or not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        col = Col(index.column())
-        if role in _TEXT_ROLES:
-            return one_line(self._text(row, col))  # roster cells may hold line breaks
-        if role == _TOOLTIP:
-            tip = self._tooltip(row, col)
-            return plain_tip(*tip) if tip else None
-        if role == _FOREGROUND:
-            tone = self._tone(row, col)
-            return theme.ink(theme.palette(), tone) if tone else None
-        return self._sort_key(row, col)  # SORT_ROLE
-
-    def _text(self, row: QueueRow, col: Col) -> str:
-        entry = row.entry
-        if col is Col.STATUS:
-            return status_label(row.status)
-        if col is Col.PRECHECK:
-            most = worst(row.findings)
-            return _mark(most) + row.precheck_text(self.signed_in)
-        return {
-            Col.START: row.start_text(),
-            Col.NAME: row.name,
-            Col.UPN: entry.upn,
-            Col.DEVICE: entry.device,
-            Col.NOTES: entry.notes,
-        }[col]
-
-    def _tooltip(self, row: QueueRow, col: Col) -> list[str]:
-        if col is Col.PRECHECK and row.findings:
-            lines = []
+    def tooltip(self, n: int, col: int) -> str:
+        """The tooltip of row ``n``'s cell, plain text, worked out when the pointer rests on it
+        (the table asks :class:`QueueTips`): the findings, who opened the session, or the cell's
+        whole text, which the column may cut."""
+        row = self._rows[n]
+        lines = []
+        if col == Col.PRECHECK and row.findings:
             for finding in row.findings:
                 lines.append(f"• {finding.text}")
                 if finding.hint:
                     lines.append(f"   {finding.hint}")
-            return lines
-        if col is Col.STATUS and row.session is not None:
-            return [f"Session opened by {row.session.technician or 'unknown'}"]
-        text = self._text(row, col)  # any cell may be cut: its whole text on hover
-        return [text] if text else []
+        elif col == Col.STATUS and row.session is not None:
+            lines.append(f"Session opened by {row.session.technician or 'unknown'}")
+        else:
+            lines.append(self._text(row, Col(col)))
+        return plain_tip(*lines)
+
+    # -- the cells ------------------------------------------------------------------------------
+    def _text(self, row: QueueRow, col: Col) -> str:
+        if col is Col.START:
+            return row.start_text()
+        if col is Col.NAME:
+            return row.name
+        if col is Col.UPN:
+            return row.entry.upn
+        if col is Col.DEVICE:
+            return row.entry.device
+        if col is Col.STATUS:
+            return status_label(row.status)
+        if col is Col.PRECHECK:
+            return _mark(worst(row.findings)) + row.precheck_text(self.signed_in)
+        return row.entry.notes
 
     @staticmethod
     def _tone(row: QueueRow, col: Col) -> Tone | None:
@@ -299,13 +341,13 @@ class QueueModel(QAbstractTableModel):
             return theme.SEVERITY_TONES[most] if most and most is not Severity.INFO else Tone.OK
         return None
 
-    def _sort_key(self, row: QueueRow, col: Col) -> Any:
-        entry = row.entry
+    @staticmethod
+    def _sort_key(row: QueueRow, col: Col, text: str) -> Any:
         if col is Col.START:
             return start_key(row)
         if col is Col.STATUS:
-            return STATUS_ORDER.index(row.status) * 10_000_000 + entry.line
-        return self._text(row, col).lower()
+            return STATUS_ORDER.index(row.status) * 10_000_000 + row.entry.line
+        return text.lower()
 
 
 class QueueFilter(QSortFilterProxyModel):
@@ -340,6 +382,37 @@ class QueueFilter(QSortFilterProxyModel):
         if self._status is not None and row.status is not self._status:
             return False
         return row.entry.matches(self._query, row.name)
+
+
+class QueueTips(QObject):
+    """The queue's tooltips, asked of the model when the pointer rests on a cell: worked out for
+    every cell of 200 rows whenever they change, they would cost more than all the rest.
+
+    A filter on the table's viewport, not a delegate: a delegate written in Python is asked
+    from C++ for every cell of every paint, a filter once per event of the viewport.
+    """
+
+    def __init__(self, table: QTableView, model: QueueModel, proxy: QueueFilter) -> None:
+        super().__init__(table)
+        self._table = table
+        self._model = model
+        self._proxy = proxy
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ToolTip or not isinstance(event, QHelpEvent):
+            return False
+        index = self._table.indexAt(event.pos())
+        if not index.isValid():
+            return False
+        source = self._proxy.mapToSource(index)
+        text = self._model.tooltip(source.row(), source.column())
+        if text:
+            rect = self._table.visualRect(index)
+            QToolTip.showText(event.globalPos(), text, self._table.viewport(), rect)
+        else:
+            QToolTip.hideText()
+        return True
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

@@ -60,6 +60,7 @@ from tapdesk.ui.roster.queue import (
     QueueFilter,
     QueueModel,
     QueueRow,
+    QueueTips,
     start_key,
     status_label,
 )
@@ -245,6 +246,7 @@ class RosterWindow(QMainWindow):
         self.table = QTableView()
         self.table.setAccessibleName("Queue")
         self.table.setModel(self.proxy)
+        self.tips = QueueTips(self.table, self.model, self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -270,6 +272,7 @@ class RosterWindow(QMainWindow):
         # Every row one line high and never resized (the header is hidden): fixed sections,
         # so no change of the 200 rows can ask the header to size one.
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        theme.follow_palette(self.table, self.model.recolour)  # the cells hold their colours
 
         self.problems = QPlainTextEdit()
         self.problems.setReadOnly(True)
