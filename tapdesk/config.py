@@ -14,7 +14,6 @@ technician's. Three rules keep the administrator in charge (README, "Configurati
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import os
 import re
@@ -522,6 +521,8 @@ def _line_from_message(message: str) -> int | None:
 
 
 def _suggest(word: str, choices: set[str], label: str) -> str:
+    import difflib  # only for a mistake in a settings file
+
     close = difflib.get_close_matches(word, sorted(choices), n=1)
     listing = f"{label}: {', '.join(sorted(choices))}."
     return f"Did you mean '{close[0]}'? {listing}" if close else listing

@@ -18,8 +18,7 @@ it on the way in, so no route to the database (reason, evidence, audit detail) c
 
 from __future__ import annotations
 
-import hmac
-import secrets
+import os
 import threading
 from typing import NamedTuple
 
@@ -56,7 +55,7 @@ class ShownPasses:
     """Keyed digests of the passes shown in this run; :meth:`redact` takes them out of text."""
 
     def __init__(self) -> None:
-        self._key = secrets.token_bytes(32)
+        self._key = os.urandom(32)  # what secrets.token_bytes reads, without loading hmac
         self._lock = threading.Lock()
         # normalized length -> first byte of the digest -> passes: the work per window stays
         # one HMAC and a few constant-time compares however many passes this run showed.
@@ -78,6 +77,8 @@ class ShownPasses:
         folded, origin = _folded(value)
         if not folded:  # a value without letters or digits would match everywhere
             return
+        import hmac  # with the first pass: OpenSSL's binding is some 3 ms of every start
+
         known = _Known(self._digest(folded), origin[0], len(value) - 1 - origin[-1])
         with self._lock:
             by_byte = self._known.setdefault(len(folded), {})
@@ -112,6 +113,8 @@ class ShownPasses:
         known: dict[int, dict[int, tuple[_Known, ...]]],
     ) -> list[tuple[int, int]]:
         """Spans of the text (first to last character, separators between) holding a pass."""
+        import hmac  # loaded by remember(), which put a pass in ``known``
+
         spans: list[tuple[int, int]] = []
         for length, by_byte in known.items():
             # Every window, also inside a match: two passes may share characters.
@@ -127,6 +130,8 @@ class ShownPasses:
         return spans
 
     def _digest(self, folded: str) -> bytes:
+        import hmac  # loaded by remember() (a function-level import of a loaded module is cheap)
+
         return hmac.digest(self._key, folded.encode("utf-8"), "sha256")
 
 

@@ -15,8 +15,6 @@ Tooltips guess the same way: outside values go through :func:`plain_tip`.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtGui import Qt as GuiQt
@@ -29,6 +27,8 @@ MIN_EMS = 16  # the most a label insists on, in widths of "M"
 
 def esc(value: object) -> str:
     """An outside value, made safe to put inside markup we wrote."""
+    import html  # not at start-up: no markup with outside values is painted first
+
     return html.escape(breakable(one_line(str(value))))
 
 

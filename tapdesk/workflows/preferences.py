@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import replace
 from enum import Enum
@@ -172,7 +171,7 @@ def _replace_checked(
     target: Path, text: str, values: Mapping[str, Any], before: Mapping[str, Any]
 ) -> None:
     folder = target.parent
-    temp = folder / f".{target.name}.{secrets.token_hex(4)}.new"
+    temp = folder / f".{target.name}.{os.urandom(4).hex()}.new"  # as secrets.token_hex
     try:
         private.private_dir(folder)
         with open(temp, "x", encoding="utf-8", newline="", opener=private.opener) as out:

@@ -66,6 +66,10 @@ LATER = (
     "tapdesk.workflows.reconcile",
     "tomllib",  # only to read a settings file, and this start has none
     "ctypes",  # only on Windows, to ask whether tapdesk runs elevated
+    "_hashlib",  # OpenSSL's hashes (hmac): with the first pass shown or copied
+    "html",  # escaping for markup: with the first pass or outside value in rich text
+    "difflib",  # "did you mean": only for a mistake in a settings or flow file
+    "logging.handlers",  # sockets and pickle: the log rotates without them
     "msal",  # the network and sign-in stacks: on a worker, after the paint
     "httpx",
     "keyring",

@@ -19,7 +19,7 @@ def _writer(path: Path, name: str, max_bytes: int = 300) -> Iterator[logging.Log
     logger = logging.getLogger(f"test.two-writers.{name}")
     logger.propagate = False
     logger.setLevel(logging.INFO)
-    handler = logs._SharedRotatingHandler(path, maxBytes=max_bytes, backupCount=9, encoding="utf-8")
+    handler = logs._SharedRotatingHandler(path, max_bytes=max_bytes, backups=9)
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger.addHandler(handler)
     try:

@@ -7,7 +7,6 @@ from before the rule (everything loosened) is fixed the next time tapdesk opens 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sqlite3
 import stat
@@ -93,11 +92,9 @@ def load_tokens(paths: AppPaths, keyring: MemoryKeyring) -> None:
     assert tokens.notices == []  # read, not set aside
 
 
-def file_handler() -> logging.handlers.RotatingFileHandler:
+def file_handler() -> logging.FileHandler:
     (handler,) = [
-        h
-        for h in logging.getLogger("tapdesk").handlers
-        if isinstance(h, logging.handlers.RotatingFileHandler)
+        h for h in logging.getLogger("tapdesk").handlers if isinstance(h, logging.FileHandler)
     ]
     return handler
 

@@ -3,7 +3,6 @@ sized to the space it has (a 48-character pass wraps by whole groups, never mid-
 
 from __future__ import annotations
 
-import html
 import math
 
 from PySide6.QtCore import Qt
@@ -99,6 +98,8 @@ class PassText(QLabel):
         self.setText(self._html(per_line))
 
     def _html(self, per_line: int) -> str:
+        import html  # with the first pass, not at start-up
+
         palette = theme.palette()
         colours = {
             CharClass.DIGIT: theme.css(theme.ink(palette, Tone.INFO)),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 
 from PySide6.QtCore import QByteArray, QMimeData, QObject, Signal
@@ -96,6 +94,8 @@ class ClipboardGuard(QObject):
         """Clear if the clipboard still holds our copy; forget it either way. True if cleared."""
         if self._digest is None:
             return False
+        import hmac  # loaded by the copy's _hash: not a cost of every start
+
         ours = hmac.compare_digest(
             self._hash(self._clipboard.text(QClipboard.Mode.Clipboard)), self._digest
         )
@@ -107,4 +107,7 @@ class ClipboardGuard(QObject):
         return ours
 
     def _hash(self, text: str) -> bytes:
+        import hashlib
+        import hmac  # with the first copy: OpenSSL's binding is some 3 ms of a start
+
         return hmac.new(self._key, text.encode(), hashlib.sha256).digest()
