@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QColor, QHelpEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QTableView, QToolTip
+from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
 from tapdesk.core.checklist import ChecklistSnapshot
 from tapdesk.core.flows import Flow
@@ -186,7 +186,7 @@ class QueueModel(QStandardItemModel):
         finally:
             self.blockSignals(blocked)
         self.endResetModel()
-        self._unwritten.clear()  # numbers of the rows that were
+        self._unwritten.clear()  # row numbers waiting from the roster before mean nothing now
         self._changed(*range(len(rows)))
 
     def set_checking(self, lines: set[int]) -> None:
@@ -385,32 +385,33 @@ class QueueFilter(QSortFilterProxyModel):
         return row.entry.matches(self._query, row.name)
 
 
-class QueueTips(QObject):
+class QueueTips(QStyledItemDelegate):
     """The queue's tooltips, asked of the model when the pointer rests on a cell: worked out for
     every cell of 200 rows whenever they change, they would cost more than all the rest.
 
-    A filter on the table's viewport, not a delegate: a delegate written in Python is asked
-    from C++ for every cell of every paint, a filter once per event of the viewport.
+    The view's own hook for them (a delegate's help event) paints as Qt's delegate does; a filter
+    on the viewport would call Python for every event there, and binding the viewport's private
+    class makes PySide bind some fifty more.
     """
 
-    def __init__(self, table: QTableView, model: QueueModel, proxy: QueueFilter) -> None:
-        super().__init__(table)
-        self._table = table
+    def __init__(self, model: QueueModel, proxy: QueueFilter) -> None:
+        super().__init__(proxy)
         self._model = model
         self._proxy = proxy
-        table.viewport().installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.ToolTip or not isinstance(event, QHelpEvent):
-            return False
-        index = self._table.indexAt(event.pos())
-        if not index.isValid():
-            return False
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: _Index,
+    ) -> bool:
+        if event.type() != QEvent.Type.ToolTip or not index.isValid():
+            return super().helpEvent(event, view, option, index)
         source = self._proxy.mapToSource(index)
         text = self._model.tooltip(source.row(), source.column())
         if text:
-            rect = self._table.visualRect(index)
-            QToolTip.showText(event.globalPos(), text, self._table.viewport(), rect)
+            QToolTip.showText(event.globalPos(), text, view, option.rect)
         else:
             QToolTip.hideText()
         return True

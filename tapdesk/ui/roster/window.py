@@ -246,7 +246,7 @@ class RosterWindow(QMainWindow):
         self.table = QTableView()
         self.table.setAccessibleName("Queue")
         self.table.setModel(self.proxy)
-        self.tips = QueueTips(self.table, self.model, self.proxy)
+        self.table.setItemDelegate(QueueTips(self.model, self.proxy))  # its tooltips
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
