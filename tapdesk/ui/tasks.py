@@ -16,7 +16,8 @@ import itertools
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
@@ -55,50 +56,42 @@ class Task:
     on_progress: ProgressCallback | None = None
     cancelled: bool = False
     done: bool = False
-    _relay: _Relay | None = field(default=None, repr=False)
 
     def cancel(self) -> None:
         self.cancelled = True
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; its queued slot is where a worker's result lands."""
+    """Lives on the GUI thread; its queued slots are where workers' results land.
 
-    finished = Signal(object, object)  # (result, error)
-    progress = Signal(str)
+    One per runner, not one per task: making a QObject and connecting its signals for each of
+    a roster's 200 pre-checks, and deleting it after, cost the GUI thread a turn each time."""
 
-    def __init__(self, runner: TaskRunner, task: Task) -> None:
-        super().__init__()
-        self._runner = runner
-        self._task = task
-        self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self.progress.connect(self._report, Qt.ConnectionType.QueuedConnection)
+    finished = Signal(object, object, object)  # (task, result, error)
+    progress = Signal(object, str)  # (task, text)
 
-    @Slot(str)
-    def _report(self, text: str) -> None:
-        task = self._task
-        if task.on_progress is not None and not task.done and self._runner.is_current(task):
-            task.on_progress(text)
-
-    @Slot(object, object)
-    def _deliver(self, result: object, error: object) -> None:
-        self._runner._deliver(self._task, result, error)
+    def __init__(self, runner: TaskRunner) -> None:
+        super().__init__(runner)
+        self.finished.connect(runner._deliver, Qt.ConnectionType.QueuedConnection)
+        self.progress.connect(runner._report, Qt.ConnectionType.QueuedConnection)
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[..., Any], relay: _Relay, *, reports: bool) -> None:
+    def __init__(self, fn: Callable[..., Any], relay: _Relay, task: Task, *, reports: bool) -> None:
         super().__init__()
         self._fn = fn
         self._relay = relay
+        self._task = task
         self._reports = reports
 
     def run(self) -> None:  # worker thread: never touch a widget here
+        relay, task = self._relay, self._task
         try:
-            result = self._fn(self._relay.progress.emit) if self._reports else self._fn()
+            result = self._fn(partial(relay.progress.emit, task)) if self._reports else self._fn()
         except Exception as exc:  # delivered, never lost in a worker
-            self._relay.finished.emit(None, exc)
+            relay.finished.emit(task, None, exc)
         else:
-            self._relay.finished.emit(result, None)
+            relay.finished.emit(task, result, None)
         finally:
             self._fn = None  # type: ignore[assignment]  # drop captured state (a pass) early
 
@@ -117,6 +110,7 @@ class TaskRunner(QObject):
         self._latest: dict[str, int] = {}
         self._in_flight: set[Task] = set()
         self._closed = False
+        self._relay = _Relay(self)
 
     # -- submitting -----------------------------------------------------------------------------
     def submit(
@@ -145,11 +139,9 @@ class TaskRunner(QObject):
             return task
         if channel is not None:
             self._latest[channel] = task.generation
-        relay = _Relay(self, task)
-        task._relay = relay
         was_idle = not self._in_flight
         self._in_flight.add(task)
-        self._pool.start(_Job(fn, relay, reports=on_progress is not None))
+        self._pool.start(_Job(fn, self._relay, task, reports=on_progress is not None))
         if was_idle:
             self.busy_changed.emit(True)
         return task
@@ -174,11 +166,14 @@ class TaskRunner(QObject):
         return self._pool.waitForDone(msecs)
 
     # -- delivery (GUI thread) ------------------------------------------------------------------
+    @Slot(object, str)
+    def _report(self, task: Task, text: str) -> None:
+        if task.on_progress is not None and not task.done and self.is_current(task):
+            task.on_progress(text)
+
+    @Slot(object, object, object)
     def _deliver(self, task: Task, result: object, error: object) -> None:
         self._in_flight.discard(task)
-        relay, task._relay = task._relay, None
-        if relay is not None:
-            relay.deleteLater()
         if not self._in_flight:
             self.busy_changed.emit(False)
         if task.done:

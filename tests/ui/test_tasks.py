@@ -138,3 +138,25 @@ def test_busy_changes_and_wait_for_done_stops_deliveries(qtbot, runner):
     assert seen == []  # closed: nothing is delivered to a window that is going away
     late = runner.submit(lambda: 1, ok, failed)
     assert late.cancelled
+
+
+def test_many_tasks_make_no_qobject_each(qtbot, runner):
+    """A roster's 200 pre-checks each came with a QObject of their own, made, connected and
+    deleted on the GUI thread; results now come back through the runner's one relay."""
+    import gc
+
+    from PySide6.QtCore import QObject
+
+    def qobjects() -> int:
+        return sum(isinstance(o, QObject) for o in gc.get_objects())
+
+    seen, ok, failed = outcomes()
+    gate = threading.Event()  # the workers wait: every task is in flight at the count
+    before = qobjects()
+    for n in range(40):
+        runner.submit(lambda n=n: gate.wait(5) and n, ok, failed)
+    assert qobjects() == before
+    gate.set()
+    qtbot.waitUntil(lambda: len(seen) == 40, timeout=5000)
+    assert sorted(result for _, result, _ in seen) == list(range(40))
+    assert all(on_gui for _, _, on_gui in seen)

@@ -171,3 +171,14 @@ def test_reset_goes_back_to_the_seed(state_path: Path, on_disk: bool) -> None:
     assert users[UPN["tess.tech"]].roles == ["Authentication Administrator"]
     with graph_client(tenant) as graph:  # "created two minutes ago" again: not replicated yet
         assert graph.get(user_path(UPN["ben.fresh"])).status_code == 404
+
+
+def test_a_failed_change_is_neither_saved_nor_remembered(state_path: Path) -> None:
+    tenant = DemoTenant(state_path)
+    store = tenant._store
+    with pytest.raises(RuntimeError), store.transaction() as state:
+        state.find_user(AVA).roles.append("Global Administrator")  # type: ignore[union-attr]
+        raise RuntimeError("the request failed half-way")
+    with store.transaction() as state:  # the store keeps what it parsed: not the half change
+        assert "Global Administrator" not in state.find_user(AVA).roles  # type: ignore[union-attr]
+    assert "Global Administrator" not in DemoTenant(state_path).users[AVA].roles
