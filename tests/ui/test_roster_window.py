@@ -6,7 +6,7 @@ import threading
 
 import httpx
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -380,6 +380,24 @@ def test_the_precheck_starts_on_the_turn_after_the_roster_shows(window, roster, 
     roster.show_roster(parse_roster(roster_bytes()), "new-hires.csv")
     assert roster.queue.running and roster.queue.in_flight == 0
     qtbot.waitUntil(lambda: roster.queue.in_flight > 0 or settled(roster), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: settled(roster), timeout=WAIT_MS)
+
+
+def test_the_first_checks_leave_one_turn_at_a_time(window, roster, qtbot, tmp_path):
+    """Four sent in one turn made that turn start four workers and write four rows."""
+    sent: list[int] = []
+    by_the_turns_end: list[int] = []
+
+    def check_sent(line: int) -> None:
+        if not sent:  # a posted call runs once the slot sending this one has returned
+            QTimer.singleShot(0, lambda: by_the_turns_end.append(len(sent)))
+        sent.append(line)
+
+    roster.queue.checking.connect(check_sent)
+    roster.show_roster(parse_roster(roster_bytes()), "new-hires.csv")
+    qtbot.waitUntil(lambda: bool(by_the_turns_end), timeout=WAIT_MS)
+    assert by_the_turns_end == [1]
+    qtbot.waitUntil(lambda: roster.queue.in_flight == LIMIT or len(sent) > LIMIT, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: settled(roster), timeout=WAIT_MS)
 
 

@@ -80,8 +80,7 @@ class PrecheckQueue(QObject):
             return
         # The first calls leave on the next turn: the roster that asked for them paints first
         # (it is running, with everyone pending, from now).
-        generation = self._generation
-        next_turn(self, lambda: self._fill() if generation == self._generation else None)
+        self._fill_later()
 
     def stop(self) -> list[int]:
         """Drop what is queued and the delivery of what is in flight; returns their lines."""
@@ -93,11 +92,21 @@ class PrecheckQueue(QObject):
         self._in_flight.clear()
         return left
 
+    def _fill_later(self) -> None:
+        generation = self._generation
+        next_turn(self, lambda: self._fill() if generation == self._generation else None)
+
     def _fill(self) -> None:
-        while self._pending and len(self._in_flight) < self._limit:
-            line, upn = self._pending.popleft()
-            self.checking.emit(line)
-            self._in_flight[line] = self._submit(self._generation, line, upn)
+        """Send the next person's check, and the next one a turn later while there is room:
+        four sent in one turn made that turn start four workers and write four rows, the
+        longest turn of a pre-check on a busy machine."""
+        if not self._pending or len(self._in_flight) >= self._limit:
+            return
+        line, upn = self._pending.popleft()
+        self.checking.emit(line)
+        self._in_flight[line] = self._submit(self._generation, line, upn)
+        if self._pending and len(self._in_flight) < self._limit:
+            self._fill_later()
 
     def _submit(self, generation: int, line: int, upn: str) -> Task:
         def landed(result: Precheck) -> None:
