@@ -4,7 +4,7 @@ With a file, every transaction is load -> mutate -> save under an exclusive lock
 ``.lock`` file, so ``tapdesk --demo issue`` in one process and ``status`` in the next see one
 tenant and never clobber each other. The file is replaced atomically and is private (0600).
 
-A transaction is one request, so it is kept cheap (some 4 ms for 200 people, from 25 ms): the
+A transaction is one request, so it is kept cheap (some 6 ms for 200 people, from 38 ms): the
 file is parsed again only when its text differs from what this store last read or wrote, and
 it is written by the C JSON encoder (no indent: with one, ``json`` falls back to Python).
 """

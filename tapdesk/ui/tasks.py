@@ -87,13 +87,23 @@ class _Job(QRunnable):
     def run(self) -> None:  # worker thread: never touch a widget here
         relay, task = self._relay, self._task
         try:
-            result = self._fn(partial(relay.progress.emit, task)) if self._reports else self._fn()
+            report = partial(_send, relay.progress, task)
+            result = self._fn(report) if self._reports else self._fn()
         except Exception as exc:  # delivered, never lost in a worker
-            relay.finished.emit(task, None, exc)
+            _send(relay.finished, task, None, exc)
         else:
-            relay.finished.emit(task, result, None)
+            _send(relay.finished, task, result, None)
         finally:
             self._fn = None  # type: ignore[assignment]  # drop captured state (a pass) early
+
+
+def _send(signal: Any, *args: object) -> None:
+    """Emit from a worker; the relay goes with its runner, and a runner deleted while its work
+    ran (its window closed without waiting) has nobody left to deliver to."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # PySide: "Signal source has been deleted"
+        log.debug("a result arrived after its runner was deleted")
 
 
 class TaskRunner(QObject):

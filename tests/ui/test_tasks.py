@@ -160,3 +160,25 @@ def test_many_tasks_make_no_qobject_each(qtbot, runner):
     qtbot.waitUntil(lambda: len(seen) == 40, timeout=5000)
     assert sorted(result for _, result, _ in seen) == list(range(40))
     assert all(on_gui for _, _, on_gui in seen)
+
+
+def test_work_that_ends_after_its_runner_is_deleted_is_dropped_quietly(qtbot):
+    """A window closed without waiting for its workers: their results have nowhere to go."""
+    import gc
+
+    from shiboken6 import Shiboken
+
+    seen, ok, failed = outcomes()
+    gate, ended = threading.Event(), threading.Event()
+    runner = TaskRunner()
+    pool = runner._pool
+    pool.setParent(None)  # keep the pool: the test waits for its worker below
+    runner.submit(lambda: gate.wait(5) and 1, ok, failed)
+    Shiboken.delete(runner)
+    del runner
+    gc.collect()
+    pool.start(lambda: ended.set())  # after the gated job, on the pool's one free thread
+    gate.set()
+    assert pool.waitForDone(5000) and ended.is_set()
+    qtbot.wait(50)
+    assert seen == []
