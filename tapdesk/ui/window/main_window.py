@@ -316,6 +316,7 @@ class MainWindow(QMainWindow):
 
         return [
             lambda: rehearse.card(self.card.size()),
+            lambda: rehearse.problems(self.card.size()),
             lambda: rehearse.pass_and_code(
                 self.passes.code_label.largest, self.passes.contentsRect().width()
             ),
