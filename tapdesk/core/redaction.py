@@ -18,10 +18,10 @@ it on the way in, so no route to the database (reason, evidence, audit detail) c
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import NamedTuple
 
+from tapdesk.core import keyed
 from tapdesk.core.models import PassCode
 
 REMOVED = "[pass removed]"
@@ -55,7 +55,7 @@ class ShownPasses:
     """Keyed digests of the passes shown in this run; :meth:`redact` takes them out of text."""
 
     def __init__(self) -> None:
-        self._key = os.urandom(32)  # what secrets.token_bytes reads, without loading hmac
+        self._key = keyed.new_key()
         self._lock = threading.Lock()
         # normalized length -> first byte of the digest -> passes: the work per window stays
         # one HMAC and a few constant-time compares however many passes this run showed.
@@ -77,15 +77,11 @@ class ShownPasses:
         folded, origin = _folded(value)
         if not folded:  # a value without letters or digits would match everywhere
             return
-        import hmac  # with the first pass: OpenSSL's binding is some 3 ms of every start
-
         known = _Known(self._digest(folded), origin[0], len(value) - 1 - origin[-1])
         with self._lock:
             by_byte = self._known.setdefault(len(folded), {})
             bucket = by_byte.get(known.digest[0], ())
-            if not any(
-                hmac.compare_digest(k.digest, known.digest) and k[1:] == known[1:] for k in bucket
-            ):
+            if not any(keyed.same(k.digest, known.digest) and k[1:] == known[1:] for k in bucket):
                 by_byte[known.digest[0]] = (*bucket, known)
 
     def redact(self, text: str) -> str:
@@ -113,16 +109,12 @@ class ShownPasses:
         known: dict[int, dict[int, tuple[_Known, ...]]],
     ) -> list[tuple[int, int]]:
         """Spans of the text (first to last character, separators between) holding a pass."""
-        import hmac  # loaded by remember(), which put a pass in ``known``
-
         spans: list[tuple[int, int]] = []
         for length, by_byte in known.items():
             # Every window, also inside a match: two passes may share characters.
             for at in range(len(folded) - length + 1):
                 digest = self._digest(folded[at : at + length])
-                hits = [
-                    k for k in by_byte.get(digest[0], ()) if hmac.compare_digest(digest, k.digest)
-                ]
+                hits = [k for k in by_byte.get(digest[0], ()) if keyed.same(digest, k.digest)]
                 if hits:
                     start, stop = origin[at], origin[at + length - 1] + 1
                     lead, trail = max(k.lead for k in hits), max(k.trail for k in hits)
@@ -130,9 +122,7 @@ class ShownPasses:
         return spans
 
     def _digest(self, folded: str) -> bytes:
-        import hmac  # loaded by remember() (a function-level import of a loaded module is cheap)
-
-        return hmac.digest(self._key, folded.encode("utf-8"), "sha256")
+        return keyed.digest(self._key, folded)
 
 
 def _widened(text: str, start: int, stop: int, lead: int, trail: int) -> tuple[int, int]:

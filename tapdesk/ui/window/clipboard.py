@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import QByteArray, QMimeData, QObject, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
+from tapdesk.core import keyed
 from tapdesk.core.clock import Clock
 
 # Hints that keep a secret out of clipboard history and sync: Windows (Win+V history and cloud
@@ -49,7 +48,7 @@ class ClipboardGuard(QObject):
         self._clock = clock
         self._clear_after = clear_after_seconds
         self._clipboard = clipboard or QGuiApplication.clipboard()
-        self._key = os.urandom(16)
+        self._key = keyed.new_key()
         self._digest: bytes | None = None
         self._deadline: float | None = None
 
@@ -94,11 +93,7 @@ class ClipboardGuard(QObject):
         """Clear if the clipboard still holds our copy; forget it either way. True if cleared."""
         if self._digest is None:
             return False
-        import hmac  # loaded by the copy's _hash: not a cost of every start
-
-        ours = hmac.compare_digest(
-            self._hash(self._clipboard.text(QClipboard.Mode.Clipboard)), self._digest
-        )
+        ours = keyed.same(self._hash(self._clipboard.text(QClipboard.Mode.Clipboard)), self._digest)
         self._digest = None
         self._deadline = None
         if ours:
@@ -107,7 +102,4 @@ class ClipboardGuard(QObject):
         return ours
 
     def _hash(self, text: str) -> bytes:
-        import hashlib
-        import hmac  # with the first copy: OpenSSL's binding is some 3 ms of a start
-
-        return hmac.new(self._key, text.encode(), hashlib.sha256).digest()
+        return keyed.digest(self._key, text)
