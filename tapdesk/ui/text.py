@@ -180,10 +180,41 @@ class Label(QLabel):
 
 
 class RichLabel(QLabel):
-    """Markup we wrote; outside values inside it went through :func:`esc`."""
+    """Markup we wrote; outside values inside it went through :func:`esc`.
+
+    Its height for a width is kept until its text, wrapping, font or style changes. Layouts ask
+    for it many times in one pass (28 asks at four widths when the checklist's notes show), and
+    QLabel lays the whole rich text out again for each ask: it resets the document's font first.
+    """
+
+    _KEPT_WIDTHS = 32  # a window dragged wider asks at every width: keep only the recent ones
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        self._heights: dict[int, int] = {}
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setWordWrap(True)
         self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._heights.clear()
+        super().setText(text)
+
+    def setWordWrap(self, on: bool) -> None:
+        self._heights.clear()
+        super().setWordWrap(on)
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            if len(self._heights) >= self._KEPT_WIDTHS:
+                self._heights.clear()
+            height = self._heights[width] = self._lay_out(width)
+        return height
+
+    def _lay_out(self, width: int) -> int:
+        return super().heightForWidth(width)
+
+    def changeEvent(self, event: QEvent) -> None:
+        self._heights.clear()  # a font, style or direction change lays the text out anew
+        super().changeEvent(event)

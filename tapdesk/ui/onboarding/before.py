@@ -73,6 +73,12 @@ class BeforeYouStart(QWidget):
         self._held = True
         self.hide()
 
+    def measure(self) -> None:
+        """Lay the held notes out now (their size is kept), so that showing them a turn later
+        is light: the rich text's size hint alone takes about 6 ms."""
+        self.text.ensurePolished()
+        self.text.sizeHint()
+
     def release(self) -> None:
         self._held = False
         self.setVisible(bool(self.text.marked.html))

@@ -385,17 +385,21 @@ class ChecklistPanel(Section):
         self.before.hold()
         self._revealing = True
         rows = list(self.rows.values())
-        next_turn(self, lambda: self._reveal(session.session_id, rows, before=True))
+        next_turn(self, lambda: self._reveal(session.session_id, rows, notes="measure"))
 
-    def _reveal(self, session_id: str, rows: list[StepRow], *, before: bool = False) -> None:
-        """The notes before the steps, then the rows, one per event-loop turn from the one
-        after the session showed: shown at once they would stall the window."""
+    def _reveal(self, session_id: str, rows: list[StepRow], *, notes: str = "") -> None:
+        """The notes before the steps (measured, then shown), then the rows, one per event-loop
+        turn from the one after the session showed: shown at once they would stall the window."""
         session = self.session
         self._revealing = self._rows_for == session_id and session is not None
         if session is None or not self._revealing:
             return
         turns = 1
-        if before:
+        if notes == "measure":
+            self.before.measure()
+            self._after(1, lambda: self._reveal(session_id, rows, notes="show"))
+            return
+        if notes == "show":
             self.before.release()
         elif rows:
             row, rows = rows[0], rows[1:]
