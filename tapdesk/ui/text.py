@@ -204,6 +204,10 @@ class RichLabel(QLabel):
         self._heights.clear()
         super().setWordWrap(on)
 
+    def clear(self) -> None:  # QLabel's own slot would not pass through setText
+        self._heights.clear()
+        super().clear()
+
     def heightForWidth(self, width: int) -> int:
         height = self._heights.get(width)
         if height is None:

@@ -105,5 +105,8 @@ def test_rich_text_is_laid_out_once_per_width_text_and_font(qtbot) -> None:
     assert label.heightForWidth(150) == qt_height(label, 150) > taller
     assert label.layouts == 4
 
+    label.clear()  # no text: no lines
+    assert label.heightForWidth(150) == qt_height(label, 150) < narrow
+
     label.setWordWrap(False)  # one line: QLabel has no height for a width then
     assert label.heightForWidth(150) == qt_height(label, 150)

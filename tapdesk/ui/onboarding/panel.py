@@ -10,6 +10,7 @@ the window's guide acts on.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -384,32 +385,34 @@ class ChecklistPanel(Section):
         self._rows_for = session.session_id
         self.before.hold()
         self._revealing = True
-        rows = list(self.rows.values())
-        next_turn(self, lambda: self._reveal(session.session_id, rows, notes="measure"))
+        parts: list[Callable[[OnboardingSession], int]] = [self._measure_notes, self._show_notes]
+        parts += [partial(self._show_row, row) for row in self.rows.values()]
+        next_turn(self, lambda: self._reveal(session.session_id, parts))
 
-    def _reveal(self, session_id: str, rows: list[StepRow], *, notes: str = "") -> None:
-        """The notes before the steps (measured, then shown), then the rows, one per event-loop
-        turn from the one after the session showed: shown at once they would stall the window."""
+    def _reveal(self, session_id: str, parts: list[Callable[[OnboardingSession], int]]) -> None:
+        """The checklist's parts, each on its own event-loop turn from the one after the session
+        showed (a part says how many turns it needs): shown at once they would stall the window."""
         session = self.session
-        self._revealing = self._rows_for == session_id and session is not None
+        self._revealing = bool(parts) and self._rows_for == session_id and session is not None
         if session is None or not self._revealing:
             return
-        turns = 1
-        if notes == "measure":
-            self.before.measure()
-            self._after(1, lambda: self._reveal(session_id, rows, notes="show"))
-            return
-        if notes == "show":
-            self.before.release()
-        elif rows:
-            row, rows = rows[0], rows[1:]
-            self._render_row(session, row.step.id)
-            row.show()
-            turns += row.pending  # its words open on the next turn: the next row waits one more
-        else:
-            self._revealing = False
-            return
-        self._after(turns, lambda: self._reveal(session_id, rows))
+        turns = parts[0](session)
+        self._after(turns, lambda: self._reveal(session_id, parts[1:]))
+
+    def _measure_notes(self, _session: OnboardingSession) -> int:
+        """The held notes laid out a turn before they show (the size hint of their rich text is
+        some 6 ms, which QLabel keeps): the turn that shows them is then light."""
+        self.before.measure()
+        return 1
+
+    def _show_notes(self, _session: OnboardingSession) -> int:
+        self.before.release()
+        return 1
+
+    def _show_row(self, row: StepRow, session: OnboardingSession) -> int:
+        self._render_row(session, row.step.id)
+        row.show()
+        return 1 + row.pending  # its words open on the next turn: the next row waits one more
 
     def _after(self, turns: int, then: Callable[[], None]) -> None:
         """``then`` on the event-loop turn ``turns`` from now."""
